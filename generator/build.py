@@ -1,0 +1,52 @@
+"""The whole build, top to bottom: load → validate → plan → render → write.
+
+Commands call these functions; nothing here prints, so the same pipeline serves
+`xxgk check`, `xxgk build` and, later, the preview server.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import load_portal
+from .model import Checked
+from .plan import Plan, plan_site
+from .render import Theme, render_page
+from .validate import check
+from .write import write_site
+
+
+def check_project(project: Path, today: datetime.date | None = None) -> Checked:
+    return check(load_portal(project), today or datetime.date.today())
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    checked: Checked
+    files: int  # files written; 0 when the build was refused
+
+    @property
+    def ok(self) -> bool:
+        return not self.checked.errors
+
+
+def build_project(project: Path, out: Path, base_url: str | None = None, today: datetime.date | None = None) -> BuildResult:
+    """Validate, then (only when there is no error) write the whole site to `out`."""
+    checked = check_project(project, today)
+    if checked.errors:
+        return BuildResult(checked, 0)
+    plan = plan_site(checked, base_url)
+    files = list(site_files(plan, Theme.for_project(project)))
+    write_site(out, files)
+    return BuildResult(checked, len(files))
+
+
+def site_files(plan: Plan, theme: Theme) -> Iterator[tuple[str, bytes | Path]]:
+    for page in plan.pages:
+        yield page.output, render_page(page, theme)
+    for copy in plan.copies:
+        yield copy.output, copy.source
+    yield from theme.assets().items()

@@ -1,0 +1,146 @@
+"""The `xxgk` command line. Commands are thin: parse options, run the pipeline,
+print what it found, set the exit code (0 fine, 1 content errors, 2 usage)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build_project, check_project
+from .formats import FORMATS, format_for_year
+from .load import load_portal
+from .model import Checked
+from .scaffold import portal_files, report_skeleton
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="xxgk", message="%(prog)s %(version)s")
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="门户目录（含 content/）。The portal directory (holding content/).",
+)
+@click.pass_context
+def main(ctx: click.Context, project: Path) -> None:
+    """xxgk：把各机关的政府信息公开工作年度报告发布为一个静态门户。
+
+    xxgk publishes government information-disclosure annual reports
+    (政府信息公开工作年度报告) as one static portal.
+
+    \b
+    常用步骤 / Typical use:
+      xxgk init my-portal                      新建门户 / create a portal
+      xxgk -p my-portal new --agency ID --year 2024
+                                               新建报告 / start a report
+      xxgk -p my-portal check                  检查内容 / validate
+      xxgk -p my-portal build                  生成站点 / build into site/
+    """
+    ctx.obj = project
+
+
+def _print_problems(checked: Checked) -> None:
+    for problem in checked.problems:
+        click.echo(str(problem), err=problem.severity == "error" and False)
+
+
+def _summary(checked: Checked) -> str:
+    return f"共 {len(checked.portal.reports)} 份报告：{len(checked.errors)} 个错误，{len(checked.warnings)} 个警告"
+
+
+@main.command()
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式。Output format.")
+@click.pass_obj
+def check(project: Path, output: str) -> None:
+    """检查全部内容是否符合官方格式与勾稽关系。
+
+    Check all content against the official format and its arithmetic.
+    Prints one line per problem (file:line: severity [rule] message);
+    exits 1 when there is any error.
+    """
+    checked = check_project(project)
+    if output == "json":
+        data = {
+            "problems": [p.as_dict() for p in checked.problems],
+            "errors": len(checked.errors),
+            "warnings": len(checked.warnings),
+            "reports": len(checked.portal.reports),
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(checked)
+        click.echo(_summary(checked))
+    sys.exit(1 if checked.errors else 0)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录，默认为门户目录下的 site/。Output directory (default: site/ in the portal).")
+@click.option("--base-url", default=None,
+              help="站点发布路径，如 /xxgk/ndbg/，覆盖 site.yaml 中的 base_url。Path the site is served under.")
+@click.pass_obj
+def build(project: Path, out: Path | None, base_url: str | None) -> None:
+    """检查内容并生成静态站点（有错误时不生成）。
+
+    Check the content, then build the static site. Nothing is written when
+    there is an error; the previous site stays as it was.
+    """
+    target = out or project / "site"
+    result = build_project(project, target, base_url)
+    _print_problems(result.checked)
+    if not result.ok:
+        click.echo(f"{_summary(result.checked)}。有错误，未生成站点；原有站点保持不变。", err=True)
+        sys.exit(1)
+    click.echo(f"{_summary(result.checked)}。已生成 {result.files} 个文件到 {target}")
+
+
+@main.command()
+@click.option("--agency", required=True, help="机关标识（见 content/agencies.yaml）。Agency id.")
+@click.option("--year", required=True, type=int, help="报告年度。Report year.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+              help="表格格式，默认按年度选择。Table format (default: by year).")
+@click.pass_obj
+def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
+    """新建一份待填写的年度报告，每行都带官方名称注释。
+
+    Write a ready-to-fill report whose comments carry the official label of every row.
+    """
+    portal = load_portal(project)
+    found = portal.agency(agency)
+    if found is None:
+        known = "、".join(a.id for a in portal.agencies) or "（名录为空）"
+        raise click.UsageError(f"机关 “{agency}” 不在 content/agencies.yaml 中。已登记的机关：{known}")
+    path = project / "content" / "reports" / agency / f"{year}.md"
+    if path.exists():
+        click.echo(f"{path} 已存在，未覆盖。", err=True)
+        sys.exit(1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report_skeleton(found, year, FORMATS[fmt] if fmt else format_for_year(year)), encoding="utf-8")
+    click.echo(f"已创建 {path}：请填写数据与正文，然后运行 xxgk check")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """新建门户骨架：站点设置、机关名录和一份示例报告。
+
+    Create a new portal: site settings, agency registry and one example report.
+    """
+    if (directory / "content").exists():
+        click.echo(f"{directory / 'content'} 已存在，未做任何更改。", err=True)
+        sys.exit(1)
+    for relative, text in portal_files(datetime.date.today()).items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    click.echo(f"已在 {directory} 创建门户。下一步：cd {directory} && xxgk check && xxgk build")

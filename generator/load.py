@@ -1,0 +1,262 @@
+"""Stage 1, load: read content/ into a Portal, keeping the source line of every value.
+
+Loading never stops at the first bad file: a file that cannot be read becomes a
+Problem and the rest is still loaded, so `xxgk check` reports everything at once.
+Shape checks that need no other file (types, required keys) happen here; rules
+that compare values or files belong to validate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from .formats import FORMATS, format_for_year
+from .model import Agency, Attachment, Portal, Problem, Report, Site, Source
+from .source import SourceError, parse_yaml, read_text, split_front_matter
+
+CONTENT = "content"
+SITE_FILE = f"{CONTENT}/site.yaml"
+AGENCIES_FILE = f"{CONTENT}/agencies.yaml"
+REPORTS_DIR = f"{CONTENT}/reports"
+
+AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LEVELS = ("省级", "市级", "县级", "乡镇/街道", "部门")
+
+SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "footer")
+AGENCY_KEYS = ("id", "name", "region", "level", "parent", "phone", "address", "website")
+REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
+
+
+def load_portal(root: Path) -> Portal:
+    """Read the whole portal under `root` (the project directory)."""
+    problems: list[Problem] = []
+    site = _load_site(root, problems)
+    agencies = _load_agencies(root, problems)
+    reports = tuple(
+        report
+        for path in _report_files(root)
+        if (report := load_report(root, path, problems)) is not None
+    )
+    return Portal(root=root, site=site, agencies=agencies, reports=reports, problems=tuple(problems))
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _read_yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[Any, Source] | None:
+    rel = _relative(root, path)
+    if not path.is_file():
+        problems.append(Problem(rel, 1, "error", "missing-file", "找不到此文件：请运行 “xxgk init” 创建门户骨架，或从示例复制"))
+        return None
+    try:
+        data, lines = parse_yaml(read_text(path))
+    except SourceError as exc:
+        problems.append(Problem(rel, exc.line, "error", exc.rule, exc.message))
+        return None
+    return data, Source(rel, lines)
+
+
+def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], source: Source, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+    found = []
+    for key in data:
+        if key not in known:
+            hint = difflib.get_close_matches(str(key), known, n=1)
+            suggestion = f"，是否想写 “{hint[0]}”？" if hint else f"。可用的键：{', '.join(known)}"
+            found.append(source.problem("error", "unknown-key", f"未知的键 “{key}”{suggestion}", *prefix, key))
+    return found
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# --- site.yaml ---------------------------------------------------------------
+
+
+def _load_site(root: Path, problems: list[Problem]) -> Site:
+    loaded = _read_yaml_file(root, root / SITE_FILE, problems)
+    if loaded is None:
+        return Site(title="政府信息公开工作年度报告", base_url="/")
+    data, source = loaded
+    if not isinstance(data, dict):
+        problems.append(source.problem("error", "wrong-type", "site.yaml 应是“键: 值”形式的设置"))
+        return Site(title="政府信息公开工作年度报告", base_url="/", source=source)
+    problems.extend(_unknown_keys(data, SITE_KEYS, source))
+    if not _text(data.get("title")):
+        problems.append(source.problem("error", "required-field", "缺少门户名称 “title”", "title"))
+    footer = data.get("footer") or []
+    if not isinstance(footer, list):
+        problems.append(source.problem("error", "wrong-type", "“footer” 应是一个列表，每行一项", "footer"))
+        footer = []
+    return Site(
+        title=_text(data.get("title")) or "政府信息公开工作年度报告",
+        base_url=_text(data.get("base_url")) or "/",
+        organiser=_text(data.get("organiser")),
+        description=_text(data.get("description")),
+        contact=_text(data.get("contact")),
+        footer=tuple(_text(line) for line in footer),
+        source=source,
+    )
+
+
+# --- agencies.yaml -----------------------------------------------------------
+
+
+def _load_agencies(root: Path, problems: list[Problem]) -> tuple[Agency, ...]:
+    loaded = _read_yaml_file(root, root / AGENCIES_FILE, problems)
+    if loaded is None:
+        return ()
+    data, source = loaded
+    entries = data.get("agencies") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        problems.append(source.problem("error", "wrong-type", "agencies.yaml 应以 “agencies:” 开头，下面每个机关一项（以 “- id: ...” 开始）"))
+        return ()
+    agencies = []
+    for index, entry in enumerate(entries):
+        agency = _agency(entry, index, source, problems)
+        if agency is not None:
+            agencies.append(agency)
+    return tuple(agencies)
+
+
+def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> Agency | None:
+    at = ("agencies", index)
+    if not isinstance(entry, dict):
+        problems.append(source.problem("error", "wrong-type", "每个机关应是一组 “键: 值”（id、name、region、level ...）", *at))
+        return None
+    problems.extend(_unknown_keys(entry, AGENCY_KEYS, source, at))
+    agency_id = _text(entry.get("id"))
+    name = _text(entry.get("name"))
+    level = _text(entry.get("level"))
+    region = entry.get("region")
+    ok = True
+    if not AGENCY_ID.match(agency_id):
+        problems.append(source.problem("error", "agency-id", f"机关标识 “{agency_id}” 无效：只能用小写英文字母、数字和连字符（如 shixian-jiaoyu）", *at, "id"))
+        ok = False
+    if not name:
+        problems.append(source.problem("error", "required-field", "缺少机关名称 “name”", *at))
+        ok = False
+    if level not in LEVELS:
+        problems.append(source.problem("error", "agency-level", f"机关层级 “{level}” 无效，应为：{'、'.join(LEVELS)}", *at, "level"))
+    if isinstance(region, str):
+        region_path = tuple(part.strip() for part in region.split("/") if part.strip())
+    elif isinstance(region, list) and all(isinstance(part, str) for part in region):
+        region_path = tuple(part.strip() for part in region)
+    else:
+        region_path = ()
+    if not region_path:
+        problems.append(source.problem("error", "required-field", "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
+    if not ok:
+        return None
+    return Agency(
+        id=agency_id,
+        name=name,
+        region=region_path,
+        level=level,
+        parent=_text(entry.get("parent")) or None,
+        phone=_text(entry.get("phone")),
+        address=_text(entry.get("address")),
+        website=_text(entry.get("website")),
+        source=source,
+        index=index,
+    )
+
+
+# --- reports -----------------------------------------------------------------
+
+
+def _report_files(root: Path) -> list[Path]:
+    base = root / REPORTS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.glob("*/*.md") if p.is_file())
+
+
+def load_report(root: Path, path: Path, problems: list[Problem]) -> Report | None:
+    """Read one report file; on a file-level failure add a Problem and return None."""
+    rel = _relative(root, path)
+    try:
+        front = split_front_matter(read_text(path))
+        data, lines = parse_yaml(front.yaml_text, front.yaml_first_line)
+    except SourceError as exc:
+        problems.append(Problem(rel, exc.line, "error", exc.rule, exc.message))
+        return None
+    source = Source(rel, lines, first_line=1)
+    if not isinstance(data, dict):
+        problems.append(source.problem("error", "wrong-type", "前置信息应是“键: 值”形式（agency、year、published ...）"))
+        return None
+    problems.extend(_unknown_keys(data, REPORT_KEYS, source))
+
+    agency_id = _text(data.get("agency"))
+    if not agency_id:
+        problems.append(source.problem("error", "required-field", "缺少 “agency”：请填写 agencies.yaml 中的机关标识"))
+        return None
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        problems.append(source.problem("error", "required-field", "缺少或无效的 “year”：应为四位数年份，如 2023", "year"))
+        return None
+
+    fmt = _text(data.get("format")) or format_for_year(year).id
+    if fmt not in FORMATS:
+        problems.append(source.problem("error", "unknown-format", f"未知的表格格式 “{fmt}”，应为：{'、'.join(FORMATS)}", "format"))
+        return None
+
+    published = data.get("published")
+    if isinstance(published, str):
+        published = _parse_date(published)
+    if published is not None and not isinstance(published, datetime.date):
+        problems.append(source.problem("error", "invalid-date", f"发布日期 “{data.get('published')}” 无效，应写成 2024-01-20 的形式", "published"))
+        published = None
+
+    tables = data.get("tables")
+    if tables is None:
+        tables = {}
+    if not isinstance(tables, dict):
+        problems.append(source.problem("error", "wrong-type", "“tables” 应是“表名: 数据”形式", "tables"))
+        tables = {}
+
+    return Report(
+        agency_id=agency_id,
+        year=year,
+        format=fmt,
+        title=_text(data.get("title")),
+        published=published,
+        tables=tables,
+        narrative=front.body,
+        attachments=_attachments(data.get("attachments"), source, problems),
+        source=source,
+        directory=path.parent,
+        path_agency=path.parent.name,
+        path_year=path.stem,
+    )
+
+
+def _parse_date(text: str) -> datetime.date | str:
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return text
+
+
+def _attachments(value: Any, source: Source, problems: list[Problem]) -> tuple[Attachment, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(source.problem("error", "wrong-type", "“attachments” 应是一个列表，每项一个文件", "attachments"))
+        return ()
+    found = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            item = {"file": item}
+        file = _text(item.get("file")) if isinstance(item, dict) else ""
+        if not file:
+            problems.append(source.problem("error", "wrong-type", "附件应写成 “- file: 文件名.pdf” 的形式", "attachments", index))
+            continue
+        title = _text(item.get("title")) or file
+        found.append(Attachment(file=file, title=title))
+    return tuple(found)

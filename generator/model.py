@@ -1,0 +1,191 @@
+"""The plain data that flows through the pipeline: load → validate → plan → render → write.
+
+Every stage takes these dataclasses and returns new ones; none of them reads
+files or keeps state, so each stage can be tested alone and pages can later be
+rendered in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+Value = int | Decimal
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about the content, printed as `file:line: severity [rule] message`."""
+
+    file: str  # relative to the project directory, with forward slashes
+    line: int
+    severity: Severity
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity} [{self.rule}] {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where values came from: a file and the line of every key path in it."""
+
+    file: str
+    lines: dict[KeyPath, int] = field(default_factory=dict, compare=False)
+    first_line: int = 1
+
+    def line(self, *path: str | int) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        key: KeyPath = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.first_line
+
+    def problem(self, severity: Severity, rule: str, message: str, *path: str | int) -> Problem:
+        return Problem(self.file, self.line(*path), severity, rule, message)
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    base_url: str  # as configured: a path ("/xxgk/") or a full URL
+    organiser: str = ""  # 主办单位
+    description: str = ""
+    contact: str = ""
+    footer: tuple[str, ...] = ()  # ICP备案号, 政府网站标识码, ...
+    source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    region: tuple[str, ...]
+    level: str
+    parent: str | None = None
+    phone: str = ""
+    address: str = ""
+    website: str = ""
+    source: Source = field(default_factory=lambda: Source("content/agencies.yaml"), compare=False)
+    index: int = 0  # position in the registry, to report its line
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file: str  # a file name beside the report's .md
+    title: str
+
+
+@dataclass(frozen=True)
+class Report:
+    agency_id: str
+    year: int
+    format: str
+    title: str  # empty when the editor gave none: the plan stage defaults it
+    published: datetime.date | None
+    tables: dict[str, Any]  # as typed in front matter; read against the format by validate
+    narrative: str  # the Markdown body
+    attachments: tuple[Attachment, ...]
+    source: Source = field(compare=False)
+    directory: Path = field(compare=False)  # where attachments live
+    path_agency: str = ""  # the agency and year its path names
+    path_year: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.agency_id, self.year)
+
+
+@dataclass(frozen=True)
+class Portal:
+    """Everything under content/, as loaded. Problems found while reading ride along."""
+
+    root: Path
+    site: Site
+    agencies: tuple[Agency, ...]
+    reports: tuple[Report, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def agency(self, agency_id: str) -> Agency | None:
+        return next((a for a in self.agencies if a.id == agency_id), None)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Value
+    computed: bool = False  # a total the editor left out
+
+
+@dataclass(frozen=True)
+class FilledRow:
+    key: str
+    label: str
+    path: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+    @property
+    def values(self) -> tuple[Value, ...]:
+        return tuple(c.value for c in self.cells)
+
+
+@dataclass(frozen=True)
+class FilledBlock:
+    key: str
+    title: str
+    rows: tuple[FilledRow, ...]
+
+    def row(self, key: str) -> FilledRow:
+        return next(r for r in self.rows if r.key == key)
+
+
+@dataclass(frozen=True)
+class FilledTable:
+    key: str
+    blocks: tuple[FilledBlock, ...]
+
+    def block(self, key: str) -> FilledBlock:
+        return next(b for b in self.blocks if b.key == key)
+
+
+FilledTables = dict[str, FilledTable]  # by table key: 二, 三, 四
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    report: Report
+    tables: FilledTables  # empty for freeform reports or unreadable table data
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of validation: every problem, and each report's tables read."""
+
+    portal: Portal
+    reports: tuple[CheckedReport, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")

@@ -1,0 +1,111 @@
+"""Files that `xxgk init` and `xxgk new` write for editors to fill in.
+
+The report skeleton is generated from the format definition, so its comments
+carry the official label of every row and column and can never drift from
+what validation expects.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .formats import FREEFORM, Format, Table, format_for_year
+from .model import Agency
+
+COMMENT_COLUMN = 40
+
+
+def _line(code: str, comment: str) -> str:
+    return f"{code.ljust(COMMENT_COLUMN - 2)}  # {comment}"
+
+
+def _table_lines(table: Table) -> list[str]:
+    lines = [f"  # {table.heading}", f"  {table.front_matter_key}:"]
+    for block in table.blocks:
+        required = block.required_columns
+        totals = [c.label for c in block.columns if c.is_total]
+        columns = "、".join(c.label for c in required)
+        note = f"（{totals[0]}可省略，自动计算）" if totals else ""
+        if len(table.blocks) > 1 or table.layout == "stacked":
+            lines.append(f"    # {block.title}：{columns}{note}")
+        else:
+            lines.append(f"    # 各行依次填：{columns}{note}")
+        group: tuple[str, ...] = ()
+        for row in block.rows:
+            if row.is_total:
+                lines.append(_line(f"    # {row.key}: [...]", f"{row.label}：可省略，自动计算"))
+                continue
+            if len(row.parents) > 1 and row.parents != group:
+                lines.append(f"    # {row.parents[-1]}")
+            group = row.parents
+            zeros = "0" if len(required) == 1 else "[" + ", ".join("0" for _ in required) + "]"
+            lines.append(_line(f"    {row.key}: {zeros}", row.label))
+    return lines
+
+
+def report_skeleton(agency: Agency, year: int, fmt: Format | None = None, published: datetime.date | None = None) -> str:
+    """A ready-to-fill report: every row present with zeros, every label in a comment."""
+    fmt = fmt or format_for_year(year)
+    lines = [
+        "---",
+        f"# {agency.name} {year} 年政府信息公开工作年度报告",
+        f"agency: {agency.id}",
+        f"year: {year}",
+        "# title: 标题（可选）；省略时为“机关名称 + 年度 + 政府信息公开工作年度报告”",
+        _line(f"published: {published.isoformat() if published else ''}", "发布日期，如 " + f"{year + 1}-01-20"),
+        _line(f'format: "{fmt.id}"', f"{fmt.name}：{fmt.document}"),
+    ]
+    if fmt.id != FREEFORM:
+        lines.append("tables:")
+        for table in fmt.tables:
+            lines += _table_lines(table)
+    lines += ["# attachments:                         # 原件，放在本文件旁边", "#   - file: 原件.pdf", "#     title: 年度报告原件（PDF）", "---", ""]
+    sections = fmt.sections or ("一、总体情况",)
+    for heading in sections:
+        if fmt.tables and any(heading == t.heading for t in fmt.tables):
+            continue  # the tables are drawn from the data above
+        lines += [f"## {heading}", "", "（请在此填写。）", ""]
+    return "\n".join(lines)
+
+
+SITE_YAML = """\
+# 门户设置 / portal settings
+title: {title}
+# 站点发布地址：一个路径（如 /xxgk/ndbg/）或完整网址；xxgk build --base-url 可临时覆盖
+base_url: /
+organiser: {organiser}            # 主办单位
+description: 本门户集中发布各机关的政府信息公开工作年度报告。
+contact: 联系电话：0000-0000000
+footer:
+  - 主办单位：{organiser}
+  - ICP备案号：（请填写）
+  - 政府网站标识码：（请填写）
+"""
+
+AGENCIES_YAML = """\
+# 机关名录 / agency registry
+# id: 小写英文字母、数字和连字符，一经发布不要更改（它是网址的一部分）
+# level: 省级、市级、县级、乡镇/街道、部门
+agencies:
+  - id: {id}
+    name: {name}
+    region: 示例省 / 示例市 / 示例县
+    level: 县级
+    phone: 0000-0000000
+    address: 示例县人民路 1 号
+    website: ""
+"""
+
+EXAMPLE_AGENCY = Agency(id="shili-xian", name="示例县人民政府", region=("示例省", "示例市", "示例县"), level="县级")
+
+
+def portal_files(today: datetime.date) -> dict[str, str]:
+    """The files of a new portal, by path relative to its directory."""
+    year = today.year - 1
+    agency = EXAMPLE_AGENCY
+    return {
+        "content/site.yaml": SITE_YAML.format(title="示例县政府信息公开工作年度报告", organiser="示例县人民政府办公室"),
+        "content/agencies.yaml": AGENCIES_YAML.format(id=agency.id, name=agency.name),
+        f"content/reports/{agency.id}/{year}.md": report_skeleton(agency, year, published=datetime.date(year + 1, 1, 20)),
+        ".gitignore": "site/\n",
+    }

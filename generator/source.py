@@ -1,0 +1,132 @@
+"""Reading editors' files: text decoding, front matter, and YAML with line numbers.
+
+Every value an editor typed must be traceable to `file:line`, so YAML is
+composed into nodes (which carry their marks) and converted here, recording
+the line of every key path. PyYAML's own loader forgets the marks and accepts
+duplicate keys silently; this one does neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import KeyPath
+
+MAX_NODES = 100_000  # far beyond any report; stops alias bombs early
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all; `line` is 1-based."""
+
+    def __init__(self, line: int, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.rule = rule
+        self.message = message
+
+
+def read_text(path: Path) -> str:
+    """Decode a file once, in one place: UTF-8 (with or without BOM), newlines normalised."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(line, "encoding", "文件不是 UTF-8 编码，请在编辑器中另存为“UTF-8”后重试") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    yaml_text: str
+    yaml_first_line: int  # the file line of the YAML's first line
+    body: str
+    body_first_line: int
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split `---` YAML `---` from the Markdown body that follows."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(1, "front-matter", "文件应以 “---” 开头的 YAML 前置信息（front matter）开始")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return FrontMatter(
+                yaml_text="\n".join(lines[1:index]),
+                yaml_first_line=2,
+                body="\n".join(lines[index + 1 :]),
+                body_first_line=index + 2,
+            )
+    raise SourceError(1, "front-matter", "前置信息没有结束：请在 YAML 之后加一行 “---”")
+
+
+def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse YAML into plain Python data plus the file line of every key path."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 1
+        raise SourceError(line, "yaml-syntax", f"YAML 语法错误（第 {column} 列）：{_describe(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(first_line, "yaml-syntax", f"YAML 语法错误：{exc}") from None
+    if node is None:
+        return None, {}
+    converter = _Converter(first_line)
+    data = converter.convert(node, ())
+    return data, converter.lines
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "found character '\\t'" in problem:
+        return "缩进里有制表符（Tab），请改用空格"
+    return problem or str(exc)
+
+
+class _Converter:
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.lines: dict[KeyPath, int] = {}
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise SourceError(self.first_line + node.start_mark.line, "yaml-too-large", "YAML 内容过大或含有层层嵌套的别名（alias），已拒绝读取")
+        self.lines.setdefault(path, self.first_line + node.start_mark.line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise SourceError(
+                self.first_line + node.start_mark.line,
+                "yaml-value",
+                f"无法识别的值 “{node.value}”：{exc}",
+            ) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
+        self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.constructor.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            if key in result:
+                raise SourceError(
+                    self.first_line + key_node.start_mark.line,
+                    "duplicate-key",
+                    f"键 “{key}” 重复出现：同一层级的每个键只能写一次",
+                )
+            self.lines[(*path, key)] = self.first_line + key_node.start_mark.line
+            result[key] = self.convert(value_node, (*path, key))
+        return result

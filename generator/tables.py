@@ -1,0 +1,150 @@
+"""Read the table data an editor typed against an official format.
+
+Editors type each row as its short key and the values in official column
+order, e.g. `received: [3, 1, 0, 0, 0, 0]`; the total column and the （七）总计
+row may be left out. This module turns that into complete FilledTables
+(computing what was left out, marking it as computed) and reports every shape
+problem with the line of the offending value. The arithmetic rules that
+compare given totals with the sums are in validate.
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .formats import Block, Column, ColumnTotal, Format, Row, Table
+from .model import Cell, FilledBlock, FilledRow, FilledTable, FilledTables, Problem, Source, Value
+
+MAX_DECIMALS = 4
+
+
+def read_tables(fmt: Format, raw: dict[str, Any], source: Source) -> tuple[FilledTables, list[Problem]]:
+    """Read every table of `fmt` from `raw` (the report's `tables:` mapping).
+
+    Returns only the tables that could be read completely, and the problems found.
+    """
+    problems: list[Problem] = []
+    expected = tuple(t.front_matter_key for t in fmt.tables)
+    for key in raw:
+        if key not in expected:
+            problems.append(_unknown(source, f"未知的表格 “{key}”", str(key), expected, "tables", key))
+    if not fmt.tables and raw:
+        problems.append(source.problem("error", "unexpected-tables", f"{fmt.name}的报告没有统计表，请删除 “tables”，或把 “format” 改为 2019 或 2021", "tables"))
+    filled: FilledTables = {}
+    for table in fmt.tables:
+        found = _read_table(fmt, table, raw.get(table.front_matter_key), source, problems)
+        if found is not None:
+            filled[table.key] = found
+    return filled, problems
+
+
+def _unknown(source: Source, what: str, key: str, known: tuple[str, ...], *path: str | int) -> Problem:
+    hint = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    suggestion = f"，是否想写 “{hint[0]}”？" if hint else f"。可用的键：{', '.join(known)}"
+    return source.problem("error", "unknown-row", what + suggestion, *path)
+
+
+def _read_table(fmt: Format, table: Table, raw: Any, source: Source, problems: list[Problem]) -> FilledTable | None:
+    at = ("tables", table.front_matter_key)
+    if raw is None:
+        problems.append(source.problem("error", "missing-table", f"缺少表{table.key}“{table.title}”：请在 tables 下添加 “{table.front_matter_key}:”", *at))
+        return None
+    if not isinstance(raw, dict):
+        problems.append(source.problem("error", "wrong-type", f"表{table.key} 应是“行: [数值, ...]”形式", *at))
+        return None
+    known = tuple(row.key for block in table.blocks for row in block.rows)
+    for key in raw:
+        if key not in known:
+            problems.append(_unknown(source, f"表{table.key}中没有 “{key}” 这一行", str(key), known, *at, key))
+    before = len(problems)
+    blocks = tuple(_read_block(fmt, table, block, raw, source, problems) for block in table.blocks)
+    if len(problems) > before or any(b is None for b in blocks):
+        return None
+    return FilledTable(table.key, tuple(b for b in blocks if b is not None))
+
+
+def _read_block(fmt: Format, table: Table, block: Block, raw: dict[str, Any], source: Source, problems: list[Problem]) -> FilledBlock | None:
+    rows: dict[str, FilledRow] = {}
+    for row in block.rows:
+        if row.key not in raw and row.is_total:
+            continue  # computed below, once its parts are known
+        cells = _read_row(table, block, row, raw.get(row.key), source, problems)
+        if cells is None:
+            return None
+        rows[row.key] = FilledRow(row.key, row.label, row.path, cells)
+    for row in block.rows:
+        if row.key not in rows:
+            rule = _total_rule(fmt, table, block, row)
+            sums = [sum(rows[part].values[i] for part in rule.parts) for i in range(len(block.columns))]
+            rows[row.key] = FilledRow(row.key, row.label, row.path, tuple(Cell(v, computed=True) for v in sums))
+    return FilledBlock(block.key, block.title, tuple(rows[row.key] for row in block.rows))
+
+
+def _total_rule(fmt: Format, table: Table, block: Block, row: Row) -> ColumnTotal:
+    return next(
+        r
+        for r in fmt.rules
+        if isinstance(r, ColumnTotal) and r.table == table.key and r.block == block.key and r.total == row.key
+    )
+
+
+def _read_row(table: Table, block: Block, row: Row, raw: Any, source: Source, problems: list[Problem]) -> tuple[Cell, ...] | None:
+    at = ("tables", table.front_matter_key, row.key)
+    required = block.required_columns
+    names = "、".join(c.label for c in required)
+    if raw is None:
+        problems.append(
+            source.problem(
+                "error",
+                "missing-row",
+                f"表{table.key}缺少 “{row.key}”（{row.label}）这一行：应填 {len(required)} 个数（{names}）",
+                *at[:2],
+            )
+        )
+        return None
+    values = raw if isinstance(raw, list) else [raw]
+    if len(values) not in (len(required), len(block.columns)):
+        expected = f"{len(required)} 个数（{names}）"
+        if len(required) != len(block.columns):
+            expected += f"，或连同总计共 {len(block.columns)} 个数"
+        problems.append(source.problem("error", "column-count", f"“{row.key}”（{row.label}）应有 {expected}，实际写了 {len(values)} 个", *at))
+        return None
+    columns = block.columns if len(values) == len(block.columns) else required
+    cells: list[Cell] = []
+    ok = True
+    for index, (column, value) in enumerate(zip(columns, values)):
+        parsed = _value(column, value)
+        if isinstance(parsed, str):
+            path = (*at, index) if isinstance(raw, list) else at
+            problems.append(source.problem("error", "invalid-value", f"“{row.key}”（{row.label}）的“{column.label}”{parsed}，实际为 “{value}”", *path))
+            ok = False
+        else:
+            cells.append(Cell(parsed))
+    if not ok:
+        return None
+    if len(columns) < len(block.columns):  # the total column was left out
+        cells.append(Cell(sum(c.value for c in cells), computed=True))
+    return tuple(cells)
+
+
+def _value(column: Column, value: Any) -> Value | str:
+    """The value as a number, or a Chinese explanation of what is wrong with it."""
+    if column.kind == "money":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "应为数字（单位：万元）"
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return "应为数字（单位：万元）"
+        if amount < 0:
+            return "不能为负数"
+        if amount.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            return f"最多保留 {MAX_DECIMALS} 位小数"
+        return amount
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "应为整数" if column.kind == "delta" else "应为非负整数"
+    if column.kind == "count" and value < 0:
+        return "不能为负数"
+    return value

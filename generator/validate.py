@@ -1,0 +1,276 @@
+"""Stage 2, validate: every rule, as a small pure function over the loaded Portal.
+
+`check(portal, today)` returns a Checked: all problems sorted by file and
+line, and each report's tables read against its format (with computed totals)
+for the later stages. The arithmetic rules are read from `formats`, so a new
+format needs no code here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+
+from .formats import (
+    CROSS_YEAR_RULES,
+    FIRST_YEAR,
+    FORMATS,
+    FREEFORM,
+    Balance,
+    CarryOver,
+    ColumnTotal,
+    Continuity,
+    Format,
+    RowTotal,
+    format_for_year,
+)
+from .model import Agency, Checked, CheckedReport, FilledBlock, FilledTables, Portal, Problem, Report, Source, Value
+from .tables import read_tables
+
+GOVERNMENT_LEVELS = ("省级", "市级", "县级")
+"""Governments as a whole publish by 31 March (条例第四十九条); their
+departments, and by most local rules townships and streets, by 31 January."""
+
+
+def check(portal: Portal, today: datetime.date) -> Checked:
+    problems: list[Problem] = list(portal.problems)
+    problems += agency_rules(portal.agencies)
+    known = {a.id: a for a in portal.agencies}
+    problems += duplicate_reports(portal.reports)
+
+    checked: list[CheckedReport] = []
+    for report in portal.reports:
+        fmt = FORMATS[report.format]
+        tables, found = read_tables(fmt, report.tables, report.source)
+        found += report_rules(report, known.get(report.agency_id), today)
+        if len(tables) == len(fmt.tables):
+            found += arithmetic(fmt, tables, report.source)
+        checked.append(CheckedReport(report, tables, tuple(found)))
+
+    by_key = {c.report.key: c for c in checked}
+    checked = [
+        CheckedReport(c.report, c.tables, tuple(sorted({*c.problems, *cross_year(c, by_key.get((c.report.agency_id, c.report.year - 1)))})))
+        for c in checked
+    ]
+    for c in checked:
+        problems += c.problems
+    return Checked(portal=portal, reports=tuple(checked), problems=tuple(sorted(set(problems))))
+
+
+# --- the registry --------------------------------------------------------------
+
+
+def agency_rules(agencies: tuple[Agency, ...]) -> list[Problem]:
+    found = []
+    counts = Counter(a.id for a in agencies)
+    seen: set[str] = set()
+    for agency in agencies:
+        at = ("agencies", agency.index)
+        if counts[agency.id] > 1 and agency.id in seen:
+            found.append(agency.source.problem("error", "duplicate-agency", f"机关标识 “{agency.id}” 重复：每个机关的标识必须唯一", *at, "id"))
+        seen.add(agency.id)
+        if agency.parent and agency.parent not in counts:
+            found.append(agency.source.problem("error", "unknown-agency", f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
+    return found
+
+
+def duplicate_reports(reports: tuple[Report, ...]) -> list[Problem]:
+    first: dict[tuple[str, int], Report] = {}
+    found = []
+    for report in reports:
+        if report.key in first:
+            other = first[report.key].source.file
+            found.append(report.source.problem("error", "duplicate-report", f"{report.year} 年已有该机关的报告（{other}）：每个机关每年只能有一份", "agency"))
+        else:
+            first[report.key] = report
+    return found
+
+
+# --- one report ------------------------------------------------------------------
+
+
+def report_rules(report: Report, agency: Agency | None, today: datetime.date) -> list[Problem]:
+    return [
+        *unknown_agency(report, agency),
+        *path_matches(report),
+        *year_in_range(report, today),
+        *format_matches_year(report),
+        *timeliness(report, agency),
+        *attachments_exist(report),
+    ]
+
+
+def unknown_agency(report: Report, agency: Agency | None) -> Iterator[Problem]:
+    if agency is None:
+        yield report.source.problem("error", "unknown-agency", f"机关 “{report.agency_id}” 不在 content/agencies.yaml 中：请先登记该机关，或改正标识", "agency")
+
+
+def path_matches(report: Report) -> Iterator[Problem]:
+    if report.path_agency != report.agency_id:
+        yield report.source.problem(
+            "error", "path-mismatch", f"文件位于 reports/{report.path_agency}/，但 agency 写的是 “{report.agency_id}”：两者应一致", "agency"
+        )
+    if report.path_year != str(report.year):
+        yield report.source.problem(
+            "error", "path-mismatch", f"文件名是 {report.path_year}.md，但 year 写的是 {report.year}：文件名应为 {report.year}.md", "year"
+        )
+
+
+def year_in_range(report: Report, today: datetime.date) -> Iterator[Problem]:
+    if not FIRST_YEAR <= report.year <= today.year:
+        yield report.source.problem("error", "year-range", f"年度 {report.year} 超出范围：应在 {FIRST_YEAR} 至 {today.year} 之间", "year")
+
+
+def format_matches_year(report: Report) -> Iterator[Problem]:
+    expected = format_for_year(report.year)
+    if report.format != expected.id:
+        given = FORMATS[report.format]
+        yield report.source.problem(
+            "error",
+            "format-mismatch",
+            f"{report.year} 年度报告应使用{expected.name}（{expected.document}），而不是{given.name}",
+            "format",
+        )
+
+
+def deadline(agency: Agency | None, year: int) -> datetime.date:
+    if agency is not None and agency.level in GOVERNMENT_LEVELS:
+        return datetime.date(year + 1, 3, 31)
+    return datetime.date(year + 1, 1, 31)
+
+
+def timeliness(report: Report, agency: Agency | None) -> Iterator[Problem]:
+    if report.published is None:
+        yield report.source.problem("warning", "missing-published", "没有填写发布日期 “published”", "published")
+        return
+    due = deadline(agency, report.year)
+    if report.published > due:
+        yield report.source.problem(
+            "warning", "late-publication", f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}", "published"
+        )
+    elif report.published.year <= report.year:
+        yield report.source.problem(
+            "warning", "early-publication", f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期", "published"
+        )
+
+
+def attachments_exist(report: Report) -> Iterator[Problem]:
+    for index, attachment in enumerate(report.attachments):
+        name = PurePosixPath(attachment.file)
+        if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file:
+            yield report.source.problem("error", "attachment", f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
+        elif not (report.directory / attachment.file).is_file():
+            yield report.source.problem("error", "attachment", f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
+
+
+# --- arithmetic (勾稽关系) ----------------------------------------------------------
+
+
+def arithmetic(fmt: Format, tables: FilledTables, source: Source) -> list[Problem]:
+    found: list[Problem] = []
+    for rule in fmt.rules:
+        table = fmt.table(rule.table)
+        block = tables[rule.table].block(rule.block)
+        where = ("tables", table.front_matter_key)
+        columns = [c.label for c in table.block(rule.block).columns]
+        if isinstance(rule, RowTotal):
+            found += _row_totals(rule, block, columns, source, where)
+        elif isinstance(rule, ColumnTotal):
+            found += _column_totals(rule, block, columns, source, where)
+        elif isinstance(rule, Balance):
+            found += _balance(rule, block, columns, source, where)
+    return found
+
+
+def _row_totals(rule: RowTotal, block: FilledBlock, columns: list[str], source: Source, where: tuple[str, str]) -> Iterator[Problem]:
+    for row in block.rows:
+        total = row.cells[-1]
+        expected = sum(row.values[:-1])
+        if not total.computed and total.value != expected:
+            yield source.problem(
+                "error", rule.rule_id, f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}", *where, row.key, len(row.cells) - 1
+            )
+
+
+def _column_totals(rule: ColumnTotal, block: FilledBlock, columns: list[str], source: Source, where: tuple[str, str]) -> Iterator[Problem]:
+    total = block.row(rule.total)
+    for index, cell in enumerate(total.cells):
+        expected = sum(block.row(part).values[index] for part in rule.parts)
+        if not cell.computed and cell.value != expected:
+            yield source.problem(
+                "error", rule.rule_id, f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}", *where, rule.total, index
+            )
+
+
+def _balance(rule: Balance, block: FilledBlock, columns: list[str], source: Source, where: tuple[str, str]) -> Iterator[Problem]:
+    typed = [key for key in rule.right if not all(c.computed for c in block.row(key).cells)]
+    anchor = (typed or list(rule.left))[0]
+    for index, column in enumerate(columns):
+        left = [block.row(key).values[index] for key in rule.left]
+        right = [block.row(key).values[index] for key in rule.right]
+        if sum(left) != sum(right):
+            yield source.problem(
+                "error",
+                rule.rule_id,
+                f"“{column}”列：{rule.message}；现为 {_sum_text(left)}，而 {_sum_text(right)}",
+                *where,
+                anchor,
+            )
+
+
+def _sum_text(values: Iterable[Value]) -> str:
+    values = list(values)
+    return f"{' + '.join(str(v) for v in values)} = {sum(values)}"
+
+
+# --- across years --------------------------------------------------------------
+
+
+def cross_year(current: CheckedReport, previous: CheckedReport | None) -> Iterator[Problem]:
+    """The rules between a report and the same agency's report of the year before."""
+    if previous is None:
+        return
+    report = current.report
+    fmt, previous_fmt = FORMATS[report.format], FORMATS[previous.report.format]
+    for rule in CROSS_YEAR_RULES:
+        if rule.table not in current.tables or rule.table not in previous.tables:
+            continue
+        now = current.tables[rule.table].block(rule.block)
+        before = previous.tables[rule.table].block(rule.block)
+        table = fmt.table(rule.table)
+        where = ("tables", table.front_matter_key)
+        columns = table.block(rule.block).columns
+        previous_columns = previous_fmt.table(rule.table).block(rule.block).columns
+        if [c.key for c in columns] != [c.key for c in previous_columns]:
+            continue  # the two years' formats differ here: nothing comparable
+        if isinstance(rule, CarryOver):
+            yield from _carry_over(rule, report, now, before, [c.label for c in columns], where)
+        elif isinstance(rule, Continuity):
+            yield from _continuity(rule, report, [c.key for c in columns], now, before, where)
+
+
+def _carry_over(rule: CarryOver, report: Report, now: FilledBlock, before: FilledBlock, columns: list[str], where: tuple[str, str]) -> Iterator[Problem]:
+    current = now.row(rule.row).values
+    last = before.row(rule.previous_row).values
+    wrong = [f"{columns[i]}列本年 {a}、上年 {b}" for i, (a, b) in enumerate(zip(current, last)) if a != b]
+    if wrong:
+        yield report.source.problem(rule.severity, rule.rule_id, f"{rule.message}（{report.year - 1} 年度）：{'；'.join(wrong)}", *where, rule.row)
+
+
+def _continuity(rule: Continuity, report: Report, columns: list[str], now: FilledBlock, before: FilledBlock, where: tuple[str, str]) -> Iterator[Problem]:
+    if not {rule.column, rule.added, rule.removed} <= set(columns):
+        return
+    col, add, rem = columns.index(rule.column), columns.index(rule.added), columns.index(rule.removed)
+    for row, last in zip(now.rows, before.rows):
+        expected = last.values[col] + row.values[add] - row.values[rem]
+        if row.values[col] != expected:
+            yield report.source.problem(
+                rule.severity,
+                rule.rule_id,
+                f"“{row.label}”：{rule.message}（{last.values[col]} + {row.values[add]} − {row.values[rem]} = {expected}），实际填写 {row.values[col]}",
+                *where,
+                row.key,
+                col,
+            )
