@@ -50,7 +50,7 @@ def main(ctx: click.Context, project: Path) -> None:
 
 def _print_problems(checked: Checked) -> None:
     for problem in checked.problems:
-        click.echo(str(problem), err=problem.severity == "error" and False)
+        click.echo(str(problem))
 
 
 def _summary(checked: Checked) -> str:

@@ -1,0 +1,320 @@
+"""Every validation rule: a passing portal, then one failing example per rule,
+asserting the rule id, the file and the line an editor must go to."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from generator.build import check_project
+from generator.model import Problem
+
+from .conftest import FREEFORM, REPORT_2019, Portal, line_of
+
+TODAY = datetime.date(2026, 11, 22)
+
+
+def problems(portal: Portal) -> list[Problem]:
+    return list(check_project(portal.root, TODAY).problems)
+
+
+def only(portal: Portal, rule: str) -> Problem:
+    found = [p for p in problems(portal) if p.rule == rule]
+    assert len(found) == 1, problems(portal)
+    return found[0]
+
+
+def test_valid_reports_of_every_format_pass(portal: Portal) -> None:
+    portal.report("county", 2022)
+    portal.report("county", 2020, template=REPORT_2019)
+    portal.report("county", 2018, template=FREEFORM)
+    assert problems(portal) == []
+
+
+def test_totals_may_be_given_and_are_then_accepted(portal: Portal) -> None:
+    portal.report(
+        changes={
+            "received: [5, 2, 0, 0, 1, 0]": "received: [5, 2, 0, 0, 1, 0, 8]",
+            "    carried-forward:": "    results-total: [5, 2, 0, 0, 1, 0, 8]\n    carried-forward:",
+            "review: [1, 0, 0, 1]": "review: [1, 0, 0, 1, 2]",
+        }
+    )
+    assert problems(portal) == []
+
+
+# --- schema ------------------------------------------------------------------
+
+
+def test_problem_line_format(portal: Portal) -> None:
+    path = portal.report(changes={"received: [5, 2, 0, 0, 1, 0]": "received: [5, 2, 0, 0, 1, 0, 9]"})
+    problem = only(portal, "applicant-total")
+    assert str(problem).startswith(f"content/reports/county/2022.md:{line_of(path, 'received:')}: error [applicant-total] ")
+    assert "应为 8，实际填写 9" in problem.message
+
+
+@pytest.mark.parametrize("field", ["agency", "year"])
+def test_required_fields(portal: Portal, field: str) -> None:
+    portal.report(changes={f"{field}: ": f"# {field}: "})
+    problem = only(portal, "required-field")
+    assert problem.file == "content/reports/county/2022.md"
+    assert field in problem.message
+
+
+def test_unknown_top_level_key_suggests_nearest(portal: Portal) -> None:
+    path = portal.report(changes={"published:": "publshed:"})
+    problem = only(portal, "unknown-key")
+    assert problem.line == line_of(path, "publshed")
+    assert "published" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("disclosed: [3, 1, 0, 0, 0, 0]", "disclosed: [3, -1, 0, 0, 0, 0]", "不能为负数"),
+        ("disclosed: [3, 1, 0, 0, 0, 0]", "disclosed: [3, 1.5, 0, 0, 0, 0]", "应为非负整数"),
+        ("disclosed: [3, 1, 0, 0, 0, 0]", 'disclosed: [3, "1", 0, 0, 0, 0]', "应为非负整数"),
+        ("licensing: 35", "licensing: yes", "应为非负整数"),
+        ("fees: 1.25", "fees: 1.23456", "最多保留 4 位小数"),
+        ("fees: 1.25", "fees: -2", "不能为负数"),
+        ("fees: 1.25", "fees: 一万", "应为数字"),
+    ],
+)
+def test_invalid_values(portal: Portal, old: str, new: str, expected: str) -> None:
+    path = portal.report(changes={old: new})
+    problem = only(portal, "invalid-value")
+    assert problem.line == line_of(path, new)
+    assert expected in problem.message
+
+
+def test_fee_with_four_decimals_is_fine(portal: Portal) -> None:
+    portal.report(changes={"fees: 1.25": "fees: 0.1234"})
+    assert problems(portal) == []
+
+
+def test_missing_row_names_its_official_label(portal: Portal) -> None:
+    path = portal.report(changes={"    denied-inquiry: [0, 0, 0, 0, 0, 0]\n": ""})
+    problem = only(portal, "missing-row")
+    assert "8.属于行政查询事项" in problem.message
+    assert problem.line == line_of(path, "applications:")
+
+
+def test_unknown_row_suggests_the_nearest_key(portal: Portal) -> None:
+    path = portal.report(changes={"denied-law:": "denied-laws:"})
+    rules = {p.rule for p in problems(portal)}
+    assert rules == {"unknown-row", "missing-row"}
+    problem = only(portal, "unknown-row")
+    assert problem.line == line_of(path, "denied-laws")
+    assert "denied-law" in problem.message
+
+
+def test_wrong_number_of_columns(portal: Portal) -> None:
+    path = portal.report(changes={"received: [5, 2, 0, 0, 1, 0]": "received: [5, 2, 0, 0, 1]"})
+    problem = only(portal, "column-count")
+    assert problem.line == line_of(path, "received:")
+    assert "应有 6 个数" in problem.message and "实际写了 5 个" in problem.message
+
+
+def test_missing_table(portal: Portal) -> None:
+    text = portal.report().read_text(encoding="utf-8")
+    start, end = text.index("  appeals:"), text.index("---\n\n")
+    portal.write("content/reports/county/2022.md", text[:start] + text[end:])
+    assert "appeals" in only(portal, "missing-table").message
+
+
+def test_unknown_table(portal: Portal) -> None:
+    portal.report(changes={"  appeals:": "  appeal:"})
+    problem = [p for p in problems(portal) if p.rule == "unknown-row"][0]
+    assert "appeals" in problem.message
+
+
+def test_freeform_report_with_tables(portal: Portal) -> None:
+    portal.report(year=2017, template=FREEFORM, changes={"format: freeform": "format: freeform\ntables:\n  active: {}"})
+    assert only(portal, "unexpected-tables").severity == "error"
+
+
+def test_unknown_format(portal: Portal) -> None:
+    portal.report(changes={'format: "2021"': 'format: "2020"'})
+    assert "2020" in only(portal, "unknown-format").message
+
+
+# --- arithmetic ------------------------------------------------------------------
+
+
+def test_row_total_of_table_3(portal: Portal) -> None:
+    path = portal.report(changes={"disclosed: [3, 1, 0, 0, 0, 0]": "disclosed: [3, 1, 0, 0, 0, 0, 5]"})
+    problem = only(portal, "applicant-total")
+    assert problem.line == line_of(path, "    disclosed:")
+    assert "（一）予以公开" in problem.message
+
+
+def test_results_total_row(portal: Portal) -> None:
+    path = portal.report(changes={"    carried-forward:": "    results-total: [5, 2, 0, 0, 2, 0]\n    carried-forward:"})
+    problem = only(portal, "results-total")
+    assert problem.line == line_of(path, "results-total")
+    assert "“法律服务机构”列" in problem.message and "应为 1，实际填写 2" in problem.message
+
+
+def test_balance_of_table_3(portal: Portal) -> None:
+    path = portal.report(changes={"carried-forward: [1, 0, 0, 0, 0, 0]": "carried-forward: [2, 0, 0, 0, 0, 0]"})
+    found = [p for p in problems(portal) if p.rule == "applications-balance"]
+    assert [p.line for p in found] == [line_of(path, "carried-forward")] * 2  # 自然人 and 总计
+    natural = next(p.message for p in found if "“自然人”列" in p.message)
+    assert "5 + 1 = 6" in natural and "5 + 2 = 7" in natural
+
+
+def test_appeal_total(portal: Portal) -> None:
+    path = portal.report(changes={"lawsuit-direct: [0, 1, 0, 0]": "lawsuit-direct: [0, 1, 0, 0, 0]"})
+    problem = only(portal, "appeal-total")
+    assert problem.line == line_of(path, "lawsuit-direct")
+    assert "未经复议直接起诉" in problem.message
+
+
+# --- across years ---------------------------------------------------------------------
+
+
+def test_carry_over_must_match_last_year(portal: Portal) -> None:
+    portal.report(year=2021, changes={"normative-documents: [2, 1, 10]": "normative-documents: [2, 1, 9]"})
+    path = portal.report(year=2022, changes={"carried-over: [1, 0, 0, 0, 0, 0]": "carried-over: [1, 1, 0, 0, 0, 0]", "carried-forward: [1, 0, 0, 0, 0, 0]": "carried-forward: [1, 1, 0, 0, 0, 0]"})
+    problem = only(portal, "carry-over")
+    assert problem.file == "content/reports/county/2022.md"
+    assert problem.line == line_of(path, "carried-over")
+    assert problem.severity == "error"
+    assert "商业企业列本年 1、上年 0" in problem.message
+
+
+def test_carry_over_across_the_2020_to_2021_format_change(portal: Portal) -> None:
+    portal.report(year=2020, template=REPORT_2019)  # carries forward [0, 1, ...]
+    portal.report(year=2021)  # carries over [1, 0, ...]
+    assert only(portal, "carry-over").file == "content/reports/county/2021.md"
+
+
+def test_in_force_continuity_is_a_warning(portal: Portal) -> None:
+    portal.report(year=2021)
+    path = portal.report(year=2022)  # in force 10, but last year's 10 + 2 − 1 = 11
+    problem = only(portal, "in-force-continuity")
+    assert problem.severity == "warning"
+    assert problem.line == line_of(path, "normative-documents")
+    assert "10 + 2 − 1 = 11" in problem.message
+
+
+def test_no_cross_year_check_when_a_year_is_missing(portal: Portal) -> None:
+    portal.report(year=2020, template=REPORT_2019)
+    portal.report(year=2022)
+    assert problems(portal) == []
+
+
+# --- registry ---------------------------------------------------------------------------
+
+
+def test_unknown_agency(portal: Portal) -> None:
+    path = portal.report(agency="nobody")
+    problem = only(portal, "unknown-agency")
+    assert problem.line == line_of(path, "agency:")
+
+
+def test_duplicate_agency_id(portal: Portal) -> None:
+    path = portal.write("content/agencies.yaml", (portal.root / "content/agencies.yaml").read_text(encoding="utf-8") + "  - id: town\n    name: 重复\n    region: 测试省\n    level: 部门\n")
+    problem = only(portal, "duplicate-agency")
+    assert problem.file == "content/agencies.yaml"
+    assert problem.line == len(path.read_text(encoding="utf-8").splitlines()) - 3
+
+
+def test_bad_agency_id_and_level(portal: Portal) -> None:
+    portal.write("content/agencies.yaml", "agencies:\n  - id: Bad_ID\n    name: 甲\n    region: 乙\n    level: 国家级\n")
+    assert only(portal, "agency-id").line == 2
+    assert only(portal, "agency-level").line == 5
+
+
+def test_two_reports_for_one_agency_and_year(portal: Portal) -> None:
+    portal.report(year=2022)
+    portal.report(year=2022, name="2022-copy")
+    found = {p.rule for p in problems(portal)}
+    assert {"duplicate-report", "path-mismatch"} <= found
+    # the first file in name order keeps its place; the other is reported
+    assert only(portal, "duplicate-report").file == "content/reports/county/2022.md"
+
+
+@pytest.mark.parametrize("year", [2007, 2027])
+def test_year_out_of_range(portal: Portal, year: int) -> None:
+    portal.report(year=year, template=FREEFORM if year < 2019 else REPORT_2019.replace('"2019"', '"2021"'))
+    assert only(portal, "year-range").line == 3
+
+
+def test_path_disagrees_with_front_matter(portal: Portal) -> None:
+    path = portal.report(agency="county", year=2022)
+    moved = portal.root / "content/reports/town/2022.md"
+    moved.parent.mkdir(parents=True)
+    path.rename(moved)
+    problem = only(portal, "path-mismatch")
+    assert problem.file == "content/reports/town/2022.md" and problem.line == 2
+
+
+def test_superseded_format(portal: Portal) -> None:
+    portal.report(year=2022, template=REPORT_2019)
+    assert "国办公开办函〔2021〕30号" in only(portal, "format-mismatch").message
+
+
+def test_late_publication_is_a_warning(portal: Portal) -> None:
+    path = portal.report(agency="county-edu", published="2023-02-01")
+    problem = only(portal, "late-publication")
+    assert problem.severity == "warning"
+    assert problem.line == line_of(path, "published:")
+    assert "2023-01-31" in problem.message
+
+
+def test_county_government_may_publish_until_march(portal: Portal) -> None:
+    portal.report(agency="county", published="2023-03-31")
+    assert problems(portal) == []
+    portal.report(agency="county", published="2023-04-01")
+    assert only(portal, "late-publication").severity == "warning"
+
+
+def test_missing_published_date_is_a_warning(portal: Portal) -> None:
+    portal.report(changes={"published: 2023-01-20": "published:"})
+    assert only(portal, "missing-published").severity == "warning"
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "明年一月"])
+def test_invalid_published_date(portal: Portal, value: str) -> None:
+    path = portal.report(published=value)
+    problem = [p for p in problems(portal) if p.severity == "error"][0]
+    assert problem.line == line_of(path, "published:")
+    assert value in problem.message
+
+
+def test_attachment_must_exist_beside_the_report(portal: Portal) -> None:
+    path = portal.report(changes={'format: "2021"': 'format: "2021"\nattachments:\n  - file: 原件.pdf'})
+    assert only(portal, "attachment").line == line_of(path, "原件.pdf")
+    (path.parent / "原件.pdf").write_bytes(b"%PDF-1.4")
+    assert problems(portal) == []
+
+
+def test_attachment_may_not_leave_its_folder(portal: Portal) -> None:
+    portal.report(changes={'format: "2021"': 'format: "2021"\nattachments:\n  - file: ../../site.yaml'})
+    assert "不能含路径" in only(portal, "attachment").message
+
+
+# --- reading files --------------------------------------------------------------------------
+
+
+def test_yaml_syntax_error_has_line_and_column(portal: Portal) -> None:
+    path = portal.report(changes={"licensing: 35": "licensing: [35"})
+    problem = only(portal, "yaml-syntax")
+    assert problem.line >= line_of(path, "licensing")
+    assert "YAML" in problem.message and "列" in problem.message
+
+
+def test_duplicate_keys_are_rejected(portal: Portal) -> None:
+    path = portal.report(changes={"    penalties: 12\n": "    penalties: 12\n    penalties: 13\n"})
+    assert only(portal, "duplicate-key").line == line_of(path, "penalties: 13")
+
+
+def test_front_matter_never_closed(portal: Portal) -> None:
+    portal.write("content/reports/county/2022.md", "---\nagency: county\nyear: 2022\n")
+    assert only(portal, "front-matter").line == 1
+
+
+def test_missing_site_settings(portal: Portal) -> None:
+    (portal.root / "content/site.yaml").unlink()
+    assert only(portal, "missing-file").file == "content/site.yaml"
