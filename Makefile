@@ -1,0 +1,44 @@
+# xxgk: two commands set everything up on a fresh machine with Python 3.11+.
+#   make preview   install, build the demo portal in content/, serve it on http://127.0.0.1:8000
+#   make test      install the test dependencies, run every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install preview build check test browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xxgk needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/xxgk check
+
+build: $(STAMP)
+	$(BIN)/xxgk build
+
+preview: build
+	@echo "Serving the demo portal on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
+
+# Browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
+	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+clean:
+	rm -rf site .site-* $(VENV) .pytest_cache
