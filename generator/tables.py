@@ -15,7 +15,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .formats import Block, Column, ColumnTotal, Format, Row, Table
-from .model import Cell, FilledBlock, FilledRow, FilledTable, FilledTables, Problem, Source, Value
+from .model import (
+    Cell,
+    FilledBlock,
+    FilledRow,
+    FilledTable,
+    FilledTables,
+    Problem,
+    Source,
+    Value,
+)
 
 MAX_DECIMALS = 4
 

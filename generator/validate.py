@@ -17,7 +17,6 @@ from .formats import (
     CROSS_YEAR_RULES,
     FIRST_YEAR,
     FORMATS,
-    FREEFORM,
     Balance,
     CarryOver,
     ColumnTotal,
@@ -26,7 +25,18 @@ from .formats import (
     RowTotal,
     format_for_year,
 )
-from .model import Agency, Checked, CheckedReport, FilledBlock, FilledTables, Portal, Problem, Report, Source, Value
+from .model import (
+    Agency,
+    Checked,
+    CheckedReport,
+    FilledBlock,
+    FilledTables,
+    Portal,
+    Problem,
+    Report,
+    Source,
+    Value,
+)
 from .tables import read_tables
 
 GOVERNMENT_LEVELS = ("省级", "市级", "县级")
