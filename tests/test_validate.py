@@ -318,3 +318,43 @@ def test_front_matter_never_closed(portal: Portal) -> None:
 def test_missing_site_settings(portal: Portal) -> None:
     (portal.root / "content/site.yaml").unlink()
     assert only(portal, "missing-file").file == "content/site.yaml"
+
+
+def test_published_before_the_year_ended_is_a_warning(portal: Portal) -> None:
+    portal.report(published="2022-06-30")
+    assert only(portal, "early-publication").severity == "warning"
+
+
+def test_unknown_parent_agency(portal: Portal) -> None:
+    portal.write("content/agencies.yaml", "agencies:\n  - id: a\n    name: 甲\n    region: 乙\n    level: 部门\n    parent: nobody\n")
+    assert only(portal, "unknown-agency").line == 6
+
+
+def test_site_title_is_required(portal: Portal) -> None:
+    portal.write("content/site.yaml", "base_url: /\n")
+    problem = only(portal, "required-field")
+    assert problem.file == "content/site.yaml" and "title" in problem.message
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line(portal: Portal) -> None:
+    path = portal.report()
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gb18030"))
+    problem = only(portal, "encoding")
+    assert problem.file == "content/reports/county/2022.md"
+    assert problem.line == text.splitlines().index("## 一、总体情况") + 1  # the first line that is not ASCII
+    assert "UTF-8" in problem.message
+
+
+def test_bom_and_windows_line_endings_are_read(portal: Portal) -> None:
+    path = portal.report()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))
+    assert problems(portal) == []
+
+
+def test_an_alias_bomb_is_refused(portal: Portal) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )
+    portal.write("content/reports/county/2022.md", "---\n" + bomb + "---\n")
+    assert only(portal, "yaml-too-large").file == "content/reports/county/2022.md"
