@@ -16,7 +16,7 @@ from .model import Checked
 from .plan import Plan, plan_site
 from .render import Theme, render_page
 from .validate import check
-from .write import write_site
+from .write import OutputError, write_site
 
 
 def check_project(project: Path, today: datetime.date | None = None) -> Checked:
@@ -33,8 +33,18 @@ class BuildResult:
         return not self.checked.errors
 
 
+def output_problem(project: Path, out: Path) -> str | None:
+    """Why the site may not be written to `out`: it would replace what editors wrote."""
+    out, project = out.resolve(), project.resolve()
+    if project.is_relative_to(out) or any(out.is_relative_to(project / kept) for kept in ("content", "templates")):
+        return f"不能输出到 {out}：那样会覆盖门户的内容或模板。请用门户目录下的 site/ 或另一个文件夹"
+    return None
+
+
 def build_project(project: Path, out: Path, base_url: str | None = None, today: datetime.date | None = None) -> BuildResult:
     """Validate, then (only when there is no error) write the whole site to `out`."""
+    if (message := output_problem(project, out)) is not None:
+        raise OutputError(message)
     checked = check_project(project, today)
     if checked.errors:
         return BuildResult(checked, 0)

@@ -13,9 +13,10 @@ import click
 from . import __version__
 from .build import build_project, check_project
 from .formats import FORMATS, format_for_year
-from .load import load_portal
+from .load import base_url_problem, load_portal
 from .model import Checked
 from .scaffold import portal_files, report_skeleton
+from .write import OutputError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -96,7 +97,12 @@ def build(project: Path, out: Path | None, base_url: str | None) -> None:
     there is an error; the previous site stays as it was.
     """
     target = out or project / "site"
-    result = build_project(project, target, base_url)
+    if base_url is not None and (message := base_url_problem(base_url)) is not None:
+        raise click.BadParameter(message, param_hint="--base-url")
+    try:
+        result = build_project(project, target, base_url)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
     _print_problems(result.checked)
     if not result.ok:
         click.echo(f"{_summary(result.checked)}。有错误，未生成站点；原有站点保持不变。", err=True)

@@ -476,10 +476,39 @@ they apply only where both reports have the rows and columns named."""
 FORMATS: dict[str, Format] = {
     "2021": _make_format("2021", "2021年版格式", "国办公开办函〔2021〕30号", 2021, None, _table_2_2021(), True),
     "2019": _make_format("2019", "2019年版格式", "国办公开办函〔2019〕60号", 2019, 2020, _table_2_2019(), False),
-    FREEFORM: Format(FREEFORM, "自由格式", "（2019年以前无全国统一表格）", 2008, 2018),
+    FREEFORM: Format(FREEFORM, "自由格式", "2019年以前无全国统一表格", 2008, 2018),
 }
 
 FIRST_YEAR = 2008  # the 2007 regulation took effect on 2008-05-01
+
+REPORT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
+"""The title of a report whose front matter gives none."""
+
+LEVELS = ("省级", "市级", "县级", "乡镇/街道", "部门")
+"""Agency levels; the first three are governments as a whole."""
+
+GOVERNMENT_LEVELS = LEVELS[:3]
+
+
+def publication_deadline(level: str, year: int) -> tuple[int, int]:
+    """(month, day) in the year after `year` by which the report is due.
+
+    2007 regulation (第三十一条, reports for 2008–2018): every body by 31 March.
+    2019 regulation (第四十九条): departments by 31 January, governments as a
+    whole by 31 March; townships and streets follow local rules, most often
+    31 January, which is what is checked.
+    """
+    if year < 2019 or level in GOVERNMENT_LEVELS:
+        return (3, 31)
+    return (1, 31)
+
+
+def sections_after_tables(fmt: Format) -> tuple[str, ...]:
+    """The narrative sections that follow the last table (五、六 in both formats)."""
+    headings = [t.heading for t in fmt.tables]
+    if not headings:
+        return ()
+    return fmt.sections[fmt.sections.index(headings[-1]) + 1 :]
 
 
 def format_for_year(year: int) -> Format:

@@ -9,12 +9,12 @@ that compare values or files belong to validate.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from pathlib import Path
 from typing import Any
 
-from .formats import FORMATS, format_for_year
+from .formats import FORMATS, LEVELS, format_for_year
+from .messages import suggestion
 from .model import Agency, Attachment, Portal, Problem, Report, Site, Source
 from .source import SourceError, parse_yaml, read_text, split_front_matter
 
@@ -24,7 +24,7 @@ AGENCIES_FILE = f"{CONTENT}/agencies.yaml"
 REPORTS_DIR = f"{CONTENT}/reports"
 
 AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LEVELS = ("省级", "市级", "县级", "乡镇/街道", "部门")
+BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%/-]*$")
 
 SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "footer")
 AGENCY_KEYS = ("id", "name", "region", "level", "parent", "phone", "address", "website")
@@ -62,13 +62,18 @@ def _read_yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[An
 
 
 def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], source: Source, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
-    found = []
-    for key in data:
-        if key not in known:
-            hint = difflib.get_close_matches(str(key), known, n=1)
-            suggestion = f"，是否想写 “{hint[0]}”？" if hint else f"。可用的键：{', '.join(known)}"
-            found.append(source.problem("error", "unknown-key", f"未知的键 “{key}”{suggestion}", *prefix, key))
-    return found
+    return [
+        source.problem("error", "unknown-key", f"未知的键 “{key}”{suggestion(str(key), known)}", *prefix, key)
+        for key in data
+        if key not in known
+    ]
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why `value` cannot be the address the site is published under, or None."""
+    if BASE_URL.match(value):
+        return None
+    return f"发布地址 “{value}” 无效：应是以 / 开头的路径（如 /xxgk/ndbg/），或 https://域名/路径，只用字母、数字和 . _ ~ - /"
 
 
 def _text(value: Any) -> str:
@@ -89,13 +94,17 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     problems.extend(_unknown_keys(data, SITE_KEYS, source))
     if not _text(data.get("title")):
         problems.append(source.problem("error", "required-field", "缺少门户名称 “title”", "title"))
+    base_url = _text(data.get("base_url")) or "/"
+    if (message := base_url_problem(base_url)) is not None:
+        problems.append(source.problem("error", "base-url", message, "base_url"))
+        base_url = "/"
     footer = data.get("footer") or []
     if not isinstance(footer, list):
         problems.append(source.problem("error", "wrong-type", "“footer” 应是一个列表，每行一项", "footer"))
         footer = []
     return Site(
         title=_text(data.get("title")) or "政府信息公开工作年度报告",
-        base_url=_text(data.get("base_url")) or "/",
+        base_url=base_url,
         organiser=_text(data.get("organiser")),
         description=_text(data.get("description")),
         contact=_text(data.get("contact")),
@@ -144,13 +153,20 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
     if level not in LEVELS:
         problems.append(source.problem("error", "agency-level", f"机关层级 “{level}” 无效，应为：{'、'.join(LEVELS)}", *at, "level"))
     if isinstance(region, str):
-        region_path = tuple(part.strip() for part in region.split("/") if part.strip())
+        parts = region.split("/")
     elif isinstance(region, list) and all(isinstance(part, str) for part in region):
-        region_path = tuple(part.strip() for part in region)
+        parts = region
     else:
-        region_path = ()
-    if not region_path:
+        parts = []
+    region_path = tuple(part.strip() for part in parts if part.strip())
+    if region is not None and not isinstance(region, str) and not parts:
+        problems.append(source.problem("error", "wrong-type", "所属地区 “region” 应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表", *at, "region"))
+    elif not region_path:
         problems.append(source.problem("error", "required-field", "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
+    website = _text(entry.get("website"))
+    if website and not re.match(r"^https?://[^\s<>\"']+$", website):
+        problems.append(source.problem("error", "agency-website", f"机关网站 “{website}” 无效：应以 http:// 或 https:// 开头", *at, "website"))
+        website = ""
     if not ok:
         return None
     return Agency(
@@ -161,7 +177,7 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
         parent=_text(entry.get("parent")) or None,
         phone=_text(entry.get("phone")),
         address=_text(entry.get("address")),
-        website=_text(entry.get("website")),
+        website=website,
         source=source,
         index=index,
     )
@@ -207,6 +223,8 @@ def load_report(root: Path, path: Path, problems: list[Problem]) -> Report | Non
         return None
 
     published = data.get("published")
+    if isinstance(published, datetime.datetime):
+        published = published.date()  # a time of day was given: the date is what counts
     if isinstance(published, str):
         published = _parse_date(published)
     if published is not None and not isinstance(published, datetime.date):
@@ -218,7 +236,7 @@ def load_report(root: Path, path: Path, problems: list[Problem]) -> Report | Non
         tables = {}
     if not isinstance(tables, dict):
         problems.append(source.problem("error", "wrong-type", "“tables” 应是“表名: 数据”形式", "tables"))
-        tables = {}
+        tables = None  # reported: validation leaves the tables alone
 
     return Report(
         agency_id=agency_id,

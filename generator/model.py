@@ -100,7 +100,7 @@ class Report:
     format: str
     title: str  # empty when the editor gave none: the plan stage defaults it
     published: datetime.date | None
-    tables: dict[str, Any]  # as typed in front matter; read against the format by validate
+    tables: dict[str, Any] | None  # as typed in front matter (None: not a mapping, already reported)
     narrative: str  # the Markdown body
     attachments: tuple[Attachment, ...]
     source: Source = field(compare=False)

@@ -12,13 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from .formats import FORMATS, KEY_FIGURE_LABELS, SECTIONS
+from .formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE, Format, sections_after_tables
 from .model import Agency, Checked, CheckedReport, FilledTables, Value
 
 LATEST_ON_HOME = 12
-NARRATIVE_AFTER_TABLES = SECTIONS[4][:2]  # "五、": the first narrative section after the tables
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def report_url(base: str, agency_id: str, year: int) -> str:
 
 
 def report_title(c: CheckedReport, agency: Agency) -> str:
-    return c.report.title or f"{agency.name}{c.report.year}年政府信息公开工作年度报告"
+    return c.report.title or REPORT_TITLE.format(agency=agency.name, year=c.report.year)
 
 
 def agency_summary(agency: Agency, base: str) -> dict[str, Any]:
@@ -152,9 +151,14 @@ def sum_figures(summaries: list[dict[str, Any]]) -> dict[str, Value]:
     return totals
 
 
-def split_narrative(markdown: str) -> tuple[str, str]:
-    """Split the narrative where the sections after the tables begin (五、...)."""
-    pattern = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*" + re.escape(NARRATIVE_AFTER_TABLES), re.MULTILINE)
+def split_narrative(markdown: str, fmt: Format) -> tuple[str, str]:
+    """Split the narrative where the sections after the tables begin (五、...), so the
+    tables stand where the official form has them; without such a heading, they follow it."""
+    after = sections_after_tables(fmt)
+    if not after:
+        return markdown, ""
+    number = after[0].split("、")[0] + "、"
+    pattern = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*" + re.escape(number), re.MULTILINE)
     match = pattern.search(markdown)
     if not match:
         return markdown, ""
@@ -168,7 +172,7 @@ def report_page(c: CheckedReport, agency: Agency, siblings: list[dict[str, Any]]
     report = c.report
     fmt = FORMATS[report.format]
     base = site["base"]
-    before, after = split_narrative(report.narrative)
+    before, after = split_narrative(report.narrative, fmt)
     url = report_url(base, agency.id, report.year)
     title = report_title(c, agency)
     context = {
@@ -185,8 +189,9 @@ def report_page(c: CheckedReport, agency: Agency, siblings: list[dict[str, Any]]
             "published": report.published.isoformat() if report.published else "",
             "format": fmt.name,
             "document": fmt.document,
+            "has_tables": bool(fmt.tables),
             "agency": {**agency_summary(agency, base), "phone": agency.phone, "address": agency.address, "website": agency.website},
-            "attachments": [{"title": a.title, "url": url + a.file, "file": a.file} for a in report.attachments],
+            "attachments": [{"title": a.title, "url": url + quote(a.file), "file": a.file} for a in report.attachments],
             "problems": [p.as_dict() for p in c.problems],
             "json_url": url + "report.json",
             "year_url": f"{base}years/{report.year}/",

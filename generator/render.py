@@ -84,7 +84,9 @@ def render_page(page: Page, theme: Theme) -> bytes:
 
 # --- Markdown -------------------------------------------------------------------------
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+# Tables on; raw HTML off (shown as text); images off, so a narrative cannot pull
+# an asset from another host.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").disable("image")
 
 
 def markdown_html(source: str) -> str:
@@ -101,82 +103,106 @@ def format_value(value: Value | None) -> str:
 
 
 # --- Tables ---------------------------------------------------------------------------
-# A grid is {"bodies": [[row, ...], ...], "head": [row, ...]} where a row is a
-# list of cells {"tag", "text", "scope", "rowspan", "colspan", "computed"}.
+# A grid is {"head": [row, ...], "bodies": [[row, ...], ...]}; a row is a list of
+# cells {"tag", "text", "id", "headers", "scope", "rowspan", "colspan", "computed"}.
+# The official tables nest their headers two and three deep, which `scope` alone
+# cannot express, so every header cell has an id and every value cell lists the
+# ids of all the headers that name it (WCAG technique H43).
 
 
-def _cell(tag: str, text: str, scope: str | None = None, rowspan: int = 1, colspan: int = 1, computed: bool = False, kind: str = "") -> dict[str, Any]:
-    return {"tag": tag, "text": text, "scope": scope, "rowspan": rowspan, "colspan": colspan, "computed": computed, "kind": kind}
+class _Grid:
+    """Builds the cells of one table, numbering header cells as it goes."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def th(self, text: str, scope: str | None = None, rowspan: int = 1, colspan: int = 1) -> dict[str, Any]:
+        self.count += 1
+        return {"tag": "th", "text": text, "id": f"{self.prefix}-h{self.count}", "headers": "", "scope": scope,
+                "rowspan": rowspan, "colspan": colspan, "computed": False}
+
+    @staticmethod
+    def td(text: str, headers: list[dict[str, Any]], colspan: int = 1, computed: bool = False) -> dict[str, Any]:
+        return {"tag": "td", "text": text, "id": "", "headers": " ".join(h["id"] for h in headers), "scope": None,
+                "rowspan": 1, "colspan": colspan, "computed": computed}
 
 
 def table_grid(table: Table, filled: FilledTable) -> dict[str, Any]:
     """Lay a table out like the official form, from its definition and its data."""
+    grid = _Grid(f"t-{table.front_matter_key}")
     if table.layout == "stacked":
-        return _stacked(table, filled)
+        return _stacked(grid, table, filled)
     if table.layout == "matrix":
-        return _matrix(table, filled)
-    return _wide(table, filled)
+        return _matrix(grid, table, filled)
+    return _wide(grid, table, filled)
 
 
-def _value_cells(columns: list[Any], cells: Any, last_colspan: int = 1) -> list[dict[str, Any]]:
-    out = []
-    for index, (column, cell) in enumerate(zip(columns, cells)):
-        span = last_colspan if index == len(columns) - 1 else 1
-        out.append(_cell("td", format_value(cell.value), colspan=span, computed=cell.computed, kind=column.kind))
-    return out
-
-
-def _stacked(table: Table, filled: FilledTable) -> dict[str, Any]:
+def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
     width = max(len(b.columns) for b in table.blocks)
     bodies = []
     for block in table.blocks:
-        spare = width - len(block.columns) + 1
-        rows = [
-            [_cell("th", block.title, "colgroup", colspan=width + 1)],
-            [_cell("th", block.column_heading, "col")]
-            + [_cell("th", c.label, "col", colspan=spare if i == len(block.columns) - 1 else 1) for i, c in enumerate(block.columns)],
-        ]
+        spare = width - len(block.columns) + 1  # the last column spans what the widest block has more
+        title = grid.th(block.title, "col", colspan=width + 1)
+        corner = grid.th(block.column_heading, "col")
+        columns = [grid.th(c.label, "col", colspan=spare if i == len(block.columns) - 1 else 1) for i, c in enumerate(block.columns)]
+        rows = [[title], [corner, *columns]]
         for row in filled.block(block.key).rows:
-            rows.append([_cell("th", row.label, "row")] + _value_cells(list(block.columns), row.cells, spare))
+            label = grid.th(row.label, "row")
+            values = [
+                grid.td(format_value(cell.value), [title, column, label], colspan=spare if i == len(columns) - 1 else 1, computed=cell.computed)
+                for i, (column, cell) in enumerate(zip(columns, row.cells))
+            ]
+            rows.append([label, *values])
         bodies.append(rows)
     return {"head": [], "bodies": bodies}
 
 
-def _matrix(table: Table, filled: FilledTable) -> dict[str, Any]:
+def _matrix(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
     block = table.blocks[0]
     rows = filled.block(block.key).rows
     depth = max(len(r.path) for r in rows)
     grouped = any(c.group for c in block.columns)
-    head_rows = 1 + (1 if table.column_title else 0) + (1 if grouped else 0)
-    head: list[list[dict[str, Any]]] = [[] for _ in range(head_rows)]
+    levels = (1 if table.column_title else 0) + (2 if grouped else 1)
+    head: list[list[dict[str, Any]]] = [[] for _ in range(levels)]
+    head[0].append({**grid.th(table.corner, None, rowspan=levels, colspan=depth), "id": ""})
+    above: list[dict[str, Any]] = []
     level = 0
     if table.column_title:
-        head[0].append(_cell("th", table.corner, None, rowspan=head_rows, colspan=depth))
-        head[0].append(_cell("th", table.column_title, "colgroup", colspan=len(block.columns)))
+        top = grid.th(table.column_title, "col", colspan=len(block.columns))
+        head[0].append(top)
+        above.append(top)
         level = 1
-    else:
-        head[0].append(_cell("td", table.corner, None, rowspan=head_rows, colspan=depth))
-    seen_groups: set[str] = set()
+    column_headers: list[list[dict[str, Any]]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for column in block.columns:
         if column.group is None:
-            head[level].append(_cell("th", column.label, "col", rowspan=head_rows - level))
-        else:
-            if column.group not in seen_groups:
-                span = sum(1 for c in block.columns if c.group == column.group)
-                head[level].append(_cell("th", column.group, "colgroup", colspan=span))
-                seen_groups.add(column.group)
-            head[level + 1].append(_cell("th", column.label, "col"))
+            cell = grid.th(column.label, "col", rowspan=levels - level)
+            head[level].append(cell)
+            column_headers.append([*above, cell])
+            continue
+        if column.group not in groups:
+            span = sum(1 for c in block.columns if c.group == column.group)
+            groups[column.group] = grid.th(column.group, "col", colspan=span)
+            head[level].append(groups[column.group])
+        cell = grid.th(column.label, "col")
+        head[level + 1].append(cell)
+        column_headers.append([*above, groups[column.group], cell])
     body = []
+    open_labels: dict[tuple[str, ...], dict[str, Any]] = {}
     for index, row in enumerate(rows):
         cells = []
+        labels = []
         for lvl, label in enumerate(row.path):
             prefix = row.path[: lvl + 1]
-            if index > 0 and rows[index - 1].path[: lvl + 1] == prefix:
-                continue  # covered by the rowspan of the row above
-            own = lvl == len(row.path) - 1
-            span = sum(1 for _ in _run(rows, index, prefix))
-            cells.append(_cell("th", label, "row" if own else "rowgroup", rowspan=span, colspan=depth - lvl if own else 1))
-        body.append(cells + _value_cells(list(block.columns), row.cells))
+            if index == 0 or rows[index - 1].path[: lvl + 1] != prefix:
+                own = lvl == len(row.path) - 1
+                span = sum(1 for _ in _run(rows, index, prefix))
+                open_labels[prefix] = grid.th(label, "row", rowspan=span, colspan=depth - lvl if own else 1)
+                cells.append(open_labels[prefix])
+            labels.append(open_labels[prefix])
+        values = [grid.td(format_value(cell.value), [*labels, *headers], computed=cell.computed) for cell, headers in zip(row.cells, column_headers)]
+        body.append(cells + values)
     return {"head": head, "bodies": [body]}
 
 
@@ -187,19 +213,24 @@ def _run(rows: Any, start: int, prefix: tuple[str, ...]) -> Any:
         yield row
 
 
-def _wide(table: Table, filled: FilledTable) -> dict[str, Any]:
+def _wide(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
     nested = any(len(b.rows) > 1 or b.rows[0].label != b.title for b in table.blocks)
     depth = 3 if nested else 2
     head: list[list[dict[str, Any]]] = [[] for _ in range(depth)]
     values: list[dict[str, Any]] = []
     for block in table.blocks:
-        head[0].append(_cell("th", block.title, "colgroup", colspan=len(block.rows) * len(block.columns)))
+        title = grid.th(block.title, "col", colspan=len(block.rows) * len(block.columns))
+        head[0].append(title)
         flat = len(block.rows) == 1 and block.rows[0].label == block.title
         for row in filled.block(block.key).rows:
             if flat:
-                head[1] += [_cell("th", c.label, "col", rowspan=depth - 1) for c in block.columns]
+                names = [title]
+                columns = [grid.th(c.label, "col", rowspan=depth - 1) for c in block.columns]
+                head[1] += columns
             else:
-                head[1].append(_cell("th", row.label, "colgroup", colspan=len(block.columns)))
-                head[2] += [_cell("th", c.label, "col") for c in block.columns]
-            values += _value_cells(list(block.columns), row.cells)
+                names = [title, grid.th(row.label, "col", colspan=len(block.columns))]
+                head[1].append(names[-1])
+                columns = [grid.th(c.label, "col") for c in block.columns]
+                head[2] += columns
+            values += [grid.td(format_value(cell.value), [*names, column], computed=cell.computed) for cell, column in zip(row.cells, columns)]
     return {"head": head, "bodies": [[values]]}

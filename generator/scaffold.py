@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from .formats import FREEFORM, Format, Table, format_for_year
+from .formats import FREEFORM, REPORT_TITLE, SECTIONS, Format, Table, format_for_year
 from .model import Agency
 
 COMMENT_COLUMN = 40
@@ -48,10 +48,10 @@ def report_skeleton(agency: Agency, year: int, fmt: Format | None = None, publis
     fmt = fmt or format_for_year(year)
     lines = [
         "---",
-        f"# {agency.name} {year} 年政府信息公开工作年度报告",
+        "# " + REPORT_TITLE.format(agency=agency.name, year=year),
         f"agency: {agency.id}",
         f"year: {year}",
-        "# title: 标题（可选）；省略时为“机关名称 + 年度 + 政府信息公开工作年度报告”",
+        "# title: 标题（可选）；省略时为“" + REPORT_TITLE.format(agency="机关名称", year="××××") + "”",
         _line(f"published: {published.isoformat() if published else ''}", "发布日期，如 " + f"{year + 1}-01-20"),
         _line(f'format: "{fmt.id}"', f"{fmt.name}：{fmt.document}"),
     ]
@@ -60,7 +60,7 @@ def report_skeleton(agency: Agency, year: int, fmt: Format | None = None, publis
         for table in fmt.tables:
             lines += _table_lines(table)
     lines += ["# attachments:                         # 原件，放在本文件旁边", "#   - file: 原件.pdf", "#     title: 年度报告原件（PDF）", "---", ""]
-    sections = fmt.sections or ("一、总体情况",)
+    sections = fmt.sections or SECTIONS[:1]
     for heading in sections:
         if fmt.tables and any(heading == t.heading for t in fmt.tables):
             continue  # the tables are drawn from the data above

@@ -105,28 +105,40 @@ class _Converter:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._construct(node)
+
+    def _construct(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.YAMLError) as exc:
+        except (ValueError, TypeError, yaml.YAMLError) as exc:
             raise SourceError(
                 self.first_line + node.start_mark.line,
                 "yaml-value",
-                f"无法识别的值 “{node.value}”：{exc}",
+                f"无法识别的值 “{node.value if isinstance(node, yaml.ScalarNode) else node.tag}”：{exc}",
             ) from None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
-        self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
+        explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+        try:
+            self.constructor.flatten_mapping(node)  # resolves `<<` merge keys; merged pairs come first
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or node.start_mark
+            raise SourceError(self.first_line + mark.line, "yaml-syntax", "YAML 合并键（<<）后面应是一组“键: 值”或其别名") from None
+        merged = len(node.value) - explicit
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.constructor.construct_object(key_node, deep=True)
+        written: set[Any] = set()  # keys written out here; merged-in ones may be overridden
+        for index, (key_node, value_node) in enumerate(node.value):
+            key = self._construct(key_node)
             if not isinstance(key, (str, int)):
                 key = str(key)
-            if key in result:
+            if index >= merged and key in written:
                 raise SourceError(
                     self.first_line + key_node.start_mark.line,
                     "duplicate-key",
                     f"键 “{key}” 重复出现：同一层级的每个键只能写一次",
                 )
+            if index >= merged:
+                written.add(key)
             self.lines[(*path, key)] = self.first_line + key_node.start_mark.line
             result[key] = self.convert(value_node, (*path, key))
         return result

@@ -10,17 +10,18 @@ compare given totals with the sums are in validate.
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .formats import Block, Column, ColumnTotal, Format, Row, Table
+from .messages import suggestion
 from .model import (
     Cell,
     FilledBlock,
     FilledRow,
     FilledTable,
     FilledTables,
+    KeyPath,
     Problem,
     Source,
     Value,
@@ -29,30 +30,28 @@ from .model import (
 MAX_DECIMALS = 4
 
 
-def read_tables(fmt: Format, raw: dict[str, Any], source: Source) -> tuple[FilledTables, list[Problem]]:
+def read_tables(fmt: Format, raw: dict[str, Any] | None, source: Source) -> tuple[FilledTables, list[Problem]]:
     """Read every table of `fmt` from `raw` (the report's `tables:` mapping).
 
     Returns only the tables that could be read completely, and the problems found.
     """
+    if raw is None:
+        return {}, []
+    if not fmt.tables:
+        if raw:
+            return {}, [source.problem("error", "unexpected-tables", f"{fmt.name}的报告没有统计表，请删除 “tables”，或把 “format” 改为 2019 或 2021", "tables")]
+        return {}, []
     problems: list[Problem] = []
     expected = tuple(t.front_matter_key for t in fmt.tables)
     for key in raw:
         if key not in expected:
-            problems.append(_unknown(source, f"未知的表格 “{key}”", str(key), expected, "tables", key))
-    if not fmt.tables and raw:
-        problems.append(source.problem("error", "unexpected-tables", f"{fmt.name}的报告没有统计表，请删除 “tables”，或把 “format” 改为 2019 或 2021", "tables"))
+            problems.append(source.problem("error", "unknown-table", f"未知的表格 “{key}”{suggestion(str(key), expected)}", "tables", key))
     filled: FilledTables = {}
     for table in fmt.tables:
         found = _read_table(fmt, table, raw.get(table.front_matter_key), source, problems)
         if found is not None:
             filled[table.key] = found
     return filled, problems
-
-
-def _unknown(source: Source, what: str, key: str, known: tuple[str, ...], *path: str | int) -> Problem:
-    hint = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-    suggestion = f"，是否想写 “{hint[0]}”？" if hint else f"。可用的键：{', '.join(known)}"
-    return source.problem("error", "unknown-row", what + suggestion, *path)
 
 
 def _read_table(fmt: Format, table: Table, raw: Any, source: Source, problems: list[Problem]) -> FilledTable | None:
@@ -66,7 +65,7 @@ def _read_table(fmt: Format, table: Table, raw: Any, source: Source, problems: l
     known = tuple(row.key for block in table.blocks for row in block.rows)
     for key in raw:
         if key not in known:
-            problems.append(_unknown(source, f"表{table.key}中没有 “{key}” 这一行", str(key), known, *at, key))
+            problems.append(source.problem("error", "unknown-row", f"表{table.key}中没有 “{key}” 这一行{suggestion(str(key), known)}", *at, key))
     before = len(problems)
     blocks = tuple(_read_block(fmt, table, block, raw, source, problems) for block in table.blocks)
     if len(problems) > before or any(b is None for b in blocks):
@@ -79,7 +78,7 @@ def _read_block(fmt: Format, table: Table, block: Block, raw: dict[str, Any], so
     for row in block.rows:
         if row.key not in raw and row.is_total:
             continue  # computed below, once its parts are known
-        cells = _read_row(table, block, row, raw.get(row.key), source, problems)
+        cells = _read_row(table, block, row, raw, source, problems)
         if cells is None:
             return None
         rows[row.key] = FilledRow(row.key, row.label, row.path, cells)
@@ -99,19 +98,17 @@ def _total_rule(fmt: Format, table: Table, block: Block, row: Row) -> ColumnTota
     )
 
 
-def _read_row(table: Table, block: Block, row: Row, raw: Any, source: Source, problems: list[Problem]) -> tuple[Cell, ...] | None:
-    at = ("tables", table.front_matter_key, row.key)
+def _read_row(table: Table, block: Block, row: Row, raw_rows: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[Cell, ...] | None:
+    at: KeyPath = ("tables", table.front_matter_key, row.key)
+    raw = raw_rows.get(row.key)
     required = block.required_columns
     names = "、".join(c.label for c in required)
     if raw is None:
-        problems.append(
-            source.problem(
-                "error",
-                "missing-row",
-                f"表{table.key}缺少 “{row.key}”（{row.label}）这一行：应填 {len(required)} 个数（{names}）",
-                *at[:2],
-            )
-        )
+        if row.key in raw_rows:
+            message, path = f"表{table.key}中 “{row.key}”（{row.label}）这一行是空的", at
+        else:
+            message, path = f"表{table.key}缺少 “{row.key}”（{row.label}）这一行", at[:2]
+        problems.append(source.problem("error", "missing-row", f"{message}：应填 {len(required)} 个数（{names}）", *path))
         return None
     values = raw if isinstance(raw, list) else [raw]
     if len(values) not in (len(required), len(block.columns)):
@@ -126,8 +123,8 @@ def _read_row(table: Table, block: Block, row: Row, raw: Any, source: Source, pr
     for index, (column, value) in enumerate(zip(columns, values)):
         parsed = _value(column, value)
         if isinstance(parsed, str):
-            path = (*at, index) if isinstance(raw, list) else at
-            problems.append(source.problem("error", "invalid-value", f"“{row.key}”（{row.label}）的“{column.label}”{parsed}，实际为 “{value}”", *path))
+            where = (*at, index) if isinstance(raw, list) else at
+            problems.append(source.problem("error", "invalid-value", f"“{row.key}”（{row.label}）的“{column.label}”{parsed}，实际为 “{value}”", *where))
             ok = False
         else:
             cells.append(Cell(parsed))
@@ -146,6 +143,8 @@ def _value(column: Column, value: Any) -> Value | str:
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
+            return "应为数字（单位：万元）"
+        if not amount.is_finite():
             return "应为数字（单位：万元）"
         if amount < 0:
             return "不能为负数"

@@ -24,6 +24,7 @@ from .formats import (
     Format,
     RowTotal,
     format_for_year,
+    publication_deadline,
 )
 from .model import (
     Agency,
@@ -39,10 +40,6 @@ from .model import (
 )
 from .tables import read_tables
 
-GOVERNMENT_LEVELS = ("省级", "市级", "县级")
-"""Governments as a whole publish by 31 March (条例第四十九条); their
-departments, and by most local rules townships and streets, by 31 January."""
-
 
 def check(portal: Portal, today: datetime.date) -> Checked:
     problems: list[Problem] = list(portal.problems)
@@ -55,8 +52,7 @@ def check(portal: Portal, today: datetime.date) -> Checked:
         fmt = FORMATS[report.format]
         tables, found = read_tables(fmt, report.tables, report.source)
         found += report_rules(report, known.get(report.agency_id), today)
-        if len(tables) == len(fmt.tables):
-            found += arithmetic(fmt, tables, report.source)
+        found += arithmetic(fmt, tables, report.source)
         checked.append(CheckedReport(report, tables, tuple(found)))
 
     by_key = {c.report.key: c for c in checked}
@@ -83,6 +79,8 @@ def agency_rules(agencies: tuple[Agency, ...]) -> list[Problem]:
         seen.add(agency.id)
         if agency.parent and agency.parent not in counts:
             found.append(agency.source.problem("error", "unknown-agency", f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
+        elif agency.parent == agency.id:
+            found.append(agency.source.problem("error", "unknown-agency", "上级机关不能是本机关自己", *at, "parent"))
     return found
 
 
@@ -102,14 +100,11 @@ def duplicate_reports(reports: tuple[Report, ...]) -> list[Problem]:
 
 
 def report_rules(report: Report, agency: Agency | None, today: datetime.date) -> list[Problem]:
-    return [
-        *unknown_agency(report, agency),
-        *path_matches(report),
-        *year_in_range(report, today),
-        *format_matches_year(report),
-        *timeliness(report, agency),
-        *attachments_exist(report),
-    ]
+    found = [*unknown_agency(report, agency), *path_matches(report), *attachments_exist(report)]
+    out_of_range = list(year_in_range(report, today))
+    if out_of_range:
+        return found + out_of_range  # the rules below mean nothing for a mistyped year
+    return found + [*format_matches_year(report), *timeliness(report, agency)]
 
 
 def unknown_agency(report: Report, agency: Agency | None) -> Iterator[Problem]:
@@ -140,15 +135,14 @@ def format_matches_year(report: Report) -> Iterator[Problem]:
         yield report.source.problem(
             "error",
             "format-mismatch",
-            f"{report.year} 年度报告应使用{expected.name}（{expected.document}），而不是{given.name}",
+            f"{report.year} 年度报告应使用{expected.name}（{expected.document}），而不是{given.name}（{given.document}）",
             "format",
         )
 
 
 def deadline(agency: Agency | None, year: int) -> datetime.date:
-    if agency is not None and agency.level in GOVERNMENT_LEVELS:
-        return datetime.date(year + 1, 3, 31)
-    return datetime.date(year + 1, 1, 31)
+    month, day = publication_deadline(agency.level if agency else "", year)
+    return datetime.date(year + 1, month, day)
 
 
 def timeliness(report: Report, agency: Agency | None) -> Iterator[Problem]:
@@ -166,11 +160,17 @@ def timeliness(report: Report, agency: Agency | None) -> Iterator[Problem]:
         )
 
 
+RESERVED_NAMES = ("index.html", "report.json")
+"""Files xxgk writes into a report's folder; an attachment may not replace them."""
+
+
 def attachments_exist(report: Report) -> Iterator[Problem]:
     for index, attachment in enumerate(report.attachments):
         name = PurePosixPath(attachment.file)
         if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file:
             yield report.source.problem("error", "attachment", f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
+        elif attachment.file.lower() in RESERVED_NAMES:
+            yield report.source.problem("error", "attachment", f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
         elif not (report.directory / attachment.file).is_file():
             yield report.source.problem("error", "attachment", f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
 
@@ -181,12 +181,14 @@ def attachments_exist(report: Report) -> Iterator[Problem]:
 def arithmetic(fmt: Format, tables: FilledTables, source: Source) -> list[Problem]:
     found: list[Problem] = []
     for rule in fmt.rules:
+        if rule.table not in tables:
+            continue  # not readable: its problems are reported already
         table = fmt.table(rule.table)
         block = tables[rule.table].block(rule.block)
         where = ("tables", table.front_matter_key)
         columns = [c.label for c in table.block(rule.block).columns]
         if isinstance(rule, RowTotal):
-            found += _row_totals(rule, block, columns, source, where)
+            found += _row_totals(rule, block, source, where)
         elif isinstance(rule, ColumnTotal):
             found += _column_totals(rule, block, columns, source, where)
         elif isinstance(rule, Balance):
@@ -194,7 +196,7 @@ def arithmetic(fmt: Format, tables: FilledTables, source: Source) -> list[Proble
     return found
 
 
-def _row_totals(rule: RowTotal, block: FilledBlock, columns: list[str], source: Source, where: tuple[str, str]) -> Iterator[Problem]:
+def _row_totals(rule: RowTotal, block: FilledBlock, source: Source, where: tuple[str, str]) -> Iterator[Problem]:
     for row in block.rows:
         total = row.cells[-1]
         expected = sum(row.values[:-1])

@@ -13,10 +13,26 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+MARKER = ".xxgk-site"
+"""Left in every built site: only a folder that has it may be replaced by a build."""
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why, in Chinese."""
+
+
+def check_output(out: Path) -> None:
+    """Refuse to replace a folder that holds something other than an xxgk site."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"输出位置 {out} 是一个文件，不是文件夹")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise OutputError(f"输出文件夹 {out} 不是空的，也不是 xxgk 生成的站点：为免误删其中的文件，未做任何更改。请换一个输出文件夹")
+
 
 def write_site(out: Path, files: Iterable[tuple[str, bytes | Path]]) -> None:
     """Write `files` (output path → bytes, or a file to copy) as the new content of `out`."""
     out = out.absolute()
+    check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
@@ -27,6 +43,7 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes | Path]]) -> None:
                 shutil.copyfile(content, target)
             else:
                 target.write_bytes(content)
+        (staging / MARKER).write_text("This folder is built by xxgk and replaced on every build.\n", encoding="utf-8")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -23,6 +23,19 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)  # as written, spans not expanded
     classes: str = ""
 
+    def headers_of(self, cell: Cell) -> list[str]:
+        """The texts of the header cells a value cell names in its `headers` attribute."""
+        by_id = {c.attrs["id"]: c.text for row in self.rows for c in row if "id" in c.attrs}
+        return [by_id[i] for i in cell.attrs.get("headers", "").split()]
+
+    def row_starting(self, label: str) -> list[Cell]:
+        """The cells written in the row whose own label (its last header cell) is `label`."""
+        for row in self.rows:
+            heads = [c for c in row if c.tag == "th"]
+            if heads and heads[-1].text == label:
+                return row
+        raise KeyError(label)
+
     def grid(self) -> list[list[str]]:
         """Every row with every column filled in, spanned cells repeated."""
         grid: dict[tuple[int, int], str] = {}

@@ -112,3 +112,31 @@ def test_installed_console_script_reports_its_version() -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert result.stdout.strip() == f"xxgk {__version__}"
+
+
+def test_build_refuses_to_write_over_the_content(portal: Portal) -> None:
+    portal.report()
+    for out in ("content", ".", "content/reports", "templates"):
+        code, output = run("-p", str(portal.root), "build", "--out", str(portal.root / out))
+        assert code == 2 and "会覆盖门户的内容或模板" in output, out
+    assert (portal.root / "content/reports/county/2022.md").is_file()
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_build(portal: Portal, tmp_path: Path) -> None:
+    portal.report()
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "keep.txt").write_text("keep", encoding="utf-8")
+    code, output = run("-p", str(portal.root), "build", "--out", str(other))
+    assert code == 2 and "不是 xxgk 生成的站点" in output
+    assert (other / "keep.txt").read_text(encoding="utf-8") == "keep"
+    code, _ = run("-p", str(portal.root), "build")  # its own site/ is rebuilt again and again
+    assert code == 0
+    code, _ = run("-p", str(portal.root), "build")
+    assert code == 0
+
+
+def test_build_rejects_an_unsafe_base_url(portal: Portal) -> None:
+    portal.report()
+    code, output = run("-p", str(portal.root), "build", "--base-url", "/\\evil.com/")
+    assert code == 2 and "发布地址" in output

@@ -72,14 +72,27 @@ def test_table_3_reads_like_the_official_form(report_html: str) -> None:
     assert body[24] == ["四、结转下年度继续办理"] * 3 + ["1", "0", "0", "0", "0", "0", "1"]
 
 
-def test_table_3_header_cells_are_marked_up_for_screen_readers(report_html: str) -> None:
-    table = table_captioned(report_html, "三、收到和处理政府信息公开申请情况")
-    results = next(c for row in table.rows for c in row if c.text == "三、本年度办理结果")
-    assert results.tag == "th" and results.attrs["scope"] == "rowgroup" and results.attrs["rowspan"] == "22"
-    natural = next(c for row in table.rows for c in row if c.text == "自然人")
-    assert natural.attrs["scope"] == "col"
-    computed = [c for row in table.rows for c in row if c.attrs.get("title") == "自动计算"]
-    assert len(computed) == 25 + 6  # the 总计 column, and the （七）总计 row besides its total
+def test_every_value_cell_names_all_its_headers_for_screen_readers(report_html: str) -> None:
+    applications = table_captioned(report_html, "三、收到和处理政府信息公开申请情况")
+    secret = [c for c in applications.row_starting("1.属于国家秘密") if c.tag == "td"]
+    assert applications.headers_of(secret[0]) == ["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "申请人情况", "自然人"]
+    assert applications.headers_of(secret[1]) == ["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "申请人情况", "法人或其他组织", "商业企业"]
+    received = [c for c in applications.row_starting("一、本年新收政府信息公开申请数量") if c.tag == "td"]
+    assert applications.headers_of(received[-1]) == ["一、本年新收政府信息公开申请数量", "申请人情况", "总计"]
+    assert received[-1].attrs["title"] == "自动计算"
+
+    active = table_captioned(report_html, "二、主动公开政府信息情况")
+    licensing = [c for c in active.row_starting("行政许可") if c.tag == "td"]
+    assert [active.headers_of(c) for c in licensing] == [["第二十条第（五）项", "本年处理决定数量", "行政许可"]]
+
+    appeals = table_captioned(report_html, "四、政府信息公开行政复议、行政诉讼情况")
+    values = [c for row in appeals.rows for c in row if c.tag == "td"]
+    assert appeals.headers_of(values[0]) == ["行政复议", "结果维持"]
+    assert appeals.headers_of(values[-1]) == ["行政诉讼", "复议后起诉", "总计"]
+
+    for table in (applications, active, appeals):
+        for cell in (c for row in table.rows for c in row if c.tag == "td"):
+            assert table.headers_of(cell), cell
 
 
 def test_table_4_reads_like_the_official_form(report_html: str) -> None:
@@ -148,3 +161,23 @@ def test_attachment_is_copied_and_linked(portal: Portal) -> None:
     site = build(portal)
     assert (site / "reports/county/2022/report.pdf").read_bytes() == b"%PDF-1.4 test"
     assert '<a href="/reports/county/2022/report.pdf" download>原件（PDF）</a>' in page(site, "reports/county/2022/index.html")
+
+
+def test_images_in_the_narrative_are_not_loaded(portal: Portal) -> None:
+    portal.report(changes={"本年度共收到政府信息公开申请 8 件。": "![统计图](https://tracker.example/pixel.png)"})
+    html = page(build(portal), "reports/county/2022/index.html")
+    assert "<img" not in html and 'src="https://tracker.example' not in html
+
+
+def test_attachment_names_are_escaped_in_links(portal: Portal) -> None:
+    path = portal.report(changes={'format: "2021"': 'format: "2021"\nattachments:\n  - file: "a#b?.pdf"'})
+    (path.parent / "a#b?.pdf").write_bytes(b"%PDF")
+    site = build(portal)
+    assert 'href="/reports/county/2022/a%23b%3F.pdf"' in page(site, "reports/county/2022/index.html")
+    assert (site / "reports/county/2022/a#b?.pdf").is_file()
+
+
+def test_freeform_report_says_it_has_no_tables(portal: Portal) -> None:
+    portal.report("county", 2018, template=FREEFORM)
+    html = page(build(portal), "reports/county/2018/index.html")
+    assert "没有全国统一的统计表" in html and "勾稽关系一致" not in html
