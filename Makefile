@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install preview build check lint test browser clean
+.PHONY: install preview build check lint test browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xxgk needs Python 3.11 or newer")'
@@ -43,6 +43,11 @@ lint: $(STAMP)
 
 test: $(STAMP) browser lint
 	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+# Benchmarks (minutes, not part of `make test`): see README, "性能 / Performance".
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python tests/bench/search_bench.py --reports 10000
 
 clean:
 	rm -rf site .site-* $(VENV) .pytest_cache

@@ -15,6 +15,7 @@ from .load import load_portal
 from .model import Checked
 from .plan import Plan, plan_site
 from .render import Theme, render_page
+from .search import SEARCH_DIR, build_index, search_documents
 from .validate import check
 from .write import OutputError, write_site
 
@@ -41,17 +42,26 @@ def output_problem(project: Path, out: Path) -> str | None:
     return None
 
 
-def build_project(project: Path, out: Path, base_url: str | None = None, today: datetime.date | None = None) -> BuildResult:
-    """Validate, then (only when there is no error) write the whole site to `out`."""
+def build_project(
+    project: Path, out: Path, base_url: str | None = None, today: datetime.date | None = None, search: bool = True
+) -> BuildResult:
+    """Validate, then (only when there is no error) write the whole site to `out`,
+    with its search index unless `search` is false."""
     if (message := output_problem(project, out)) is not None:
         raise OutputError(message)
     checked = check_project(project, today)
     if checked.errors:
         return BuildResult(checked, 0)
     plan = plan_site(checked, base_url)
-    files = list(site_files(plan, Theme.for_project(project)))
-    write_site(out, files)
-    return BuildResult(checked, len(files))
+    index = None
+    if search:
+        documents = search_documents(checked)
+
+        def index(staging: Path) -> None:
+            build_index(documents, staging / SEARCH_DIR)
+
+    written = write_site(out, site_files(plan, Theme.for_project(project)), finish=index)
+    return BuildResult(checked, written)
 
 
 def site_files(plan: Plan, theme: Theme) -> Iterator[tuple[str, bytes | Path]]:

@@ -16,6 +16,7 @@ from .formats import FORMATS, format_for_year
 from .load import base_url_problem, load_portal
 from .model import Checked
 from .scaffold import portal_files, report_skeleton
+from .search import SearchError
 from .write import OutputError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -89,8 +90,9 @@ def check(project: Path, output: str) -> None:
               help="输出目录，默认为门户目录下的 site/。Output directory (default: site/ in the portal).")
 @click.option("--base-url", default=None,
               help="站点发布路径，如 /xxgk/ndbg/，覆盖 site.yaml 中的 base_url。Path the site is served under.")
+@click.option("--no-search", is_flag=True, help="不建立全文搜索索引（更快）。Skip the full-text search index.")
 @click.pass_obj
-def build(project: Path, out: Path | None, base_url: str | None) -> None:
+def build(project: Path, out: Path | None, base_url: str | None, no_search: bool) -> None:
     """检查内容并生成静态站点（有错误时不生成）。
 
     Check the content, then build the static site. Nothing is written when
@@ -100,9 +102,12 @@ def build(project: Path, out: Path | None, base_url: str | None) -> None:
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
     try:
-        result = build_project(project, target, base_url)
+        result = build_project(project, target, base_url, search=not no_search)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
+    except SearchError as exc:
+        click.echo(f"{exc}。原有站点保持不变。", err=True)
+        sys.exit(1)
     _print_problems(result.checked)
     if not result.ok:
         click.echo(f"{_summary(result.checked)}。有错误，未生成站点；原有站点保持不变。", err=True)

@@ -19,6 +19,9 @@ from .model import Agency, Checked, CheckedReport, FilledTables, Value
 
 LATEST_ON_HOME = 12
 
+SEARCH_FILTERS = (("year", "年度"), ("region", "地区"), ("level", "机关层级"), ("agency", "机关"))
+"""The filters of the search page: the key each search document is tagged with, and its label."""
+
 
 @dataclass(frozen=True)
 class Page:
@@ -84,6 +87,7 @@ def plan_site(checked: Checked, base_url: str | None = None) -> Plan:
     pages.append(years_index(by_year, portal.agencies, site))
     pages.append(home_page(list(summaries.values()), by_year, portal.agencies, site))
     pages.append(Page("404.html", "html", "404.html", {"site": site, "page": {"title": "页面未找到", "url": base + "404.html"}}))
+    pages.append(search_page(site))
     return Plan(tuple(pages), tuple(copies))
 
 
@@ -339,6 +343,17 @@ def years_index(by_year: dict[int, list[CheckedReport]], agencies: tuple[Agency,
         "agency_count": len(agencies),
     }
     return Page("years/index.html", "html", "years.html", context)
+
+
+def search_page(site: dict[str, Any]) -> Page:
+    base = site["base"]
+    context = {
+        "site": site,
+        "page": {"title": "搜索", "url": f"{base}search/"},
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "搜索", "url": None}],
+        "filters": list(SEARCH_FILTERS),
+    }
+    return Page("search/index.html", "html", "search.html", context)
 
 
 def home_page(summaries: list[dict[str, Any]], by_year: dict[int, list[CheckedReport]], agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, narrative
 from .formats import Table
 from .model import FilledTable, Value
 from .plan import Page
@@ -84,14 +83,10 @@ def render_page(page: Page, theme: Theme) -> bytes:
 
 # --- Markdown -------------------------------------------------------------------------
 
-# Tables on; raw HTML off (shown as text); images off, so a narrative cannot pull
-# an asset from another host.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").disable("image")
-
 
 def markdown_html(source: str) -> str:
-    """Narrative Markdown to HTML; raw HTML in the source is shown as text, never run."""
-    return Markup(_MARKDOWN.render(source))
+    """Narrative Markdown to HTML (see narrative.py: raw HTML is shown as text, never run)."""
+    return Markup(narrative.to_html(source))
 
 
 def format_value(value: Value | None) -> str:

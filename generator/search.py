@@ -18,19 +18,22 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from .formats import FORMATS
 from .model import Agency, Checked, CheckedReport
-from .plan import report_title
+from .narrative import to_text
+from .plan import SEARCH_FILTERS, report_title
 from .segment import index_content
 
 SEARCH_DIR = "pagefind"
-SHARD_REPORTS = 2500  # reports per indexing run: Pagefind's memory grows with what one run holds
+MANIFEST = "xxgk.json"
+SHARD_REPORTS = 2000
+"""Reports per indexing run. Pagefind holds a run's whole index in memory, about
+0.4 KB per token (measured: 2,500 recent reports of ~2,000 characters took 1.4
+to 2.7 GB), so runs are kept to what stays well under 2 GB."""
 
 
 class SearchError(Exception):
@@ -40,12 +43,20 @@ class SearchError(Exception):
 @dataclass(frozen=True)
 class SearchDocument:
     path: str  # the report page's path under the site root, e.g. reports/a/2022/
+    agency_id: str
     title: str
     agency: str
     year: int
     level: str
     regions: tuple[str, ...]  # every level of the region path, for the 地区 filter
-    text: str  # what a reader can search for
+    format: str
+    text: str  # what is indexed: title, agency, region, year, narrative
+    excerpt_text: str  # the readable part excerpts are cut from: the narrative
+
+    @property
+    def searchable(self) -> str:
+        """Everything a reader can find the report by: the indexed text and its table labels."""
+        return self.text + "\n" + "\n".join(table_labels(self.format))
 
 
 def region_levels(region: tuple[str, ...]) -> tuple[str, ...]:
@@ -53,19 +64,10 @@ def region_levels(region: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(" / ".join(region[: i + 1]) for i in range(len(region)))
 
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def markdown_text(source: str) -> str:
-    """The words of a Markdown narrative, one block per line, without markup."""
-    lines = []
-    for token in _MARKDOWN.parse(source):
-        if token.type == "inline" and token.children is not None:
-            lines.append("".join(child.content for child in token.children if child.type in ("text", "code_inline")))
-    return "\n".join(lines)
-
-
 def table_labels(format_id: str) -> list[str]:
+    """Every label of a format's tables. The same for every report of the format, so
+    they are not indexed with each report (they were a third of all tokens); the
+    browser matches a query against them once per format instead."""
     fmt = FORMATS[format_id]
     labels: list[str] = []
     for table in fmt.tables:
@@ -81,17 +83,19 @@ def table_labels(format_id: str) -> list[str]:
 def search_document(c: CheckedReport, agency: Agency) -> SearchDocument:
     report = c.report
     title = report_title(c, agency)
-    text = "\n".join(
-        [title, agency.name, " ".join(agency.region), f"{report.year}年", markdown_text(report.narrative), *table_labels(report.format)]
-    )
+    narrative = to_text(report.narrative)
+    text = "\n".join([title, agency.name, " ".join(agency.region), f"{report.year}年", narrative])
     return SearchDocument(
         path=f"reports/{agency.id}/{report.year}/",
+        agency_id=agency.id,
         title=title,
         agency=agency.name,
         year=report.year,
         level=agency.level,
         regions=region_levels(agency.region),
+        format=report.format,
         text=text,
+        excerpt_text=narrative,
     )
 
 
@@ -103,26 +107,55 @@ def search_documents(checked: Checked) -> list[SearchDocument]:
 def document_html(doc: SearchDocument) -> bytes:
     """The page Pagefind indexes for one report: tokens in the body, readable metadata and filters."""
     e = html.escape
-    filters = [("year", str(doc.year)), ("level", doc.level), ("agency", doc.agency), *(("region", r) for r in doc.regions)]
+    values = {"year": [str(doc.year)], "region": list(doc.regions), "level": [doc.level], "agency": [doc.agency]}
+    filters = [(key, value) for key, _ in SEARCH_FILTERS for value in values[key]] + [("format", doc.format)]
     return (
         "<!DOCTYPE html>\n<html lang=\"und\"><head><meta charset=\"utf-8\"><title></title></head><body>\n"
         f'<span data-pagefind-meta="title">{e(doc.title)}</span>'
         f'<span data-pagefind-meta="agency">{e(doc.agency)}</span>'
         f'<span data-pagefind-meta="year">{doc.year}</span>\n'
+        # Pagefind folds line breaks in metadata into spaces; an ideographic space keeps
+        # blocks apart the way Chinese typesetting does, without a space inside a line.
+        f'<div data-pagefind-meta="text">{e(doc.excerpt_text.replace(chr(10), chr(0x3000)))}</div>\n'
         + "".join(f'<span data-pagefind-filter="{key}">{e(value)}</span>' for key, value in filters)
         + f"\n<main data-pagefind-body>{e(index_content(doc.text))}</main>\n</body></html>\n"
     ).encode("utf-8")
 
 
 def shards(documents: list[SearchDocument], size: int = SHARD_REPORTS) -> list[tuple[str, list[SearchDocument]]]:
-    """Group documents by consecutive years into shards of about `size` reports, named by their years."""
-    groups: list[list[SearchDocument]] = []
-    for doc in documents:  # sorted by year
-        if groups and (len(groups[-1]) < size or groups[-1][-1].year == doc.year):
-            groups[-1].append(doc)
-        else:
-            groups.append([doc])
-    return [(f"{group[0].year}-{group[-1].year}", group) for group in groups]
+    """Group documents into indexing runs of at most about `size` reports, named by their years.
+
+    Consecutive years share a shard while they fit; a year larger than `size`
+    is split by a hash of the agency id, so a report stays in the same shard
+    from one build to the next.
+    """
+    by_year: dict[int, list[SearchDocument]] = {}
+    for doc in documents:
+        by_year.setdefault(doc.year, []).append(doc)
+    groups: list[tuple[str, list[SearchDocument]]] = []
+    pending: list[SearchDocument] = []
+
+    def flush() -> None:
+        if pending:
+            first, last = pending[0].year, pending[-1].year
+            groups.append((str(first) if first == last else f"{first}-{last}", list(pending)))
+            pending.clear()
+
+    for year in sorted(by_year):
+        docs = by_year[year]
+        if len(docs) > size:
+            flush()
+            parts = -(-len(docs) // size)
+            for part in range(parts):
+                members = [d for d in docs if zlib.crc32(d.agency_id.encode()) % parts == part]
+                if members:
+                    groups.append((f"{year}-{part + 1}", members))
+            continue
+        if len(pending) + len(docs) > size:
+            flush()
+        pending.extend(docs)
+    flush()
+    return groups
 
 
 def pagefind_executable() -> Path:
@@ -133,15 +166,18 @@ def pagefind_executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-def build_index(documents: Iterable[SearchDocument], out: Path, size: int = SHARD_REPORTS) -> list[str]:
+def build_index(documents: list[SearchDocument], out: Path, size: int = SHARD_REPORTS) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
-    Returns the names of the shards written; `out/shards.json` lists them for the browser.
+    Returns the names of the shards written, newest first; `out/xxgk.json`
+    lists them for the browser, with the table labels of each format.
     """
     executable = pagefind_executable()
     names: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
-    for name, group in shards(list(documents), size):
+    # Newest first: the browser merges shards in this order, so among results
+    # of equal score the newest reports come first.
+    for name, group in reversed(shards(documents, size)):
         with tempfile.TemporaryDirectory(prefix="xxgk-search-") as staging:
             root = Path(staging)
             for doc in group:
@@ -151,7 +187,9 @@ def build_index(documents: Iterable[SearchDocument], out: Path, size: int = SHAR
             _run_pagefind(executable, root, out / name)
         names.append(name)
     _keep_one_runtime(out, names)
-    (out / "shards.json").write_text(json.dumps({"shards": names}, ensure_ascii=False) + "\n", encoding="utf-8")
+    formats = sorted({doc.format for doc in documents})
+    manifest = {"shards": names, "labels": {f: table_labels(f) for f in formats}}
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return names
 
 

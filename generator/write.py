@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 MARKER = ".xxgk-site"
@@ -29,25 +29,35 @@ def check_output(out: Path) -> None:
         raise OutputError(f"输出文件夹 {out} 不是空的，也不是 xxgk 生成的站点：为免误删其中的文件，未做任何更改。请换一个输出文件夹")
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes | Path]]) -> None:
-    """Write `files` (output path → bytes, or a file to copy) as the new content of `out`."""
+def write_site(out: Path, files: Iterable[tuple[str, bytes | Path]], finish: Callable[[Path], None] | None = None) -> int:
+    """Write `files` (output path → bytes, or a file to copy) as the new content of `out`;
+    return how many were written. `files` may be a generator: each is written as it comes.
+
+    `finish`, if given, runs on the complete new tree before it replaces `out`
+    (the search index is written this way), so it is part of the same swap.
+    """
     out = out.absolute()
     check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    written = 0
     try:
         for relative, content in files:
+            written += 1
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, Path):
                 shutil.copyfile(content, target)
             else:
                 target.write_bytes(content)
+        if finish is not None:
+            finish(staging)
         (staging / MARKER).write_text("This folder is built by xxgk and replaced on every build.\n", encoding="utf-8")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return written
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -1,0 +1,133 @@
+// The search page: reads the query and filters from the URL, shows one page of
+// results with their filters and counts, and keeps the URL in step so every
+// search can be bookmarked or shared. Built on xxgk-search.js.
+import { searchPage } from "./xxgk-search.js";
+
+const PAGE_SIZE = 10;
+const FILTERS = ["year", "region", "level", "agency"];
+const LEVEL_ORDER = ["省级", "市级", "县级", "乡镇/街道", "部门"];
+
+const form = document.querySelector("[data-xxgk-search]");
+const input = form.querySelector("input[name=q]");
+const fieldset = form.querySelector(".search-filters");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const pages = document.getElementById("search-pages");
+
+function state() {
+  const params = new URLSearchParams(location.search);
+  const filters = {};
+  for (const key of FILTERS) if (params.get(key)) filters[key] = params.get(key);
+  return { q: params.get("q") ?? "", filters, page: Math.max(1, Number(params.get("page")) || 1) };
+}
+
+function url({ q, filters, page }) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  if (page > 1) params.set("page", String(page));
+  const query = params.toString();
+  return location.pathname + (query ? `?${query}` : "");
+}
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  node.append(...children);
+  return node;
+}
+
+function order(key, values) {
+  if (key === "year") return values.sort((a, b) => Number(b) - Number(a));
+  if (key === "level") return values.sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
+  return values.sort((a, b) => a.localeCompare(b, "zh-CN"));
+}
+
+function showFilters(counts, chosen) {
+  for (const key of FILTERS) {
+    const select = form.querySelector(`select[name=${key}]`);
+    const values = Object.entries(counts[key] ?? {}).filter(([value, count]) => count > 0 || value === chosen[key]);
+    select.replaceChildren(element("option", { value: "" }, "全部"));
+    for (const value of order(key, values.map(([v]) => v))) {
+      const label = key === "region" ? value.split(" / ").slice(-1)[0] : value;
+      const depth = key === "region" ? value.split(" / ").length - 1 : 0;
+      const option = element("option", { value }, `${"　".repeat(depth)}${label}（${counts[key]?.[value] ?? 0}）`);
+      option.selected = value === chosen[key];
+      select.append(option);
+    }
+  }
+  fieldset.hidden = false;
+}
+
+function showResults(response, current) {
+  list.replaceChildren();
+  pages.replaceChildren();
+  if (response.total === 0) {
+    status.textContent = `没有找到包含“${current.q}”的报告。`;
+    return;
+  }
+  const first = (current.page - 1) * PAGE_SIZE;
+  status.textContent = `找到 ${response.total} 份报告，显示第 ${first + 1}–${first + response.results.length} 份。`;
+  for (const result of response.results) {
+    const excerpt = element("p", { class: "excerpt" });
+    excerpt.innerHTML = result.excerpt; // escaped by xxgk-search.js; only <mark> is markup
+    list.append(
+      element(
+        "li",
+        {},
+        element("h2", {}, element("a", { href: result.url }, result.title)),
+        element("p", { class: "meta-inline" }, `${result.agency} · ${result.year}年`),
+        excerpt,
+      ),
+    );
+  }
+  const last = Math.ceil(response.total / PAGE_SIZE);
+  if (current.page > 1) pages.append(element("a", { href: url({ ...current, page: current.page - 1 }), rel: "prev" }, "上一页"));
+  if (last > 1) pages.append(element("span", {}, `第 ${current.page} / ${last} 页`));
+  if (current.page < last) pages.append(element("a", { href: url({ ...current, page: current.page + 1 }), rel: "next" }, "下一页"));
+}
+
+async function run() {
+  const current = state();
+  input.value = current.q;
+  if (!current.q.trim()) {
+    status.textContent = "请输入要搜索的词语。";
+    list.replaceChildren();
+    return;
+  }
+  status.textContent = "正在搜索…";
+  try {
+    const response = await searchPage(current.q, {
+      filters: current.filters,
+      offset: (current.page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    showFilters(response.filters, current.filters);
+    showResults(response, current);
+  } catch (error) {
+    status.textContent = `搜索暂时不可用：${error.message}`;
+  }
+}
+
+function go(next) {
+  history.pushState(null, "", url(next));
+  run();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const filters = {};
+  for (const key of FILTERS) filters[key] = form.querySelector(`select[name=${key}]`).value;
+  go({ q: input.value.trim(), filters, page: 1 });
+});
+for (const select of fieldset.querySelectorAll("select")) select.addEventListener("change", () => form.requestSubmit());
+pages.addEventListener("click", (event) => {
+  const link = event.target.closest("a");
+  if (!link) return;
+  event.preventDefault();
+  history.pushState(null, "", link.getAttribute("href"));
+  run().then(() => status.focus());
+});
+window.addEventListener("popstate", run);
+status.tabIndex = -1;
+run();

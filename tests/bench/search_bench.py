@@ -1,0 +1,178 @@
+"""Benchmark Chinese search: recall and precision against a plain substring
+search, query time and bytes transferred in headless Chromium, index time and
+peak memory.
+
+    python tests/bench/search_bench.py --reports 10000 [--work /tmp/xxgk-bench] [--index-only]
+
+Builds (or reuses) a generated corpus with tests/bench/make_corpus.py, builds
+its site with `xxgk build`, then asks a fixed, seeded set of at least 40
+queries through the portal's own search module (/assets/xxgk-search.js):
+legal terms, agency and place names, 2- to 8-character phrases taken from the
+narratives, single characters and two-term queries. A report is relevant to a
+query when every term occurs in its searchable text (title, agency, region,
+year, narrative, table labels) as a substring, after the same normalisation
+(NFKC, lower case) the search applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import random
+import re
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE))
+
+from measure import CountingServer, run  # noqa: E402
+
+from generator.load import load_portal  # noqa: E402
+from generator.search import search_documents  # noqa: E402
+from generator.segment import normalise  # noqa: E402
+from generator.validate import check  # noqa: E402
+
+CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+LEGAL_TERMS = ["行政复议", "依申请公开", "不予公开", "政府信息公开申请", "三安全一稳定"]
+RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def queries(docs: list, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    chosen = list(LEGAL_TERMS)
+    names = sorted({d.agency for d in docs})
+    chosen += rng.sample(names, 5)
+    places = sorted({r.split(" / ")[-1] for d in docs for r in d.regions[1:]})
+    chosen += rng.sample(places, 4)
+    while len(chosen) < 39:  # phrases of 2 to 8 characters from the narratives
+        text = rng.choice(docs).excerpt_text
+        runs = [r for r in RUN.findall(text) if len(r) >= 8]
+        if runs:
+            run_ = rng.choice(runs)
+            length = rng.randint(2, 8)
+            start = rng.randrange(len(run_) - length + 1)
+            phrase = run_[start : start + length]
+            if phrase not in chosen:
+                chosen.append(phrase)
+    chars = sorted({c for d in rng.sample(docs, 50) for c in RUN.findall(d.excerpt_text) for c in c})
+    chosen += rng.sample(chars, 6)
+    chosen += [f"{LEGAL_TERMS[0]} {names[0]}", f"{rng.choice(places)} {LEGAL_TERMS[1]}"]
+    return chosen
+
+
+def expected(docs: list, query: str) -> set[str]:
+    terms = [normalise(t) for t in query.split()]
+    return {"/" + d.path for d in docs if all(t in d.normalised for t in terms)}
+
+
+def fragment_urls(site: Path) -> dict[str, str]:
+    """Pagefind result id → page URL, read from the fragments of every shard."""
+    urls = {}
+    for fragment in site.glob("pagefind/*/fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
+        urls[fragment.stem] = data["url"]
+    return urls
+
+
+def browser_measure(site: Path, qs: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    urls = fragment_urls(site)
+    out = {"queries": []}
+    with CountingServer(site) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        warm = browser.new_page()
+        warm.goto(server.url + "/search/")
+        for q in qs:
+            # A first query in a fresh browser: nothing cached, one page of results with excerpts.
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(server.url + "/search/")
+            page.wait_for_load_state("networkidle")
+            server.reset()
+            first_ms = page.evaluate(
+                """async (q) => { const m = await import('/assets/xxgk-search.js');
+                   const t = performance.now(); await m.searchPage(q); return performance.now() - t; }""",
+                q,
+            )
+            first_bytes = server.reset()
+            context.close()
+            # The same query again in a page that has searched before, and every result's id.
+            warm_ms, ids = warm.evaluate(
+                """async (q) => { const m = await import('/assets/xxgk-search.js');
+                   await m.match('预热');
+                   const t = performance.now(); const r = await m.match(q); const ms = performance.now() - t;
+                   return [ms, r.results.map((x) => x.id)]; }""",
+                q,
+            )
+            out["queries"].append({"q": q, "first_ms": first_ms, "first_bytes": first_bytes, "warm_ms": warm_ms, "urls": sorted(urls[i] for i in ids)})
+        browser.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=10000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/xxgk-bench"))
+    parser.add_argument("--index-only", action="store_true", help="build and report index time and memory only")
+    args = parser.parse_args(argv)
+
+    corpus = args.work / f"corpus-{args.reports}"
+    python = sys.executable
+    if not (corpus / "content").is_dir():
+        made = run([python, str(HERE / "make_corpus.py"), str(corpus), "--reports", str(args.reports)])
+        print(made.output.strip())
+    site = corpus / "site"
+    without = run([python, "-m", "generator", "-p", str(corpus), "build", "--no-search", "--out", str(site)])
+    built = run([python, "-m", "generator", "-p", str(corpus), "build", "--out", str(site)])
+    if built.returncode != 0:
+        print(built.output)
+        return 1
+    shards = json.loads((site / "pagefind/xxgk.json").read_text())["shards"]
+    size = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
+    print(f"reports: {args.reports}")
+    print(f"build without search: {without.seconds:.1f} s, peak {without.peak_rss_mb:.0f} MB")
+    print(f"build with search:    {built.seconds:.1f} s, peak {built.peak_rss_mb:.0f} MB (process tree)")
+    print(f"search index: {built.seconds - without.seconds:.1f} s more, {len(shards)} shards, {size / 2**20:.1f} MB")
+    if args.index_only:
+        return 0
+
+    docs = search_documents(check(load_portal(corpus), datetime.date.today()))
+    for d in docs:
+        object.__setattr__(d, "normalised", normalise(d.searchable))
+    qs = queries(docs)
+    measured = browser_measure(site, qs)
+    recalls, precisions = [], []
+    print(f"\n{'query':<24} {'relevant':>8} {'found':>6} {'recall':>7} {'precision':>9} {'first ms':>9} {'first KB':>9} {'warm ms':>8}")
+    for item in measured["queries"]:
+        want = expected(docs, item["q"])
+        got = set(item["urls"])
+        recall = len(want & got) / len(want) if want else 1.0
+        precision = len(want & got) / len(got) if got else 1.0
+        recalls.append(recall)
+        precisions.append(precision)
+        print(
+            f"{item['q']:<24} {len(want):>8} {len(got):>6} {recall:>7.1%} {precision:>9.1%} "
+            f"{item['first_ms']:>9.0f} {item['first_bytes'] / 1024:>9.0f} {item['warm_ms']:>8.0f}"
+        )
+    firsts = [q["first_ms"] for q in measured["queries"]]
+    kbs = [q["first_bytes"] / 1024 for q in measured["queries"]]
+    warms = [q["warm_ms"] for q in measured["queries"]]
+    print(f"\nqueries: {len(qs)}")
+    print(f"recall: mean {statistics.mean(recalls):.2%}, min {min(recalls):.2%}")
+    print(f"precision: mean {statistics.mean(precisions):.2%}, min {min(precisions):.2%}")
+    print(f"first query in a fresh browser: median {statistics.median(firsts):.0f} ms, max {max(firsts):.0f} ms; "
+          f"median {statistics.median(kbs):.0f} KB, max {max(kbs):.0f} KB transferred")
+    print(f"repeat query, warm page: median {statistics.median(warms):.0f} ms, max {max(warms):.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""Chinese search: the tokens both sides agree on, and the demo portal searched
+in a real browser (Debian's Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import gzip
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.build import build_project, check_project
+from generator.search import search_documents, shards
+from generator.segment import index_tokens, normalise, pieces, query_tokens
+
+from .conftest import Portal
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = datetime.date(2026, 11, 22)
+CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+# --- the tokens -------------------------------------------------------------------
+
+
+def test_text_becomes_bigrams_then_the_characters_it_uses() -> None:
+    assert index_tokens("行政复议") == ["u0884c0653f", "u0653f0590d", "u0590d08bae", "u0590d", "u0653f", "u0884c", "u08bae"]
+    assert index_tokens("收到３件，ＩＣＰ备案") == ["u0653605230", "3", "icp", "u0590706848", "u04ef6", "u05230", "u05907", "u06536", "u06848"]
+
+
+def test_queries_become_phrases_of_bigrams() -> None:
+    assert query_tokens("行政复议") == (["u0884c0653f", "u0653f0590d", "u0590d08bae"], True)
+    assert query_tokens("议") == (["u08bae"], True)
+    assert query_tokens("icp") == (["icp"], False)  # a word: Pagefind matches it as a prefix, as usual
+
+
+def contains_phrase(doc: list[str], phrase: list[str]) -> bool:
+    return any(doc[i : i + len(phrase)] == phrase for i in range(len(doc) - len(phrase) + 1))
+
+
+def matches(text: str, query: str) -> bool:
+    """What the index answers for a one-piece Chinese query, computed on the tokens."""
+    doc = index_tokens(text)
+    tokens, _ = query_tokens(normalise(query))
+    return contains_phrase(doc, tokens)
+
+
+CHINESE = st.text(alphabet="行政复议申请公开中华人民共和国府信息，。 a1", min_size=0, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=CHINESE, start=st.integers(0, 40), length=st.integers(1, 8))
+def test_a_query_matches_exactly_when_it_is_a_substring(text: str, start: int, length: int) -> None:
+    run = max(re.findall(r"[\u4e00-\u9fff]+", text) or [""], key=len)
+    query = run[start % max(1, len(run)) :][:length] or "议"
+    assert matches(text, query) == (query in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "found"),
+    [
+        ("依照中华人民共和国政府信息公开条例", "中华人民共和国政府", True),  # upstream splits it 国政/府 and misses
+        ("依照中华人民共和国政府信息公开条例", "共和国政", True),
+        ("行政机关对复议决定进行审查", "行政复议", False),  # all four characters, never together
+        ("行政，复议", "行政复议", False),  # punctuation breaks a phrase
+        ("三安全一稳定", "三安全一稳定", True),
+    ],
+)
+def test_cases_where_upstream_segmentation_fails(text: str, query: str, found: bool) -> None:
+    assert matches(text, query) is found
+
+
+def test_shards_group_years_and_split_a_large_year_by_agency() -> None:
+    from generator.search import SearchDocument
+
+    def doc(year: int, agency: str) -> SearchDocument:
+        return SearchDocument(f"reports/{agency}/{year}/", agency, "", agency, year, "部门", (), "2021", "", "")
+
+    docs = [doc(2019, f"a{i}") for i in range(3)] + [doc(2020, f"a{i}") for i in range(3)] + [doc(2021, f"a{i}") for i in range(9)]
+    groups = shards(docs, size=6)
+    assert [name for name, _ in groups] == ["2019-2020", "2021-1", "2021-2"]
+    assert sum(len(g) for _, g in groups) == 15
+    assert shards(docs, size=6) == groups  # the same reports land in the same shard every time
+
+
+def test_build_without_search_writes_no_index(portal: Portal) -> None:
+    portal.report()
+    out = portal.root / "site"
+    assert build_project(portal.root, out, None, TODAY, search=False).ok
+    assert not (out / "pagefind").exists()
+    assert (out / "search/index.html").is_file()
+
+
+def test_only_report_pages_are_indexed(portal: Portal) -> None:
+    portal.report()
+    portal.report(year=2021)
+    out = portal.root / "site"
+    assert build_project(portal.root, out, None, TODAY).ok
+    urls = sorted(
+        json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["url"] for f in out.glob("pagefind/*/fragment/*.pf_fragment")
+    )
+    assert urls == ["/reports/county/2021/", "/reports/county/2022/"]
+
+
+# --- the demo portal in a browser ---------------------------------------------------------
+
+playwright = pytest.importorskip("playwright.sync_api")
+BASE = "/xxgk/"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo portal built under a sub-path and served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("search")
+    site = root / "www" / BASE.strip("/")
+    assert build_project(ROOT, site, BASE, TODAY).ok
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "www")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def documents() -> list:
+    return search_documents(check_project(ROOT, TODAY))
+
+
+def reference(documents: list, query: str, year: int | None = None) -> list[str]:
+    """A plain substring search over what each report makes searchable."""
+    terms = [normalise(t) for t in query.split()]
+    return sorted(
+        BASE + d.path for d in documents if all(t in normalise(d.searchable) for t in terms) and (year is None or d.year == year)
+    )
+
+
+@pytest.fixture(scope="module")
+def page(demo: str) -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs Debian's chromium")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto(demo + BASE + "search/")
+        yield page
+        browser.close()
+
+
+def search(page, query: str, filters: dict | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        "async ([q, f]) => (await import('/xxgk/assets/xxgk-search.js')).search(q, {filters: f})",
+        [query, filters or {}],
+    )
+
+
+@pytest.mark.parametrize("query", ["依申请公开", "信息处理费", "不予公开", "三安全一稳定", "收费", "行政复议", "结转", "议", "总计"])
+def test_a_legal_term_finds_exactly_the_reports_containing_it(page, documents, query: str) -> None:  # type: ignore[no-untyped-def]
+    found = sorted(r["url"] for r in search(page, query))
+    assert found == reference(documents, query)
+    assert found  # the demo has such reports
+
+
+def test_punctuation_in_a_query_separates_terms(page) -> None:  # type: ignore[no-untyped-def]
+    assert search(page, "（七）总计") == search(page, "七 总计")
+
+
+def test_a_table_label_finds_every_report_with_tables(page, documents) -> None:  # type: ignore[no-untyped-def]
+    found = sorted(r["url"] for r in search(page, "危及“三安全一稳定”"))  # a row label of table 三, 2019 and 2021 formats
+    assert found == reference(documents, "危及“三安全一稳定”")
+    assert len(found) == sum(1 for d in documents if d.format != "freeform")
+    with_term = sorted(r["url"] for r in search(page, "本机关不掌握 信息处理费"))  # a label term and a narrative term
+    assert with_term == reference(documents, "本机关不掌握 信息处理费")
+    assert 0 < len(with_term) < len(found)
+
+
+def test_an_agency_name_finds_that_agencys_reports(page, documents) -> None:  # type: ignore[no-untyped-def]
+    results = search(page, "示例县教育局")
+    assert {r["agency"] for r in results} == {"示例县教育局"}
+    assert sorted(r["url"] for r in results) == reference(documents, "示例县教育局")
+    assert len(results) == 6
+
+
+def test_a_year_filter_narrows_the_results(page, documents) -> None:  # type: ignore[no-untyped-def]
+    everything = search(page, "依申请公开")
+    narrowed = search(page, "依申请公开", {"year": "2022"})
+    assert 0 < len(narrowed) < len(everything)
+    assert {r["year"] for r in narrowed} == {2022}
+    assert sorted(r["url"] for r in narrowed) == reference(documents, "依申请公开", 2022)
+
+
+def test_two_terms_must_both_occur(page, documents) -> None:  # type: ignore[no-untyped-def]
+    found = sorted(r["url"] for r in search(page, "行政复议 纠正"))
+    assert found == reference(documents, "行政复议 纠正")
+    assert 0 < len(found) < len(reference(documents, "行政复议"))
+
+
+def test_excerpts_highlight_the_match_without_stray_spaces(page) -> None:  # type: ignore[no-untyped-def]
+    results = search(page, "信息处理费")
+    for result in results:
+        assert "<mark>信息处理费</mark>" in result["excerpt"]
+        text = re.sub(r"</?mark>", "", result["excerpt"])
+        assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text)
+        assert "u0" not in text  # never the tokens the index holds
+    assert all(not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", r["title"]) for r in results)
+
+
+def test_the_javascript_query_side_splits_text_like_the_python_side(page) -> None:  # type: ignore[no-untyped-def]
+    samples = ["行政复议", "议", "收到３件，ＩＣＰ备案号：京ICP备2022号", "中华人民共和国政府信息公开条例", "𠀀𠀁字", "ＡＢＣ abc 123"]
+    js = page.evaluate(
+        """async (samples) => { const m = await import('/xxgk/assets/xxgk-search.js');
+           return samples.map((s) => m.pieces(s).map((p) => [p.text, m.queryTokens(p).tokens, m.queryTokens(p).phrase])); }""",
+        samples,
+    )
+    python = [[[piece, *query_tokens(piece)] for piece in pieces(sample)] for sample in samples]
+    assert js == [[[text, list(tokens), phrase] for text, tokens, phrase in sample] for sample in python]
+
+
+def test_search_page_opened_with_a_query_shows_results(demo: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(demo + BASE + "search/?q=" + "信息处理费")
+    status = page.locator("#search-status")
+    status.filter(has_text="找到").wait_for()
+    assert re.match(r"找到 \d+ 份报告", status.inner_text())
+    first = page.locator("#search-results li").first
+    assert first.locator("mark").first.inner_text() == "信息处理费"
+    assert first.locator("a").get_attribute("href").startswith(BASE + "reports/")
+    year = page.locator("select[name=year]")
+    assert "2023（" in " ".join(year.locator("option").all_inner_texts())
+    year.select_option("2023")
+    page.wait_for_url(re.compile(r"year=2023"))
+    status.filter(has_text="找到").wait_for()
+    shown = page.locator("#search-results .meta-inline").all_inner_texts()
+    assert shown and all(text.endswith("2023年") for text in shown)
+
+
+def test_the_header_search_box_leads_to_the_search_page(demo: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(demo + BASE + "years/")
+    page.fill("#site-search-q", "依申请公开")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(re.compile(r"/xxgk/search/\?q="))
+    page.locator("#search-status").filter(has_text="找到").wait_for()
+    assert page.locator("#search-results li").count() == 10
+
+
+def test_without_javascript_the_form_still_lands_on_the_search_page(demo: str, page) -> None:  # type: ignore[no-untyped-def]
+    context = page.context.browser.new_context(java_script_enabled=False)
+    bare = context.new_page()
+    bare.goto(demo + BASE)
+    bare.fill("#site-search-q", "行政复议")
+    bare.press("#site-search-q", "Enter")
+    bare.wait_for_url(re.compile(r"/xxgk/search/\?q="))
+    assert "搜索需要在浏览器中启用 JavaScript" in bare.content()
+    context.close()
