@@ -77,9 +77,16 @@ def index_tokens(text: str) -> list[str]:
     return out + [unigram(c) for c in sorted(chars)]
 
 
+EVERY_DOCUMENT = "xxgkdoc"
+"""A word in every indexed document. Searching for it (with filters) lists
+documents without loading the whole index, which Pagefind's own filter-only
+search does."""
+
+
 def index_content(text: str) -> str:
-    """The body of an indexed document: its tokens, space-separated."""
-    return " ".join(index_tokens(text))
+    """The body of an indexed document: its tokens, space-separated, and the
+    word every document has."""
+    return " ".join([*index_tokens(text), EVERY_DOCUMENT])
 
 
 def query_tokens(piece: str) -> tuple[list[str], bool]:

@@ -96,14 +96,11 @@ async function run() {
     return;
   }
   status.textContent = "正在搜索…";
+  const options = { filters: current.filters, offset: (current.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
   try {
-    const response = await searchPage(current.q, {
-      filters: current.filters,
-      offset: (current.page - 1) * PAGE_SIZE,
-      limit: PAGE_SIZE,
-    });
-    showFilters(response.filters, current.filters);
-    showResults(response, current);
+    // Results first; the counts for the filters need more of the index, so they follow.
+    showResults(await searchPage(current.q, { ...options, counts: false }), current);
+    showFilters((await searchPage(current.q, { ...options, limit: 0 })).filters, current.filters);
   } catch (error) {
     status.textContent = `搜索暂时不可用：${error.message}`;
   }

@@ -90,10 +90,14 @@ function index() {
   return instance;
 }
 
+// A word every indexed report has (generator/segment.py): searching for it lists
+// reports by their filters alone; Pagefind's own empty search reads the whole index.
+const EVERY_DOCUMENT = "xxgkdoc";
+
 /** Search Pagefind for every one of `terms` (none: every report the filters allow). */
 async function searchTerms(pf, terms, options) {
   if (terms.length === 0) {
-    const response = await pf.search(null, options);
+    const response = await pf.search(`"${EVERY_DOCUMENT}"`, options);
     return { results: response.results, filters: response.filters ?? {} };
   }
   const response = await pf.search(pagefindQuery(terms), options);
@@ -175,12 +179,14 @@ export async function search(query, { filters = {} } = {}) {
 
 /**
  * One page of results for a search interface: {total, results, filters}, where
- * `filters` counts the results for every value of every filter.
+ * `filters` counts the results for every value of every filter (unless
+ * `counts` is false: the counts need Pagefind's filter indexes, and a page can
+ * show its results first and ask for the counts after).
  */
-export async function searchPage(query, { filters = {}, offset = 0, limit = 10 } = {}) {
-  const { terms, results, filters: counts } = await match(query, { filters, counts: true });
+export async function searchPage(query, { filters = {}, offset = 0, limit = 10, counts = true } = {}) {
+  const { terms, results, filters: counted } = await match(query, { filters, counts });
   const page = await Promise.all(results.slice(offset, offset + limit).map((r) => describe(r, terms)));
-  return { total: results.length, results: page, filters: counts };
+  return { total: results.length, results: page, filters: counted };
 }
 
 // --- excerpts -------------------------------------------------------------------

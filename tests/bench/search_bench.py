@@ -99,10 +99,17 @@ def browser_measure(site: Path, qs: list[str]) -> dict:
             server.reset()
             first_ms = page.evaluate(
                 """async (q) => { const m = await import('/assets/xxgk-search.js');
-                   const t = performance.now(); await m.searchPage(q); return performance.now() - t; }""",
+                   const t = performance.now(); await m.searchPage(q, {counts: false}); return performance.now() - t; }""",
                 q,
             )
             first_bytes = server.reset()
+            # Then the counts for the filters, as the search page asks for them.
+            counts_ms = page.evaluate(
+                """async (q) => { const m = await import('/assets/xxgk-search.js');
+                   const t = performance.now(); await m.searchPage(q, {limit: 0}); return performance.now() - t; }""",
+                q,
+            )
+            counts_bytes = server.reset()
             context.close()
             # The same query again in a page that has searched before, and every result's id.
             warm_ms, ids = warm.evaluate(
@@ -112,7 +119,9 @@ def browser_measure(site: Path, qs: list[str]) -> dict:
                    return [ms, r.results.map((x) => x.id)]; }""",
                 q,
             )
-            out["queries"].append({"q": q, "first_ms": first_ms, "first_bytes": first_bytes, "warm_ms": warm_ms, "urls": sorted(urls[i] for i in ids)})
+            out["queries"].append(
+                {"q": q, "first_ms": first_ms, "counts_ms": counts_ms, "first_bytes": first_bytes, "counts_bytes": counts_bytes, "warm_ms": warm_ms, "urls": sorted(urls[i] for i in ids)}
+            )
         browser.close()
     return out
 
@@ -150,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     qs = queries(docs)
     measured = browser_measure(site, qs)
     recalls, precisions = [], []
-    print(f"\n{'query':<24} {'relevant':>8} {'found':>6} {'recall':>7} {'precision':>9} {'first ms':>9} {'first KB':>9} {'warm ms':>8}")
+    print(f"\n{'query':<24} {'relevant':>8} {'found':>6} {'recall':>7} {'precision':>9} {'first ms':>9} {'first KB':>9} {'+counts ms':>10} {'+counts KB':>10} {'warm ms':>8}")
     for item in measured["queries"]:
         want = expected(docs, item["q"])
         got = set(item["urls"])
@@ -160,16 +169,20 @@ def main(argv: list[str] | None = None) -> int:
         precisions.append(precision)
         print(
             f"{item['q']:<24} {len(want):>8} {len(got):>6} {recall:>7.1%} {precision:>9.1%} "
-            f"{item['first_ms']:>9.0f} {item['first_bytes'] / 1024:>9.0f} {item['warm_ms']:>8.0f}"
+            f"{item['first_ms']:>9.0f} {item['first_bytes'] / 1024:>9.0f} {item['counts_ms']:>10.0f} {item['counts_bytes'] / 1024:>10.0f} {item['warm_ms']:>8.0f}"
         )
     firsts = [q["first_ms"] for q in measured["queries"]]
     kbs = [q["first_bytes"] / 1024 for q in measured["queries"]]
     warms = [q["warm_ms"] for q in measured["queries"]]
+    counts = [q["counts_ms"] for q in measured["queries"]]
+    counts_kb = [q["counts_bytes"] / 1024 for q in measured["queries"]]
     print(f"\nqueries: {len(qs)}")
     print(f"recall: mean {statistics.mean(recalls):.2%}, min {min(recalls):.2%}")
     print(f"precision: mean {statistics.mean(precisions):.2%}, min {min(precisions):.2%}")
-    print(f"first query in a fresh browser: median {statistics.median(firsts):.0f} ms, max {max(firsts):.0f} ms; "
+    print(f"first query in a fresh browser, first page of results: median {statistics.median(firsts):.0f} ms, max {max(firsts):.0f} ms; "
           f"median {statistics.median(kbs):.0f} KB, max {max(kbs):.0f} KB transferred")
+    print(f"then the filter counts: median {statistics.median(counts):.0f} ms, max {max(counts):.0f} ms after the first call began; "
+          f"median {statistics.median(counts_kb):.0f} KB, max {max(counts_kb):.0f} KB more")
     print(f"repeat query, warm page: median {statistics.median(warms):.0f} ms, max {max(warms):.0f} ms")
     return 0
 
