@@ -178,6 +178,12 @@ def test_punctuation_in_a_query_separates_terms(page) -> None:  # type: ignore[n
     assert search(page, "（七）总计") == search(page, "七 总计")
 
 
+def test_a_quoted_phrase_finds_what_the_phrase_finds(page) -> None:  # type: ignore[no-untyped-def]
+    # Upstream, a quoted Chinese phrase finds nothing at all.
+    quoted = search(page, "“信息处理费”")
+    assert quoted and quoted == search(page, '"信息处理费"') == search(page, "信息处理费")
+
+
 def test_a_table_label_finds_every_report_with_tables(page, documents) -> None:  # type: ignore[no-untyped-def]
     found = sorted(r["url"] for r in search(page, "危及“三安全一稳定”"))  # a row label of table 三, 2019 and 2021 formats
     assert found == reference(documents, "危及“三安全一稳定”")

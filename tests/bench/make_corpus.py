@@ -90,9 +90,11 @@ def make_agencies(rng: random.Random, reports: int) -> tuple[list[Agency], dict[
     agencies: list[Agency] = []
     years: dict[str, list[int]] = {}
     total = 0
-    names = ["".join(p) for p in itertools.permutations(NAME_CHARS, 2)]
-    rng.shuffle(names)
-    name_iter = iter(names)
+    short = ["".join(p) for p in itertools.permutations(NAME_CHARS, 2)]
+    longer = ["".join(p) for p in itertools.permutations(NAME_CHARS, 3)]
+    rng.shuffle(short)
+    rng.shuffle(longer)
+    name_iter = itertools.chain(short, longer)  # two-character place names first, as most are
     province = "示例省"
 
     def add(agency: Agency) -> bool:
