@@ -250,6 +250,8 @@ def test_search_page_opened_with_a_query_shows_results(demo: str, page) -> None:
     status.filter(has_text="找到").wait_for()
     shown = page.locator("#search-results .meta-inline").all_inner_texts()
     assert shown and all(text.endswith("2023年") for text in shown)
+    # the other years stay on offer, with the number of results each would give
+    year.locator("option", has_text="2022（").wait_for(state="attached")
 
 
 def test_the_header_search_box_leads_to_the_search_page(demo: str, page) -> None:  # type: ignore[no-untyped-def]

@@ -138,6 +138,20 @@ export async function match(query, { filters = {}, counts = false } = {}) {
   if (terms.length === 0) return { terms, results: [], filters: {} };
   const { pf, labels } = await index();
   if (counts) await (filtersLoaded ??= pf.filters()); // Pagefind counts filter values only once it has them
+  const found = await searchAll(pf, labels, terms, filters);
+  if (!counts) return { terms, results: found.results, filters: {} };
+  // Count each filter's values as if that filter alone were not chosen, so the
+  // other values stay on offer with the number of results they would give.
+  const counted = { ...found.filters };
+  for (const key of FILTER_KEYS.filter((k) => filters[k])) {
+    const { [key]: _, ...others } = filters;
+    counted[key] = (await searchAll(pf, labels, terms, others)).filters[key] ?? {};
+  }
+  return { terms, results: found.results, filters: counted };
+}
+
+/** Every report with every term, in its text or in its format's table labels. */
+async function searchAll(pf, labels, terms, filters) {
   const groups = new Map(); // the terms left to search → the formats whose labels hold the others
   for (const [format, list] of Object.entries(labels)) {
     const rest = terms.filter((t) => !list.some((label) => label.includes(t.text)));
@@ -150,10 +164,9 @@ export async function match(query, { filters = {}, counts = false } = {}) {
   const parts = plain
     ? [await searchTerms(pf, terms, { filters: base })]
     : await Promise.all([...groups.values()].map((g) => searchTerms(pf, g.rest, { filters: { ...base, format: { any: g.formats } } })));
-  const results = parts.flatMap((p) => p.results).sort((a, b) => b.score - a.score);
-  const count = sumCounts(parts.map((p) => p.filters));
-  delete count.format;
-  return { terms, results, filters: count };
+  const counts = sumCounts(parts.map((p) => p.filters));
+  delete counts.format;
+  return { results: parts.flatMap((p) => p.results).sort((a, b) => b.score - a.score), filters: counts };
 }
 
 async function describe(result, terms) {
