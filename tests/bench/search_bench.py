@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build with search:    {built.seconds:.1f} s, peak {built.peak_rss_mb:.0f} MB (process tree)")
     print(f"search index: {len(shards)} shards, {size / 2**20:.1f} MB" + (f", {built.seconds - without.seconds:.1f} s more than without" if without else ""))
     print(built.output.strip().splitlines()[-1])
+    print(run([python, str(HERE / "index_time.py"), str(corpus)]).output.strip())
     if args.index_only:
         return 0
 
