@@ -18,6 +18,10 @@ from .model import KeyPath
 
 MAX_NODES = 100_000  # far beyond any report; stops alias bombs early
 
+# libyaml's parser, where PyYAML was built with it (its wheels are), is about ten
+# times faster than the pure-Python one, which took 90% of `xxgk check`'s time.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class SourceError(Exception):
     """A file that cannot be read at all; `line` is 1-based."""
@@ -67,12 +71,12 @@ def split_front_matter(text: str) -> FrontMatter:
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML into plain Python data plus the file line of every key path."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
-        raise SourceError(line, "yaml-syntax", f"YAML 语法错误（第 {column} 列）：{_describe(exc)}") from None
+        raise SourceError(line, "yaml-syntax", f"YAML 语法错误（第 {column} 列）：{_describe(exc, text)}") from None
     except yaml.YAMLError as exc:
         raise SourceError(first_line, "yaml-syntax", f"YAML 语法错误：{exc}") from None
     if node is None:
@@ -82,11 +86,12 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
     return data, converter.lines
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    if "found character '\\t'" in problem:
+def _describe(exc: yaml.MarkedYAMLError, text: str) -> str:
+    mark = exc.problem_mark
+    lines = text.split("\n")
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return "缩进里有制表符（Tab），请改用空格"
-    return problem or str(exc)
+    return exc.problem or str(exc)
 
 
 class _Converter:

@@ -453,3 +453,10 @@ def test_before_2019_every_body_had_until_31_march(portal: Portal) -> None:
     assert problems(portal) == []
     portal.report(agency="county-edu", year=2018, template=FREEFORM, published="2019-04-01")
     assert "2019-03-31" in only(portal, "late-publication").message
+
+
+def test_a_tab_in_the_indentation_is_named(portal: Portal) -> None:
+    path = portal.report(changes={"    penalties: 12": "\tpenalties: 12"})
+    problem = only(portal, "yaml-syntax")
+    assert problem.line == line_of(path, "\tpenalties")
+    assert "制表符" in problem.message
