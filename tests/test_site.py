@@ -213,3 +213,18 @@ def test_portal_templates_override_built_in_files_one_by_one(three_years: Portal
     assert "<h1>自定义的404</h1>" in (site / "404.html").read_text(encoding="utf-8")
     assert (site / "assets/extra.css").is_file() and (site / "assets/style.css").is_file()
     assert "<h1>测试县人民政府</h1>" in (site / "agencies/county/index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_search_index_leaves_the_published_site_untouched(three_years: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    site = build(three_years)
+    before = tree(site)
+    monkeypatch.setattr("generator.search.pagefind_executable", lambda: Path("/bin/false"))
+    result = CliRunner().invoke(main, ["-p", str(three_years.root), "build"])
+    assert result.exit_code == 1
+    assert "Pagefind 建立搜索索引失败" in result.output and "原有站点保持不变" in result.output
+    assert tree(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]
