@@ -102,12 +102,13 @@ async function searchTerms(pf, terms, options) {
   }
   const response = await pf.search(pagefindQuery(terms), options);
   let results = response.results;
-  // Pagefind takes one quoted phrase; any other phrase was searched as loose
-  // bigrams, so keep only the results that hold it exactly.
+  // Pagefind takes one quoted phrase, and it drops a loose term that one index
+  // (shard) does not hold at all instead of finding nothing: check every other
+  // term with a search of its own, and keep the results that have them all.
   const primary = longestPhrase(terms);
-  for (const term of terms.filter((t) => t.tokens.length > 1 && t !== primary)) {
-    const exact = await pf.search(`"${term.tokens.join(" ")}"`, options);
-    const ids = new Set(exact.results.map((r) => r.id));
+  for (const term of terms.filter((t) => t !== primary)) {
+    const alone = await pf.search(term.phrase ? `"${term.tokens.join(" ")}"` : term.tokens.join(" "), options);
+    const ids = new Set(alone.results.map((r) => r.id));
     results = results.filter((r) => ids.has(r.id));
   }
   return { results, filters: response.filters ?? {} };
