@@ -1,5 +1,6 @@
 # xxgk: two commands set everything up on a fresh machine with Python 3.11+.
-#   make preview   install, build the demo portal in content/, serve it on http://127.0.0.1:8000
+#   make preview   install, then build the demo portal in content/ and serve it on
+#                  http://127.0.0.1:8000, rebuilding and reloading the browser on every save
 #   make test      install the test dependencies, run every test
 
 PYTHON ?= python3
@@ -26,9 +27,8 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/xxgk build
 
-preview: build
-	@echo "Serving the demo portal on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
+preview: $(STAMP)
+	$(BIN)/xxgk serve --port $(PORT)
 
 # Browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
 browser:

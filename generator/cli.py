@@ -45,6 +45,7 @@ def main(ctx: click.Context, project: Path) -> None:
       xxgk -p my-portal new --agency ID --year 2024
                                                新建报告 / start a report
       xxgk -p my-portal check                  检查内容 / validate
+      xxgk -p my-portal serve                  本机预览 / preview at http://127.0.0.1:8000
       xxgk -p my-portal build                  生成站点 / build into site/
     """
     ctx.obj = project
@@ -113,6 +114,45 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
         click.echo(f"{_summary(result.checked)}。有错误，未生成站点；原有站点保持不变。", err=True)
         sys.exit(1)
     click.echo(f"{_summary(result.checked)}。已生成 {result.files} 个文件到 {target}")
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口；0 表示任选一个空闲端口。Port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；只有需要让其他电脑访问时才改。Address to listen on.")
+@click.option("--base-url", default=None,
+              help="站点发布路径，覆盖 site.yaml 中的 base_url。Path the site is served under.")
+@click.option("--no-search", is_flag=True, help="预览时不建立搜索索引。Skip the search index.")
+@click.pass_obj
+def serve(project: Path, port: int, host: str, base_url: str | None, no_search: bool) -> None:
+    """在本机预览站点：保存文件后自动重新生成并刷新浏览器。
+
+    Preview the site locally: every save rebuilds what it affects and reloads
+    the open pages. Errors are shown in the browser, file and line, until fixed.
+    Nothing is written to site/.
+    """
+    from .serve import Preview, PreviewServer
+    from .serve import serve as run
+
+    if not (project / "content").is_dir():
+        raise click.UsageError(f"{project.absolute()} 下没有 content/ 文件夹：请在门户目录中运行，或用 --project 指定")
+    if base_url is not None and (message := base_url_problem(base_url)) is not None:
+        raise click.BadParameter(message, param_hint="--base-url")
+    click.echo("正在读取内容……")
+    preview = Preview(project, base_url)
+    checked = preview.snapshot.checked
+    if checked is not None:
+        _print_problems(checked)
+        click.echo(_summary(checked))
+    try:
+        server = PreviewServer(preview, host, port)
+    except OSError as exc:
+        click.echo(f"无法在 {host}:{port} 上启动预览：{exc.strerror or exc}。请用 --port 换一个端口", err=True)
+        sys.exit(2)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{server.server_address[1]}{preview.snapshot.base}"
+    run(preview, server, echo=click.echo, ready=lambda: click.echo(f"正在预览：{url}（按 Ctrl-C 停止）"), search=not no_search)
 
 
 @main.command()

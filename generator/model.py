@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,7 +109,7 @@ class Report:
     path_agency: str = ""  # the agency and year its path names
     path_year: str = ""
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, int]:
         return (self.agency_id, self.year)
 

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from .formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE, Format, sections_after_tables
-from .model import Agency, Checked, CheckedReport, FilledTables, Value
+from .memo import Memo
+from .model import Agency, Checked, CheckedReport, FilledTables, Site, Value
 
 LATEST_ON_HOME = 12
 
@@ -51,44 +52,77 @@ def link_prefix(base_url: str) -> str:
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
-def plan_site(checked: Checked, base_url: str | None = None) -> Plan:
+@dataclass(frozen=True)
+class AgencyPages:
+    """What one agency contributes to the site: its reports' pages and its own page."""
+
+    summaries: tuple[dict[str, Any], ...]  # its reports as index pages list them, oldest first
+    pages: tuple[Page, ...]
+    copies: tuple[Copy, ...]
+
+
+def plan_site(checked: Checked, base_url: str | None = None, memo: Memo | None = None) -> Plan:
+    """Every page of the site. With a `memo` kept from the last run, a page whose
+    inputs are the same objects as last time is the same Page object as last
+    time, and an agency whose reports did not change costs one lookup: so the
+    preview server renders again only the pages an edit changed."""
+    memo = memo or Memo()
     portal = checked.portal
-    base = link_prefix(base_url or portal.site.base_url)
-    site = {
-        "title": portal.site.title,
-        "organiser": portal.site.organiser,
-        "description": portal.site.description,
-        "contact": portal.site.contact,
-        "footer": list(portal.site.footer),
-        "base": base,
-    }
-    agencies = {a.id: a for a in portal.agencies}
-    reports = sorted(checked.reports, key=lambda c: (c.report.agency_id, c.report.year))
-    by_agency: dict[str, list[CheckedReport]] = defaultdict(list)
-    by_year: dict[int, list[CheckedReport]] = defaultdict(list)
-    for c in reports:
-        by_agency[c.report.agency_id].append(c)
-        by_year[c.report.year].append(c)
-    summaries = {c.report.key: report_summary(c, agencies[c.report.agency_id], base) for c in reports}
+    site = memo.call(site_context, "site", portal.site, link_prefix(base_url or portal.site.base_url))
+    groups: dict[str, list[CheckedReport]] = defaultdict(list)
+    for c in checked.reports:
+        groups[c.report.agency_id].append(c)
 
     pages: list[Page] = []
     copies: list[Copy] = []
-    for c in reports:
-        agency = agencies[c.report.agency_id]
-        siblings = [summaries[s.report.key] for s in by_agency[agency.id]]
-        pages.append(report_page(c, agency, siblings, site))
-        pages.append(report_json(c, agency, base))
-        copies += [Copy(c.report.directory / a.file, f"reports/{agency.id}/{c.report.year}/{a.file}") for a in c.report.attachments]
+    everything: list[dict[str, Any]] = []
+    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for agency in portal.agencies:
-        pages.append(agency_page(agency, [summaries[c.report.key] for c in by_agency[agency.id]], site, agencies))
-    for year, year_reports in sorted(by_year.items()):
-        pages.append(year_page(year, [summaries[c.report.key] for c in year_reports], portal.agencies, site))
-    pages.append(agencies_index(portal.agencies, by_agency, site))
-    pages.append(years_index(by_year, portal.agencies, site))
-    pages.append(home_page(list(summaries.values()), by_year, portal.agencies, site))
-    pages.append(Page("404.html", "html", "404.html", {"site": site, "page": {"title": "页面未找到", "url": base + "404.html"}}))
-    pages.append(search_page(site))
+        group = tuple(sorted(groups.get(agency.id, ()), key=lambda c: c.report.year))
+        planned = memo.call(agency_pages, agency.id, agency, group, site, portal.agencies, memo)
+        pages += planned.pages
+        copies += planned.copies
+        everything += planned.summaries
+        for summary in planned.summaries:
+            by_year[summary["year"]].append(summary)
+    for year, listed in sorted(by_year.items()):
+        pages.append(memo.call(year_page, year, year, tuple(listed), portal.agencies, site))
+    summaries = tuple(everything)
+    pages.append(memo.call(agencies_index, "", portal.agencies, summaries, site))
+    pages.append(memo.call(years_index, "", portal.agencies, summaries, site))
+    pages.append(memo.call(home_page, "", portal.agencies, summaries, site))
+    pages.append(memo.call(not_found_page, "", site))
+    pages.append(memo.call(search_page, "", site))
     return Plan(tuple(pages), tuple(copies))
+
+
+def agency_pages(
+    agency: Agency, group: tuple[CheckedReport, ...], site: dict[str, Any], registry: tuple[Agency, ...], memo: Memo
+) -> AgencyPages:
+    """One agency's report pages, their JSON and its own page; `group` in year order."""
+    base = site["base"]
+    summaries = tuple(memo.call_stable(report_summary, c.report.key, c, agency, base) for c in group)
+    years = tuple(c.report.year for c in group)
+    pages: list[Page] = []
+    copies: list[Copy] = []
+    for c in group:
+        pages.append(memo.call(report_page, c.report.key, c, agency, years, site))
+        pages.append(memo.call(report_json, c.report.key, c, agency, base))
+        copies += [Copy(c.report.directory / a.file, f"reports/{agency.id}/{c.report.year}/{a.file}") for a in c.report.attachments]
+    pages.append(memo.call(agency_page, agency.id, agency, summaries, site, registry))
+    return AgencyPages(summaries, tuple(pages), tuple(copies))
+
+
+def site_context(site: Site, base: str) -> dict[str, Any]:
+    """What every page shows of the site settings."""
+    return {
+        "title": site.title,
+        "organiser": site.organiser,
+        "description": site.description,
+        "contact": site.contact,
+        "footer": list(site.footer),
+        "base": base,
+    }
 
 
 # --- shared pieces ----------------------------------------------------------------
@@ -172,7 +206,8 @@ def split_narrative(markdown: str, fmt: Format) -> tuple[str, str]:
 # --- report pages -------------------------------------------------------------------
 
 
-def report_page(c: CheckedReport, agency: Agency, siblings: list[dict[str, Any]], site: dict[str, Any]) -> Page:
+def report_page(c: CheckedReport, agency: Agency, years: tuple[int, ...], site: dict[str, Any]) -> Page:
+    """`years`: every year the agency has a report for, linked from the page."""
     report = c.report
     fmt = FORMATS[report.format]
     base = site["base"]
@@ -203,7 +238,7 @@ def report_page(c: CheckedReport, agency: Agency, siblings: list[dict[str, Any]]
         "narrative_before": before,
         "narrative_after": after,
         "tables": [{"table": table, "filled": c.tables[table.key]} for table in fmt.tables if table.key in c.tables],
-        "siblings": [{"year": s["year"], "url": s["url"], "current": s["year"] == report.year} for s in siblings],
+        "siblings": [{"year": y, "url": report_url(base, agency.id, y), "current": y == report.year} for y in years],
     }
     return Page(f"reports/{agency.id}/{report.year}/index.html", "html", "report.html", context)
 
@@ -257,10 +292,10 @@ def report_json(c: CheckedReport, agency: Agency, base: str) -> Page:
 # --- index pages ------------------------------------------------------------------
 
 
-def agency_page(agency: Agency, summaries: list[dict[str, Any]], site: dict[str, Any], agencies: dict[str, Agency]) -> Page:
+def agency_page(agency: Agency, summaries: tuple[dict[str, Any], ...], site: dict[str, Any], agencies: tuple[Agency, ...]) -> Page:
     base = site["base"]
-    parent = agencies.get(agency.parent) if agency.parent else None
-    children = [agency_summary(a, base) for a in agencies.values() if a.parent == agency.id]
+    parent = next((a for a in agencies if a.id == agency.parent), None) if agency.parent else None
+    children = [agency_summary(a, base) for a in agencies if a.parent == agency.id]
     context = {
         "site": site,
         "page": {"title": agency.name, "url": f"{base}agencies/{agency.id}/"},
@@ -279,19 +314,19 @@ def agency_page(agency: Agency, summaries: list[dict[str, Any]], site: dict[str,
     return Page(f"agencies/{agency.id}/index.html", "html", "agency.html", context)
 
 
-def year_page(year: int, summaries: list[dict[str, Any]], agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
+def year_page(year: int, summaries: tuple[dict[str, Any], ...], agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
     base = site["base"]
     order = {a.id: i for i, a in enumerate(agencies)}
-    summaries = sorted(summaries, key=lambda s: order.get(s["agency"]["id"], len(order)))
-    present = {s["agency"]["id"] for s in summaries}
+    listed = sorted(summaries, key=lambda s: order.get(s["agency"]["id"], len(order)))
+    present = {s["agency"]["id"] for s in listed}
     context = {
         "site": site,
         "page": {"title": f"{year}年度报告", "url": f"{base}years/{year}/"},
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "年度", "url": f"{base}years/"}, {"title": f"{year}年", "url": None}],
         "year": year,
-        "reports": summaries,
-        "totals": sum_figures(summaries),
-        "with_tables": sum(1 for s in summaries if s["figures"] is not None),
+        "reports": listed,
+        "totals": sum_figures(listed),
+        "with_tables": sum(1 for s in listed if s["figures"] is not None),
         "missing": [agency_summary(a, base) for a in agencies if a.id not in present],
         "figure_columns": figure_columns(),
     }
@@ -313,12 +348,12 @@ def region_tree(agencies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return freeze(root)
 
 
-def agencies_index(agencies: tuple[Agency, ...], by_agency: dict[str, list[CheckedReport]], site: dict[str, Any]) -> Page:
+def agencies_index(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any]) -> Page:
     base = site["base"]
-    listed = [
-        {**agency_summary(a, base), "reports": len(by_agency[a.id]), "latest": max((c.report.year for c in by_agency[a.id]), default=None)}
-        for a in agencies
-    ]
+    years: dict[str, list[int]] = defaultdict(list)
+    for s in summaries:
+        years[s["agency"]["id"]].append(s["year"])
+    listed = [{**agency_summary(a, base), "reports": len(years[a.id]), "latest": max(years[a.id], default=None)} for a in agencies]
     context = {
         "site": site,
         "page": {"title": "全部机关", "url": f"{base}agencies/"},
@@ -329,11 +364,18 @@ def agencies_index(agencies: tuple[Agency, ...], by_agency: dict[str, list[Check
     return Page("agencies/index.html", "html", "agencies.html", context)
 
 
-def years_index(by_year: dict[int, list[CheckedReport]], agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
+def _by_year(summaries: tuple[dict[str, Any], ...]) -> dict[int, list[dict[str, Any]]]:
+    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for s in summaries:
+        by_year[s["year"]].append(s)
+    return dict(sorted(by_year.items(), reverse=True))
+
+
+def years_index(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any]) -> Page:
     base = site["base"]
     years = [
-        {"year": year, "url": f"{base}years/{year}/", "reports": len(reports), "missing": len(agencies) - len({c.report.agency_id for c in reports})}
-        for year, reports in sorted(by_year.items(), reverse=True)
+        {"year": year, "url": f"{base}years/{year}/", "reports": len(listed), "missing": len(agencies) - len({s["agency"]["id"] for s in listed})}
+        for year, listed in _by_year(summaries).items()
     ]
     context = {
         "site": site,
@@ -343,6 +385,10 @@ def years_index(by_year: dict[int, list[CheckedReport]], agencies: tuple[Agency,
         "agency_count": len(agencies),
     }
     return Page("years/index.html", "html", "years.html", context)
+
+
+def not_found_page(site: dict[str, Any]) -> Page:
+    return Page("404.html", "html", "404.html", {"site": site, "page": {"title": "页面未找到", "url": site["base"] + "404.html"}})
 
 
 def search_page(site: dict[str, Any]) -> Page:
@@ -356,7 +402,7 @@ def search_page(site: dict[str, Any]) -> Page:
     return Page("search/index.html", "html", "search.html", context)
 
 
-def home_page(summaries: list[dict[str, Any]], by_year: dict[int, list[CheckedReport]], agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
+def home_page(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any]) -> Page:
     base = site["base"]
     by_id = sorted(summaries, key=lambda s: s["agency"]["id"])
     latest = sorted(by_id, key=lambda s: (s["year"], s["published"]), reverse=True)  # stable: ties stay by id
@@ -364,7 +410,7 @@ def home_page(summaries: list[dict[str, Any]], by_year: dict[int, list[CheckedRe
         "site": site,
         "page": {"title": site["title"], "url": base},
         "latest": latest[:LATEST_ON_HOME],
-        "years": [{"year": y, "url": f"{base}years/{y}/", "reports": len(r)} for y, r in sorted(by_year.items(), reverse=True)],
+        "years": [{"year": y, "url": f"{base}years/{y}/", "reports": len(r)} for y, r in _by_year(summaries).items()],
         "regions": region_tree([agency_summary(a, base) for a in agencies]),
         "report_count": len(summaries),
         "agency_count": len(agencies),

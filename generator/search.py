@@ -13,8 +13,10 @@ searches together with Pagefind's mergeIndex.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +24,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .formats import FORMATS
+from .memo import Memo
 from .model import Agency, Checked, CheckedReport
 from .narrative import to_text
 from .plan import SEARCH_FILTERS, report_title
@@ -100,9 +104,12 @@ def search_document(c: CheckedReport, agency: Agency) -> SearchDocument:
     )
 
 
-def search_documents(checked: Checked) -> list[SearchDocument]:
+def search_documents(checked: Checked, memo: Memo | None = None) -> list[SearchDocument]:
+    """Every report's document, by year; with a `memo`, made again only for changed reports."""
+    memo = memo or Memo()
     agencies = {a.id: a for a in checked.portal.agencies}
-    return [search_document(c, agencies[c.report.agency_id]) for c in sorted(checked.reports, key=lambda c: (c.report.year, c.report.agency_id))]
+    ordered = sorted(checked.reports, key=lambda c: (c.report.year, c.report.agency_id))
+    return [memo.call(search_document, c.report.key, c, agencies[c.report.agency_id]) for c in ordered]
 
 
 def document_html(doc: SearchDocument) -> bytes:
@@ -167,31 +174,82 @@ def pagefind_executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-def build_index(documents: list[SearchDocument], out: Path, size: int = SHARD_REPORTS) -> list[str]:
+DIGEST = "xxgk-shard.sha256"
+"""Left in each shard's folder: what it was built from, so an unchanged shard can be kept."""
+
+
+def _code_digest() -> bytes:
+    """The code that turns documents into indexed pages: a change to it is a change to every shard."""
+    digest = hashlib.sha256(__version__.encode())
+    for module in (Path(__file__), Path(__file__).with_name("segment.py")):
+        digest.update(module.read_bytes())
+    return digest.digest()
+
+
+def shard_digest(group: list[SearchDocument], executable: Path) -> str:
+    """A hash of everything a shard is built from: its documents, the code that makes
+    their pages and the Pagefind binary. Hashes the documents' fields rather than
+    their pages, which take seconds to make for 10,000 reports."""
+    digest = hashlib.sha256(_code_digest() + str(executable).encode())
+    for doc in group:
+        for value in (doc.path, doc.agency_id, doc.title, doc.agency, str(doc.year), doc.level, *doc.regions, doc.format, doc.text, doc.excerpt_text):
+            digest.update(value.encode() + b"\0")
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def build_index(documents: list[SearchDocument], out: Path, size: int | None = None, previous: Path | None = None) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
     Returns the names of the shards written, newest first; `out/xxgk.json`
-    lists them for the browser, with the table labels of each format.
+    lists them for the browser, with the table labels of each format. A shard
+    of a `previous` index built from the same documents is copied instead of
+    being indexed again: after one edit, one shard is rebuilt.
     """
     executable = pagefind_executable()
     names: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
     # Newest first: the browser merges shards in this order, so among results
     # of equal score the newest reports come first.
-    for name, group in reversed(shards(documents, size)):
-        with tempfile.TemporaryDirectory(prefix="xxgk-search-") as staging:
-            root = Path(staging)
-            for doc in group:
-                target = root / doc.path / "index.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(document_html(doc))
-            _run_pagefind(executable, root, out / name)
+    for name, group in reversed(shards(documents, size or SHARD_REPORTS)):
+        digest = shard_digest(group, executable)
+        kept = previous / name if previous is not None else None
+        if kept is not None and _read(kept / DIGEST) == digest:
+            shutil.copytree(kept, out / name, copy_function=_link_or_copy)
+        else:
+            _index_shard(executable, group, out / name)
+            (out / name / DIGEST).write_text(digest, encoding="utf-8")
         names.append(name)
-    _keep_one_runtime(out, names)
+    _keep_one_runtime(out, names, previous)
     formats = sorted({doc.format for doc in documents})
     manifest = {"shards": names, "labels": {f: table_labels(f) for f in formats}}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return names
+
+
+def _index_shard(executable: Path, group: list[SearchDocument], output: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="xxgk-search-") as staging:
+        root = Path(staging)
+        for doc in group:
+            target = root / doc.path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(document_html(doc))
+        _run_pagefind(executable, root, output)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link an unchanged file (no build ever writes into a file in place), or copy it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _run_pagefind(executable: Path, site: Path, output: Path) -> None:
@@ -209,12 +267,19 @@ def _run_pagefind(executable: Path, site: Path, output: Path) -> None:
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
 
 
-def _keep_one_runtime(out: Path, names: list[str]) -> None:
+def _keep_one_runtime(out: Path, names: list[str], previous: Path | None = None) -> None:
     """Every shard folder gets Pagefind's script and wasm; the site needs them once.
 
-    The first shard keeps its copy; the UI bundles Pagefind writes are not used
-    (the portal has its own search page) and are removed from every shard.
+    The first shard keeps (or, when it was copied from a build in which it was
+    not first, gets) a copy; the UI bundles Pagefind writes are not used (the
+    portal has its own search page) and are removed from every shard.
     """
+    first = out / names[0]
+    for file in RUNTIME:
+        if not (first / file).exists():
+            found = [folder / file for folder in _shard_folders(out, previous) if (folder / file).is_file()]
+            if found:
+                shutil.copyfile(found[0], first / file)
     for index, name in enumerate(names):
         for path in (out / name).iterdir():
             if path.is_file() and path.name.startswith("pagefind-") and path.name.endswith((".js", ".css")) and path.name != "pagefind-worker.js":
@@ -224,3 +289,7 @@ def _keep_one_runtime(out: Path, names: list[str]) -> None:
         playground = out / name / "playground"
         if playground.exists():
             shutil.rmtree(playground)
+
+
+def _shard_folders(*indexes: Path | None) -> list[Path]:
+    return [folder for index in indexes if index is not None and index.is_dir() for folder in sorted(index.iterdir()) if folder.is_dir()]

@@ -26,6 +26,7 @@ from .formats import (
     format_for_year,
     publication_deadline,
 )
+from .memo import Memo
 from .model import (
     Agency,
     Checked,
@@ -41,28 +42,65 @@ from .model import (
 from .tables import read_tables
 
 
-def check(portal: Portal, today: datetime.date) -> Checked:
+def check(portal: Portal, today: datetime.date, memo: Memo | None = None) -> Checked:
+    """Every rule over the whole portal, one agency at a time (every rule that
+    compares reports compares reports of one agency). With a `memo` kept from
+    the last run, an agency none of whose reports changed is not checked again,
+    and within one that did, only the changed report and the year after it."""
+    memo = memo or Memo()
     problems: list[Problem] = list(portal.problems)
-    problems += agency_rules(portal.agencies)
-    known = {a.id: a for a in portal.agencies}
-    problems += duplicate_reports(portal.reports)
-
+    problems += memo.call(agency_rules, "registry", portal.agencies)
+    known = memo.call(_by_id, "registry", portal.agencies)
     checked: list[CheckedReport] = []
-    for report in portal.reports:
-        fmt = FORMATS[report.format]
-        tables, found = read_tables(fmt, report.tables, report.source)
-        found += report_rules(report, known.get(report.agency_id), today)
-        found += arithmetic(fmt, tables, report.source)
-        checked.append(CheckedReport(report, tables, tuple(found)))
+    for agency_id, reports in by_agency(portal.reports).items():
+        group, found = memo.call(check_agency, agency_id, reports, known.get(agency_id), today, memo)
+        checked += group
+        problems += found
+    return Checked(portal=portal, reports=tuple(checked), problems=tuple(sorted(set(problems))))
 
-    by_key = {c.report.key: c for c in checked}
-    checked = [
-        CheckedReport(c.report, c.tables, tuple(sorted({*c.problems, *cross_year(c, by_key.get((c.report.agency_id, c.report.year - 1)))})))
-        for c in checked
-    ]
+
+def by_agency(reports: tuple[Report, ...]) -> dict[str, tuple[Report, ...]]:
+    """Reports grouped by the agency they name, in the order given."""
+    groups: dict[str, list[Report]] = {}
+    for report in reports:
+        groups.setdefault(report.agency_id, []).append(report)
+    return {agency_id: tuple(group) for agency_id, group in groups.items()}
+
+
+def _by_id(agencies: tuple[Agency, ...]) -> dict[str, Agency]:
+    return {a.id: a for a in agencies}
+
+
+def check_agency(
+    reports: tuple[Report, ...], agency: Agency | None, today: datetime.date, memo: Memo
+) -> tuple[tuple[CheckedReport, ...], tuple[Problem, ...]]:
+    """One agency's reports, each against its own rules and the year before; and all their problems."""
+    problems = duplicate_reports(reports)
+    own = [memo.call(check_report, r.source.file, r, agency, today) for r in reports]
+    by_year = {c.report.year: c for c in own}
+    checked = tuple(memo.call(with_cross_year, c.report.source.file, c, by_year.get(c.report.year - 1)) for c in own)
     for c in checked:
         problems += c.problems
-    return Checked(portal=portal, reports=tuple(checked), problems=tuple(sorted(set(problems))))
+    return checked, tuple(problems)
+
+
+def check_report(report: Report, agency: Agency | None, today: datetime.date) -> CheckedReport:
+    """A report's own rules: its tables read against its format, its fields, its arithmetic."""
+    fmt = FORMATS[report.format]
+    tables, found = read_tables(fmt, report.tables, report.source)
+    found += report_rules(report, agency, today)
+    found += arithmetic(fmt, tables, report.source)
+    return CheckedReport(report, tables, tuple(found))
+
+
+def with_cross_year(current: CheckedReport, previous: CheckedReport | None) -> CheckedReport:
+    """`current` with the problems found against the same agency's report of the year
+    before; `current` itself when there are none, so an edit to one year does not
+    make the next year's pages new unless its findings changed."""
+    found = set(cross_year(current, previous)) - set(current.problems)
+    if not found:
+        return current
+    return CheckedReport(current.report, current.tables, tuple(sorted({*current.problems, *found})))
 
 
 # --- the registry --------------------------------------------------------------

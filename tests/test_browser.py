@@ -4,28 +4,13 @@ reader on a phone, without JavaScript or on paper actually gets."""
 from __future__ import annotations
 
 import datetime
-import functools
-import os
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from generator.build import build_project
 
-from .conftest import REPORT_2019, Portal
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from .conftest import REPORT_2019, Portal, static_server
 
 
 @pytest.fixture(scope="module")
@@ -38,21 +23,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = portal.root / "www"
     root.mkdir()
     (root / "xxgk").symlink_to(site)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/xxgk/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs Debian's chromium")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with static_server(root) as origin:
+        yield origin + "/xxgk/"
 
 
 def test_on_a_phone_wide_tables_scroll_inside_their_own_box(served: str, browser) -> None:  # type: ignore[no-untyped-def]

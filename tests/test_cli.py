@@ -102,7 +102,7 @@ def test_help_is_in_chinese_and_english() -> None:
     code, output = run("--help")
     assert code == 0
     assert "年度报告" in output and "static portal" in output
-    for command in ("init", "new", "check", "build"):
+    for command in ("init", "new", "check", "build", "serve"):
         assert command in output
     code, output = run("build", "--help")
     assert "--base-url" in output and "Output directory" in output and "输出目录" in output
@@ -140,3 +140,8 @@ def test_build_rejects_an_unsafe_base_url(portal: Portal) -> None:
     portal.report()
     code, output = run("-p", str(portal.root), "build", "--base-url", "/\\evil.com/")
     assert code == 2 and "发布地址" in output
+
+
+def test_serve_outside_a_portal_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = run("-p", str(tmp_path), "serve", "--port", "0")
+    assert code == 2 and "没有 content/ 文件夹" in output

@@ -4,14 +4,10 @@ in a real browser (Debian's Chromium through Playwright)."""
 from __future__ import annotations
 
 import datetime
-import functools
 import gzip
 import json
-import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,12 +18,10 @@ from generator.build import build_project, check_project
 from generator.search import search_documents, shards
 from generator.segment import index_tokens, normalise, pieces, query_tokens
 
-from .conftest import Portal
+from .conftest import Portal, static_server
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 22)
-CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 # --- the tokens -------------------------------------------------------------------
@@ -114,13 +108,7 @@ def test_only_report_pages_are_indexed(portal: Portal) -> None:
 
 # --- the demo portal in a browser ---------------------------------------------------------
 
-playwright = pytest.importorskip("playwright.sync_api")
 BASE = "/xxgk/"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -129,10 +117,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("search")
     site = root / "www" / BASE.strip("/")
     assert build_project(ROOT, site, BASE, TODAY).ok
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "www")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with static_server(root / "www") as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +128,10 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = root / "www" / BASE.strip("/")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("generator.search.SHARD_REPORTS", 10)
-        patch.setattr("generator.search.build_index.__defaults__", (10,))
         assert build_project(ROOT, site, BASE, TODAY).ok
     assert len(json.loads((site / "pagefind/xxgk.json").read_text(encoding="utf-8"))["shards"]) >= 5
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "www")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with static_server(root / "www") as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")
@@ -165,15 +148,11 @@ def reference(documents: list, query: str, year: int | None = None) -> list[str]
 
 
 @pytest.fixture(scope="module")
-def page(demo: str) -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs Debian's chromium")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        page.goto(demo + BASE + "search/")
-        yield page
-        browser.close()
+def page(demo: str, browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(demo + BASE + "search/")
+    yield page
+    page.close()
 
 
 def search(page, query: str, filters: dict | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
