@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from .formats import FREEFORM, REPORT_TITLE, SECTIONS, Format, Table, format_for_year
-from .model import Agency
+from .model import Agency, Value
 
 COMMENT_COLUMN = 40
 
@@ -19,7 +19,13 @@ def _line(code: str, comment: str) -> str:
     return f"{code.ljust(COMMENT_COLUMN - 2)}  # {comment}"
 
 
-def _table_lines(table: Table) -> list[str]:
+def _values(values: tuple[Value, ...]) -> str:
+    return str(values[0]) if len(values) == 1 else "[" + ", ".join(str(v) for v in values) + "]"
+
+
+def _table_lines(table: Table, values: dict[str, tuple[Value, ...]] | None = None) -> list[str]:
+    """A table's rows with their labels in comments: zeros to fill in, or the `values`
+    given (a row without values is left commented out, for `xxgk check` to ask for)."""
     lines = [f"  # {table.heading}", f"  {table.front_matter_key}:"]
     for block in table.blocks:
         required = block.required_columns
@@ -38,17 +44,42 @@ def _table_lines(table: Table) -> list[str]:
             if len(row.parents) > 1 and row.parents != group:
                 lines.append(f"    # {row.parents[-1]}")
             group = row.parents
-            zeros = "0" if len(required) == 1 else "[" + ", ".join("0" for _ in required) + "]"
-            lines.append(_line(f"    {row.key}: {zeros}", row.label))
+            if values is None:
+                lines.append(_line(f"    {row.key}: {_values((0,) * len(required))}", row.label))
+            elif row.key in values:
+                lines.append(_line(f"    {row.key}: {_values(values[row.key])}", row.label))
+            else:
+                lines.append(_line(f"    # {row.key}: ", f"{row.label}：原文没有这一行，请填写"))
     return lines
 
 
 def report_skeleton(agency: Agency, year: int, fmt: Format | None = None, published: datetime.date | None = None) -> str:
     """A ready-to-fill report: every row present with zeros, every label in a comment."""
     fmt = fmt or format_for_year(year)
+    sections = fmt.sections or SECTIONS[:1]
+    body = []
+    for heading in sections:
+        if fmt.tables and any(heading == t.heading for t in fmt.tables):
+            continue  # the tables are drawn from the data above
+        body += [f"## {heading}", "", "（请在此填写。）", ""]
+    return report_text(agency, year, fmt, "\n".join(body), published)
+
+
+def report_text(
+    agency: Agency,
+    year: int,
+    fmt: Format,
+    narrative: str,
+    published: datetime.date | None = None,
+    values: dict[str, dict[str, tuple[Value, ...]]] | None = None,
+    note: str = "",
+) -> str:
+    """A report file: front matter whose comments carry every official label, then the
+    narrative. Without `values` every row is zeros to fill in (see `_table_lines`)."""
     lines = [
         "---",
         "# " + REPORT_TITLE.format(agency=agency.name, year=year),
+        *([f"# {note}"] if note else []),
         f"agency: {agency.id}",
         f"year: {year}",
         "# title: 标题（可选）；省略时为“" + REPORT_TITLE.format(agency="机关名称", year="××××") + "”",
@@ -58,14 +89,9 @@ def report_skeleton(agency: Agency, year: int, fmt: Format | None = None, publis
     if fmt.id != FREEFORM:
         lines.append("tables:")
         for table in fmt.tables:
-            lines += _table_lines(table)
+            lines += _table_lines(table, None if values is None else values.get(table.front_matter_key, {}))
     lines += ["# attachments:                         # 原件，放在本文件旁边", "#   - file: 原件.pdf", "#     title: 年度报告原件（PDF）", "---", ""]
-    sections = fmt.sections or SECTIONS[:1]
-    for heading in sections:
-        if fmt.tables and any(heading == t.heading for t in fmt.tables):
-            continue  # the tables are drawn from the data above
-        lines += [f"## {heading}", "", "（请在此填写。）", ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + narrative
 
 
 SITE_YAML = """\
