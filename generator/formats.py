@@ -2,7 +2,7 @@
 
 Everything that knows an official label, a row key, a column or an arithmetic
 rule reads it from here: validation, rendering, the JSON export, `xxgk new`
-and (later) the importer. Nothing else in the code base spells a label.
+and the importer. Nothing else in the code base spells a label.
 
 Sources: 国办公开办函〔2019〕60号 (reports for 2019 and 2020) and
 国办公开办函〔2021〕30号 (reports for 2021 on). Reports for 2008–2018 follow no

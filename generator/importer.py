@@ -196,17 +196,21 @@ def read_values(cells: tuple[str, ...], block: Block, label: str, guesses: list[
     columns, required = block.columns, block.required_columns
     kinds = [c.kind for c in columns]
     seq = list(cells)
-    while seq and not seq[-1].strip():
-        seq.pop()
-    leading = 0
     while seq and not seq[0].strip():
         seq.pop(0)
-        leading += 1
+    cells_given = len(seq)  # a blank total still has its cell
+    while seq and not seq[-1].strip():
+        seq.pop()
+    leading = len(cells) - cells_given
     parsed = [parse_value(c, kinds[min(i, len(kinds) - 1)]) for i, c in enumerate(seq)]
     values = tuple(v for v in parsed if v is not None)
     if len(values) != len(parsed):
         guesses.append(f"“{label}”：有不是数字的单元格，已略过（{' | '.join(seq)}）")
-    if len(values) in (len(columns), len(required)):
+    if len(values) == len(columns):
+        return values
+    if len(values) == len(required):
+        if cells_given < len(columns):
+            guesses.append(f"“{label}”：{len(values)} 个数对应 {len(columns)} 列，按最后的总计列空白处理（总计由程序计算并核对）")
         return values
     if len(values) + leading in (len(columns), len(required)):
         guesses.append(f"“{label}”：前面 {leading} 个空白单元格按 0 计")
