@@ -78,13 +78,15 @@ def decode(data: bytes) -> str:
 
 # --- text and Markdown ------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
 def _table_line(line: str) -> tuple[str, ...] | None:
-    """The cells of a line that is a table row: tab-separated, or a Markdown pipe row."""
-    if "\t" in line:
+    """The cells of a line that is a table row: tab-separated (a tab between two texts,
+    or the trailing tabs of an extracted row; a tab-indented paragraph is not one),
+    or a Markdown pipe row."""
+    if "\t" in line.strip(" \t") or line.rstrip(" ").endswith("\t"):
         return tuple(cell.strip() for cell in line.split("\t"))
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
@@ -118,7 +120,7 @@ def read_text(text: str) -> Document:
             document.blocks.append(Grid(tuple(rows), start + 1))
             continue
         if heading := _MD_HEADING.match(line):
-            document.blocks.append(Paragraph(heading.group(2), len(heading.group(1)), index + 1))
+            document.blocks.append(Paragraph(heading.group(2).rstrip().rstrip("#").rstrip(), len(heading.group(1)), index + 1))
             index += 1
             continue
         start, parts = index, []
@@ -147,7 +149,11 @@ _BLOCK_TAGS = {"p", "div", "li", "br", "section", "article", "h1", "h2", "h3", "
 
 
 class _HtmlReader(HTMLParser):
-    """Paragraphs and tables of a report page saved from a government site."""
+    """Paragraphs and tables of a report page saved from a government site.
+
+    A table that holds another table is page layout, not data: its cells are
+    read as paragraphs and only the inner table is a grid.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -156,18 +162,29 @@ class _HtmlReader(HTMLParser):
         self.heading = 0
         self.skip = 0  # inside script, style, head
         self.tables: list[list[list[tuple[str, int, int]]]] = []  # rows of (text, rowspan, colspan)
+        self.layout: list[bool] = []  # per open table: a layout table
         self.cell: list[str] | None = None
         self.span = (1, 1)
+
+    def _in_grid(self) -> bool:
+        return bool(self.tables) and not self.layout[-1]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "head", "noscript"):
             self.skip += 1
         elif tag == "table":
+            if self.cell is not None:  # a table inside a cell: the outer one is layout
+                self._become_layout()
             self._flush()
             self.tables.append([])
-        elif tag == "tr" and self.tables:
+            self.layout.append(False)
+        elif tag == "tr" and self._in_grid():
+            self._close_cell()
             self.tables[-1].append([])
-        elif tag in ("td", "th") and self.tables:
+        elif tag in ("td", "th") and self._in_grid():
+            self._close_cell()
+            if not self.tables[-1]:
+                self.tables[-1].append([])  # a cell without <tr>
             values = dict(attrs)
             self.cell = []
             self.span = (_span(values.get("rowspan")), _span(values.get("colspan")))
@@ -175,7 +192,7 @@ class _HtmlReader(HTMLParser):
             self._write("**")
         elif tag in _BLOCK_TAGS:
             if self.cell is not None:
-                self._write(" " if tag == "br" else "")
+                self._write("\n")  # a space in a data cell; a paragraph break if it is layout
             else:
                 self._flush()
                 if tag[0] == "h" and tag[1:].isdigit():
@@ -184,26 +201,50 @@ class _HtmlReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "head", "noscript"):
             self.skip = max(0, self.skip - 1)
-        elif tag in ("td", "th") and self.cell is not None and self.tables and self.tables[-1]:
-            text = re.sub(r"\s+", " ", "".join(self.cell)).replace("**", "").strip()
-            self.tables[-1][-1].append((text, *self.span))
-            self.cell = None
+        elif tag in ("td", "th") and self._in_grid():
+            self._close_cell()
         elif tag == "table" and self.tables:
-            rows = self.tables.pop()
-            self.blocks.append(Grid(expand_spans(rows)))
+            self._close_cell()
+            rows, layout = self.tables.pop(), self.layout.pop()
+            self._flush()
+            if not layout:
+                self.blocks.append(Grid(expand_spans(rows)))
         elif tag in ("strong", "b"):
             self._write("**")
-        elif tag in _BLOCK_TAGS and self.cell is None:
-            self._flush()
+        elif tag in _BLOCK_TAGS:
+            if self.cell is not None:
+                self._write("\n")
+            else:
+                self._flush()
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
             self._write(data)
 
+    def _close_cell(self) -> None:
+        if self.cell is not None and self.tables and self.tables[-1]:
+            text = re.sub(r"\s+", " ", "".join(self.cell)).replace("**", "").strip()
+            self.tables[-1][-1].append((text, *self.span))
+        self.cell = None
+
+    def _become_layout(self) -> None:
+        """The open table turns out to be layout: what it held so far becomes paragraphs."""
+        pieces = "".join(self.cell or []).split("\n")
+        self.cell = None
+        for row in self.tables[-1]:
+            for text, _, _ in row:
+                if text:
+                    self.blocks.append(Paragraph(text))
+        self.tables[-1] = []
+        self.layout[-1] = True
+        for piece in pieces:
+            self.text.append(piece)
+            self._flush()
+
     def _write(self, text: str) -> None:
         if self.cell is not None:
             self.cell.append(text)
-        elif not self.tables:
+        elif not self._in_grid():
             self.text.append(text)
 
     def _flush(self) -> None:
@@ -244,6 +285,8 @@ def read_html(text: str) -> Document:
     reader = _HtmlReader()
     reader.feed(text)
     reader.close()
+    while reader.tables:  # a table never closed: keep what it held
+        reader.handle_endtag("table")
     reader._flush()
     return Document(reader.blocks)
 

@@ -12,14 +12,15 @@ placed is kept at the end of the narrative under a visible note.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from .documents import Document, Grid, Paragraph, ReadError
-from .formats import FORMATS, FREEFORM, Block, Format, Row, Table, format_for_year
+from .formats import FORMATS, Block, Format, Row, Table, format_for_year
 from .model import Value
 
 MATCH = 0.8
@@ -33,6 +34,7 @@ ZERO_MARKS = {"", "/", "-", "—", "——", "－", "–", "无", "0"}
 _CHINESE_NUMBER = "一二三四五六七八九十"
 _NUMBERING = re.compile(rf"^(?:[{_CHINESE_NUMBER}]+[、.]|\([{_CHINESE_NUMBER}]+\)|\d+[.、])")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_NUMBER = re.compile(r"^-?\d{1,15}(?:\.\d{1,8})?$")
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,9 @@ def parse_value(cell: str, kind: str) -> Value | None:
     text = unicodedata.normalize("NFKC", cell).strip().replace(",", "").replace(" ", "")
     if text in ZERO_MARKS:
         return 0
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
+    if not _NUMBER.match(text):
+        return None  # words, and forms Decimal takes but no table prints (1e9, Infinity, NaN)
+    number = Decimal(text)
     if kind == "money":
         return number
     if number == number.to_integral_value():
@@ -157,7 +158,7 @@ def choose_format(document: Document, year: int) -> Format:
     grids = [b for b in document.blocks if isinstance(b, Grid)]
     votes = {fid: sum(1 for grid in grids for row in grid.rows if _best_row(FORMATS[fid], row)[0] is not None) for fid in ("2021", "2019")}
     if max(votes.values()) < 3:
-        return FORMATS[FREEFORM] if year < 2019 or not grids else format_for_year(year)
+        return format_for_year(year)  # from 2019 on, tables are due: `xxgk check` asks for them
     by_year = format_for_year(year)
     if by_year.id in votes and votes[by_year.id] >= max(votes.values()):
         return by_year
@@ -426,7 +427,7 @@ def registry_entry(agency_id: str, name: str) -> str:
     report, so it is left empty for `xxgk check` to ask for."""
     return (
         f"  - id: {agency_id}\n"
-        f"    name: {name}\n"
+        f"    name: {json.dumps(name, ensure_ascii=False)}\n"
         "    region:                               # 请填写所属地区，如 “示例省 / 示例市 / 示例县”\n"
         f"    level: {guess_level(name)}{' ' * max(1, 32 - len(guess_level(name)) * 2)}# 由 xxgk import 按名称推测，请核对\n"
     )

@@ -274,6 +274,8 @@ def _keep_one_runtime(out: Path, names: list[str], previous: Path | None = None)
     not first, gets) a copy; the UI bundles Pagefind writes are not used (the
     portal has its own search page) and are removed from every shard.
     """
+    if not names:
+        return  # a portal without reports: nothing indexed
     first = out / names[0]
     for file in RUNTIME:
         if not (first / file).exists():

@@ -22,6 +22,7 @@ import html
 import mimetypes
 import secrets
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -105,12 +106,18 @@ class Sources:
     def reload(self, path: Path) -> None:
         """Read `path` again after it was saved, added or deleted."""
         relative = path.relative_to(self.root).as_posix()
-        if relative == SITE_FILE:
+        if relative in ("content", REPORTS_DIR):  # the folders themselves moved or replaced
+            self._read(SITE_FILE, lambda root, _: load_site(root))
+            self._read(AGENCIES_FILE, lambda root, _: load_agencies(root))
+            self.rescan()
+        elif relative == SITE_FILE:
             self._read(relative, lambda root, _: load_site(root))
         elif relative == AGENCIES_FILE:
             self._read(relative, lambda root, _: load_agencies(root))
         elif relative.startswith(REPORTS_DIR + "/"):
             parts = relative.split("/")
+            if parts[2].startswith("."):
+                return  # a hidden folder (a backup, an editor's): not read by `xxgk check` either
             if len(parts) == 4 and parts[3].endswith(".md") and not parts[3].startswith("."):
                 if path.is_file():
                     self._listed(self.reports | {relative})
@@ -317,7 +324,7 @@ class Preview:
 def _file(path: Path) -> Response:
     try:
         body = path.read_bytes()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the requested path
         return Response(404, "text/plain; charset=utf-8", b"")
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
@@ -464,6 +471,7 @@ class Indexer:
         self.folder = Path(tempfile.mkdtemp(prefix="xxgk-serve-"))
         self.pending: Checked | None = None
         self.memo = Memo()  # documents of unchanged reports are not made again
+        self.retired: Path | None = None
         self.wake = threading.Condition()
         self.stopped = False
         self.thread = threading.Thread(target=self._run, name="xxgk-search", daemon=True)
@@ -496,13 +504,16 @@ class Indexer:
             previous = self.preview.search_dir
             try:
                 build_index(search_documents(checked, self.memo), out, previous=previous)
-            except SearchError as exc:
-                self.echo(f"{exc}：搜索在预览中暂不可用")
+            except Exception as exc:  # Pagefind failed, or a bug: the pages are still served
+                self.echo(f"{exc}：搜索在预览中暂不可用" if isinstance(exc, SearchError) else "建立搜索索引时出错：\n" + traceback.format_exc())
                 shutil.rmtree(out.parent, ignore_errors=True)
                 continue
             self.preview.search_dir = out
-            if previous is not None:
-                shutil.rmtree(previous.parent, ignore_errors=True)
+            # A search page may still be reading the index before last: keep the last one
+            # for one more round, remove the one before it.
+            if self.retired is not None:
+                shutil.rmtree(self.retired.parent, ignore_errors=True)
+            self.retired = previous
             self.echo(f"搜索索引已更新（{time.perf_counter() - start:.1f} 秒）")
 
 
@@ -525,6 +536,8 @@ def serve(preview: Preview, server: PreviewServer, echo: Callable[[str], None], 
     if indexer is not None and preview.snapshot.checked is not None and not preview.snapshot.errors:
         indexer.request(preview.snapshot.checked)
     threading.Thread(target=server.serve_forever, name="xxgk-http", daemon=True).start()
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or `kill`: clean up as on Ctrl-C
+        signal.signal(stop, _interrupt)
     watching = False
     try:
         # An empty batch every 200 ms when nothing changed: the first one says the watch is set up.
@@ -541,6 +554,10 @@ def serve(preview: Preview, server: PreviewServer, echo: Callable[[str], None], 
         if indexer is not None:
             indexer.stop()
         echo("预览已停止")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _refresh(preview: Preview, paths: set[Path], echo: Callable[[str], None], indexer: Indexer | None) -> None:

@@ -280,7 +280,7 @@ def test_import_writes_a_checked_report_and_registers_a_new_agency(portal: Porta
     assert "content/reports/nanshan/2022.md" in output and "[missing-row]" in output
     assert "content/agencies.yaml" in output and "[required-field]" in output  # the region, left for the editor
     registry = (portal.root / "content/agencies.yaml").read_text(encoding="utf-8")
-    assert "  - id: nanshan\n    name: 测试县南山镇人民政府\n" in registry and "level: 乡镇/街道" in registry
+    assert '  - id: nanshan\n    name: "测试县南山镇人民政府"\n' in registry and "level: 乡镇/街道" in registry
     text = written.read_text(encoding="utf-8")
     assert "    licensing: 7" in text and "published: " in text and "# denied-process: " in text
 
@@ -382,3 +382,40 @@ def test_a_2019_format_report_is_recognised_by_its_labels(tmp_path: Path, year: 
     assert imported.format.id == "2019"
     assert imported.values()["active"]["other-services"] == (2, 3, 4)  # 其他对外管理服务事项: a 2019 row only
     assert imported.values()["applications"]["other"] == (2, 3, 4, 5, 6, 7)  # （六）其他处理 is one row in 2019
+
+
+def test_a_name_that_is_not_plain_yaml_is_registered_quoted(portal: Portal, tmp_path: Path) -> None:
+    source = tmp_path / "report.txt"
+    source.write_text(damaged_text().replace("# 测试县人民政府", "# 某某局: #1", 1), encoding="utf-8")
+    code, output = run("-p", str(portal.root), "import", str(source), "--agency", "mou")
+    assert code == 1 and "Traceback" not in output
+    code, output = run("-p", str(portal.root), "check")
+    assert "yaml-syntax" not in output and "unknown-agency" not in output  # the registry still reads
+
+
+@pytest.mark.parametrize("cell", ["Infinity", "sNaN", "1e999999999", "NaN"])
+def test_number_like_words_are_not_numbers(tmp_path: Path, cell: str) -> None:
+    source = tmp_path / "report.txt"
+    source.write_text(damaged_text().replace("规章\t１\t\t３", f"规章\t{cell}\t0\t5"), encoding="utf-8")
+    imported = import_document(read_document(source))
+    assert imported.values()["active"]["regulations"] == (0, 5) and any("不是数字" in g for g in imported.guesses)
+
+
+def test_tab_indented_paragraphs_are_paragraphs(tmp_path: Path) -> None:
+    source = tmp_path / "report.txt"
+    source.write_text("\t测试县人民政府2022年政府信息公开工作年度报告\n\n一、总体情况\n\n\t本年度依申请公开 2 件。\n", encoding="utf-8")
+    imported = import_document(read_document(source))
+    assert imported.year == 2022 and "本年度依申请公开 2 件。" in imported.narrative and not imported.unplaced
+
+
+def test_an_html_page_laid_out_in_a_table_keeps_its_text_and_its_data(tmp_path: Path) -> None:
+    source = tmp_path / "report.html"
+    source.write_text(
+        "<table><tr><td><p>测试县人民政府2022年政府信息公开工作年度报告</p><p>一、总体情况</p>"
+        "<table><td>行政许可</td><td>7</td><tr><td>行政处罚</td><td>8</td></tr></table>"
+        "<p>五、存在的主要问题及改进情况</p><p>仍需改进。</p></td></tr></table>",
+        encoding="utf-8",
+    )
+    imported = import_document(read_document(source))
+    assert imported.values()["active"] == {"licensing": (7,), "penalties": (8,)}
+    assert "## 一、总体情况" in imported.narrative and "仍需改进。" in imported.narrative

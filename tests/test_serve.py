@@ -328,6 +328,18 @@ def test_the_search_index_follows_an_edit_and_reindexes_only_the_changed_shard(c
         assert any(NEW_PARAGRAPH in text for text in fragments)
         assert (second / "2021" / "pagefind-entry.json").stat().st_ino == kept  # not indexed again
         assert (second / "2022" / "pagefind.js").is_file() and not (second / "2021" / "pagefind.js").exists()
-        assert not first.exists()  # the old index is removed once replaced
+        assert first.exists()  # kept one more round, for a search page still reading it
+        edit(path, NEW_PARAGRAPH, "")
+        preview.refresh([path])
+        indexer.request(preview.snapshot.checked)
+        until(lambda: preview.search_dir not in (first, second))
+        assert not first.exists() and second.exists()
     finally:
         indexer.stop()
+
+
+def test_a_backup_in_a_hidden_folder_is_ignored_as_check_ignores_it(county: Portal) -> None:
+    preview = Preview(county.root)
+    backup = county.write("content/reports/.backup/2022.md", (county.root / "content/reports/county/2022.md").read_text(encoding="utf-8"))
+    preview.refresh([backup])
+    assert preview.snapshot.errors == () and preview.respond("/reports/county/2022/").status == 200

@@ -228,3 +228,8 @@ def test_a_failed_search_index_leaves_the_published_site_untouched(three_years: 
     assert "Pagefind 建立搜索索引失败" in result.output and "原有站点保持不变" in result.output
     assert tree(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]
+
+
+def test_a_portal_without_reports_builds(portal: Portal, tmp_path: Path) -> None:
+    result = build_project(portal.root, tmp_path / "site", today=datetime.date(2026, 11, 22))
+    assert result.ok and (tmp_path / "site/index.html").is_file() and (tmp_path / "site/pagefind/xxgk.json").is_file()
