@@ -23,6 +23,7 @@ import mimetypes
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -451,6 +452,12 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, preview: Preview, host: str, port: int) -> None:
         handler = type("Handler", (_Handler,), {"preview": preview})
         super().__init__((host, port), handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closes its connection (a tab reloaded or closed) is not an error."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.closing = True
