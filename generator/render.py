@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__, narrative
 from .formats import Table
@@ -70,6 +70,7 @@ class Theme:
         env.filters["markdown"] = markdown_html
         env.filters["number"] = format_value
         env.globals["table_grid"] = table_grid
+        env.globals["table_rows"] = table_rows
         env.globals["xxgk_version"] = __version__
         return env
 
@@ -131,6 +132,35 @@ def table_grid(table: Table, filled: FilledTable) -> dict[str, Any]:
     if table.layout == "matrix":
         return _matrix(grid, table, filled)
     return _wide(grid, table, filled)
+
+
+def table_rows(rows: list[list[dict[str, Any]]]) -> Markup:
+    """The <tr> elements of a grid's rows. Built here rather than by a template macro:
+    a report has some 500 cells, and a macro call per cell was half of its render time."""
+    out = []
+    for row in rows:
+        out.append("<tr>\n")
+        out += [_cell_html(cell) for cell in row]
+        out.append("</tr>\n")
+    return Markup("".join(out))
+
+
+def _cell_html(cell: dict[str, Any]) -> str:
+    tag = cell["tag"]
+    attributes = ""
+    if cell["id"]:
+        attributes += f' id="{escape(cell["id"])}"'
+    if cell["scope"]:
+        attributes += f' scope="{escape(cell["scope"])}"'
+    if cell["headers"]:
+        attributes += f' headers="{escape(cell["headers"])}"'
+    if cell["rowspan"] > 1:
+        attributes += f' rowspan="{cell["rowspan"]}"'
+    if cell["colspan"] > 1:
+        attributes += f' colspan="{cell["colspan"]}"'
+    if tag == "td":
+        attributes += ' class="num computed" title="自动计算"' if cell["computed"] else ' class="num"'
+    return f"<{tag}{attributes}>{escape(cell['text'])}</{tag}>\n"
 
 
 def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
