@@ -1,23 +1,34 @@
 """The whole build, top to bottom: load → validate → plan → render → write.
 
 Commands call these functions; nothing here prints, so the same pipeline serves
-`xxgk check`, `xxgk build` and, later, the preview server.
+`xxgk check` and `xxgk build` (the preview server runs the stages itself).
+
+`build_project` runs the stages one agency at a time (see `units`), each agency
+in a worker process and only when the build cache has no result for exactly
+its inputs; then the portal-wide pages are made from every agency's summaries,
+and the site is written in one swap with the stored pages linked into it.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .load import load_portal
-from .model import Checked
-from .plan import Plan, plan_site
+from .cache import CACHE_DIR, BuildCache, bytes_digest, code_digest, folder_digest
+from .load import AGENCIES_FILE, SITE_FILE, load_agencies, load_portal, load_site
+from .memo import Memo
+from .model import Agency, Checked, Problem
+from .plan import Page, link_prefix, portal_pages, site_context
 from .render import Theme, render_page
-from .search import SEARCH_DIR, build_index, search_documents
-from .validate import check
-from .write import OutputError, write_site
+from .search import SEARCH_DIR, build_index
+from .units import Unit, UnitContext, UnitResult, build_units, scan_units, unit_key
+from .validate import agency_rules, check
+from .write import OutputError, stamp, write_site
 
 
 def check_project(project: Path, today: datetime.date | None = None) -> Checked:
@@ -26,47 +37,177 @@ def check_project(project: Path, today: datetime.date | None = None) -> Checked:
 
 @dataclass(frozen=True)
 class BuildResult:
-    checked: Checked
-    files: int  # files written; 0 when the build was refused
+    problems: tuple[Problem, ...]
+    reports: int  # report files read
+    files: int  # files in the site written; 0 when the build was refused
+    rendered: int = 0  # pages rendered again (the rest were taken from the build cache)
+    linked: int = 0  # files put in the output folder anew (the rest were in place already)
+    unchanged: bool = False  # nothing changed since the last build: the site was left as it was
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
 
     @property
     def ok(self) -> bool:
-        return not self.checked.errors
+        return not self.errors
 
 
 def output_problem(project: Path, out: Path) -> str | None:
-    """Why the site may not be written to `out`: it would replace what editors wrote."""
+    """Why the site may not be written to `out`: it would replace what editors wrote, or the cache."""
     out, project = out.resolve(), project.resolve()
-    if project.is_relative_to(out) or any(out.is_relative_to(project / kept) for kept in ("content", "templates")):
-        return f"不能输出到 {out}：那样会覆盖门户的内容或模板。请用门户目录下的 site/ 或另一个文件夹"
+    if project.is_relative_to(out) or any(out.is_relative_to(project / kept) for kept in ("content", "templates", CACHE_DIR)):
+        return f"不能输出到 {out}：那样会覆盖门户的内容、模板或缓存。请用门户目录下的 site/ 或另一个文件夹"
     return None
 
 
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def build_project(
-    project: Path, out: Path, base_url: str | None = None, today: datetime.date | None = None, search: bool = True
+    project: Path,
+    out: Path,
+    base_url: str | None = None,
+    today: datetime.date | None = None,
+    search: bool = True,
+    jobs: int | None = None,
+    clean: bool = False,
 ) -> BuildResult:
     """Validate, then (only when there is no error) write the whole site to `out`,
-    with its search index unless `search` is false."""
+    with its search index unless `search` is false. `jobs` worker processes build
+    the agencies (default: one per core); `clean` ignores what the cache holds."""
     if (message := output_problem(project, out)) is not None:
         raise OutputError(message)
-    checked = check_project(project, today)
-    if checked.errors:
-        return BuildResult(checked, 0)
-    plan = plan_site(checked, base_url)
+    today = today or datetime.date.today()
+    site, agencies = load_site(project), load_agencies(project)
+    registry = agencies.value
+    theme = Theme.for_project(project)
+    context = site_context(site.value, link_prefix(base_url or site.value.base_url))
+    shared = _shared_digest(theme, context, today)
+    units = scan_units(project, registry)
+    keys = _unit_keys(shared, units, registry)
+    digest = _build_digest(shared, project, keys, search)
+    cache = BuildCache(project / CACHE_DIR, trusted=not clean)
+
+    if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
+        return BuildResult(kept.problems, kept.reports, kept.files, unchanged=True)
+
+    found = {} if clean else {key: _cached(cache, key, search) for key in keys}
+    missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
+    built = build_units(UnitContext(project, theme, context, registry, today, cache, search), [unit for unit, _ in missing], jobs or default_jobs())
+    for (_, key), fresh in zip(missing, built):
+        found[key] = fresh
+        if not fresh.unsettled:
+            cache.put_unit(key, fresh)
+    done: list[UnitResult] = [r for r in (found[key] for key in keys) if r is not None]
+
+    problems = [*site.problems, *agencies.problems, *agency_rules(registry)]
+    if any(r.foreign for r in done):  # reports filed under another agency's folder: group them as `xxgk check` does
+        problems = list(check_project(project, today).problems)
+    else:
+        problems += [p for r in done for p in r.problems]
+    reports = sum(r.reports for r in done)
+    result = BuildResult(tuple(sorted(set(problems))), reports, 0, sum(len(r.outputs) for r in built))
+    if result.errors:
+        return result
+
+    files = {output: digest for r in done for output, digest in r.outputs}
+    pages = portal_pages(registry, tuple(s for r in done for s in r.summaries), context, Memo())
+    page_keys, rendered = _portal_files(pages, theme, cache, shared, files, clean)
+    files.update(_asset_files(theme, cache))
     index = None
     if search:
-        documents = search_documents(checked)
+        documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
+        previous = out / SEARCH_DIR  # its shards are kept where their documents did not change
 
-        def index(staging: Path) -> None:
-            build_index(documents, staging / SEARCH_DIR)
+        def index(tree: Path) -> None:
+            build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None)
 
-    written = write_site(out, site_files(plan, Theme.for_project(project)), finish=index)
-    return BuildResult(checked, written)
+    linked = write_site(out, {output: cache.object_path(d) for output, d in files.items()}, finish=index, stamp=digest)
+    result = BuildResult(result.problems, reports, len(files), result.rendered + rendered, linked=linked)
+    cache.put_build(digest, result)
+    cache.prune(set(keys), page_keys, set(files.values()), digest)
+    return result
 
 
-def site_files(plan: Plan, theme: Theme) -> Iterator[tuple[str, bytes | Path]]:
-    for page in plan.pages:
-        yield page.output, render_page(page, theme)
-    for copy in plan.copies:
-        yield copy.output, copy.source
-    yield from theme.assets().items()
+def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
+    """The cached result of a unit, if every file it rendered is still stored
+    (and it has search documents, when they are needed)."""
+    result = cache.unit(key)
+    if not isinstance(result, UnitResult) or not cache.has_objects(d for _, d in result.outputs):
+        return None
+    if search and result.documents is None and not result.failed:
+        return None
+    return result
+
+
+def _portal_files(
+    pages: list[Page], theme: Theme, cache: BuildCache, shared: str, files: dict[str, str], clean: bool
+) -> tuple[set[str], int]:
+    """Render the portal-wide pages into the cache (those whose context changed) and add
+    them to `files`; return their cache keys and how many were rendered."""
+    keys = set()
+    rendered = 0
+    for page in pages:
+        context = json.dumps([page.template, page.context], ensure_ascii=False, sort_keys=True, default=_json_value)
+        key = hashlib.sha256(f"{shared}\0{context}".encode()).hexdigest()
+        digest = None if clean else cache.page(key)
+        if digest is None or not cache.has_objects([digest]):
+            digest = cache.store(render_page(page, theme))
+            cache.put_page(key, digest)
+            rendered += 1
+        files[page.output] = digest
+        keys.add(key)
+    return keys, rendered
+
+
+def _json_value(value: object) -> str:
+    """Decimals (fees) in a page's context, told apart from ints and floats of the same value."""
+    return f"{type(value).__name__}:{value}"
+
+
+def _asset_files(theme: Theme, cache: BuildCache) -> dict[str, str]:
+    stored = {}
+    for output, path in theme.assets().items():
+        digest = bytes_digest(path.read_bytes())
+        cache.store_file(path, digest)
+        stored[output] = digest
+    return stored
+
+
+def _shared_digest(theme: Theme, context: dict[str, Any], today: datetime.date) -> str:
+    """What every agency's part depends on besides its own: code, theme, site settings,
+    and the year of today (the latest year a report may be for)."""
+    digest = hashlib.sha256()
+    for part in (code_digest(), folder_digest(theme.folders), json.dumps(context, ensure_ascii=False, sort_keys=True), str(today.year)):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _unit_keys(shared: str, units: list[Unit], registry: tuple[Agency, ...]) -> list[str]:
+    by_id = {a.id: a for a in registry}
+    children: dict[str, list[Agency]] = {}
+    for agency in registry:
+        if agency.parent:
+            children.setdefault(agency.parent, []).append(agency)
+    return [unit_key(shared, unit, by_id, children) for unit in units]
+
+
+def _build_digest(shared: str, project: Path, keys: list[str], search: bool) -> str:
+    """The whole build's inputs: with the same digest, the same site (and the same
+    problems, to the line) comes out. The registry and settings files count byte for
+    byte here, since the portal-wide pages and their problems read them whole."""
+    digest = hashlib.sha256(shared.encode())
+    for name in (SITE_FILE, AGENCIES_FILE):
+        try:
+            digest.update(hashlib.sha256((project / name).read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    digest.update("".join(keys).encode() + (b"search" if search else b""))
+    return digest.hexdigest()

@@ -7,6 +7,7 @@ import datetime
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from .documents import ReadError, read_document
 from .formats import FIRST_YEAR, FORMATS, format_for_year
 from .importer import Imported, guess_level, import_document, registry_entry
 from .load import AGENCIES_FILE, AGENCY_ID, base_url_problem, load_portal
-from .model import Agency, Checked
+from .model import Agency, Problem
 from .scaffold import portal_files, report_skeleton, report_text
 from .search import SearchError
 from .write import OutputError
@@ -56,13 +57,13 @@ def main(ctx: click.Context, project: Path) -> None:
     ctx.obj = project
 
 
-def _print_problems(checked: Checked) -> None:
-    for problem in checked.problems:
+def _print_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
         click.echo(str(problem))
 
 
-def _summary(checked: Checked) -> str:
-    return f"共 {len(checked.portal.reports)} 份报告：{len(checked.errors)} 个错误，{len(checked.warnings)} 个警告"
+def _summary(reports: int, errors: int, warnings: int) -> str:
+    return f"共 {reports} 份报告：{errors} 个错误，{warnings} 个警告"
 
 
 @main.command()
@@ -86,8 +87,8 @@ def check(project: Path, output: str) -> None:
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_problems(checked)
-        click.echo(_summary(checked))
+        _print_problems(checked.problems)
+        click.echo(_summary(len(checked.portal.reports), len(checked.errors), len(checked.warnings)))
     sys.exit(1 if checked.errors else 0)
 
 
@@ -97,28 +98,37 @@ def check(project: Path, output: str) -> None:
 @click.option("--base-url", default=None,
               help="站点发布路径，如 /xxgk/ndbg/，覆盖 site.yaml 中的 base_url。Path the site is served under.")
 @click.option("--no-search", is_flag=True, help="不建立全文搜索索引（更快）。Skip the full-text search index.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+              help="同时使用的处理器核数，默认全部。Worker processes (default: one per core).")
+@click.option("--clean", is_flag=True,
+              help="不使用缓存，全部重新生成。Ignore the build cache and build everything again.")
 @click.pass_obj
-def build(project: Path, out: Path | None, base_url: str | None, no_search: bool) -> None:
+def build(project: Path, out: Path | None, base_url: str | None, no_search: bool, jobs: int | None, clean: bool) -> None:
     """检查内容并生成静态站点（有错误时不生成）。
 
     Check the content, then build the static site. Nothing is written when
-    there is an error; the previous site stays as it was.
+    there is an error; the previous site stays as it was. Only what changed
+    since the last build is rendered again (the cache is in .xxgk-cache/).
     """
     target = out or project / "site"
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
     try:
-        result = build_project(project, target, base_url, search=not no_search)
+        result = build_project(project, target, base_url, search=not no_search, jobs=jobs, clean=clean)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except SearchError as exc:
         click.echo(f"{exc}。原有站点保持不变。", err=True)
         sys.exit(1)
-    _print_problems(result.checked)
+    _print_problems(result.problems)
+    summary = _summary(result.reports, len(result.errors), len(result.warnings))
     if not result.ok:
-        click.echo(f"{_summary(result.checked)}。有错误，未生成站点；原有站点保持不变。", err=True)
+        click.echo(f"{summary}。有错误，未生成站点；原有站点保持不变。", err=True)
         sys.exit(1)
-    click.echo(f"{_summary(result.checked)}。已生成 {result.files} 个文件到 {target}")
+    if result.unchanged:
+        click.echo(f"{summary}。内容自上次生成以来没有变化，{target} 已是最新")
+    else:
+        click.echo(f"{summary}。已生成 {result.files} 个文件到 {target}（重新渲染 {result.rendered} 个页面，其余取自缓存）")
 
 
 @main.command()
@@ -148,8 +158,8 @@ def serve(project: Path, port: int, host: str, base_url: str | None, no_search: 
     preview = Preview(project, base_url)
     checked = preview.snapshot.checked
     if checked is not None:
-        _print_problems(checked)
-        click.echo(_summary(checked))
+        _print_problems(checked.problems)
+        click.echo(_summary(len(checked.portal.reports), len(checked.errors), len(checked.warnings)))
     try:
         server = PreviewServer(preview, host, port)
     except OSError as exc:

@@ -141,7 +141,7 @@ class FilledRow:
     path: tuple[str, ...]
     cells: tuple[Cell, ...]
 
-    @property
+    @cached_property
     def values(self) -> tuple[Value, ...]:
         return tuple(c.value for c in self.cells)
 

@@ -76,24 +76,29 @@ def plan_site(checked: Checked, base_url: str | None = None, memo: Memo | None =
     pages: list[Page] = []
     copies: list[Copy] = []
     everything: list[dict[str, Any]] = []
-    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for agency in portal.agencies:
         group = tuple(sorted(groups.get(agency.id, ()), key=lambda c: c.report.year))
         planned = memo.call(agency_pages, agency.id, agency, group, site, portal.agencies, memo)
         pages += planned.pages
         copies += planned.copies
         everything += planned.summaries
-        for summary in planned.summaries:
-            by_year[summary["year"]].append(summary)
-    for year, listed in sorted(by_year.items()):
-        pages.append(memo.call(year_page, year, year, tuple(listed), portal.agencies, site))
-    summaries = tuple(everything)
-    pages.append(memo.call(agencies_index, "", portal.agencies, summaries, site))
-    pages.append(memo.call(years_index, "", portal.agencies, summaries, site))
-    pages.append(memo.call(home_page, "", portal.agencies, summaries, site))
+    pages += portal_pages(portal.agencies, tuple(everything), site, memo)
+    return Plan(tuple(pages), tuple(copies))
+
+
+def portal_pages(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any], memo: Memo) -> list[Page]:
+    """The pages that list the whole portal (home, years, agencies) and those of no
+    agency (search, 404); `summaries` are every agency's, in registry order."""
+    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for summary in summaries:
+        by_year[summary["year"]].append(summary)
+    pages = [memo.call(year_page, year, year, tuple(listed), agencies, site) for year, listed in sorted(by_year.items())]
+    pages.append(memo.call(agencies_index, "", agencies, summaries, site))
+    pages.append(memo.call(years_index, "", agencies, summaries, site))
+    pages.append(memo.call(home_page, "", agencies, summaries, site))
     pages.append(memo.call(not_found_page, "", site))
     pages.append(memo.call(search_page, "", site))
-    return Plan(tuple(pages), tuple(copies))
+    return pages
 
 
 def agency_pages(

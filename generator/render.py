@@ -77,7 +77,8 @@ class Theme:
 
 def render_page(page: Page, theme: Theme) -> bytes:
     if page.kind == "json":
-        return (json.dumps(page.context["data"], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        # Compact: json's indenting encoder is pure Python, and took an eighth of a cold build.
+        return (json.dumps(page.context["data"], ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     template = theme.environment.get_template(page.template)
     return template.render(page.context).encode("utf-8")
 

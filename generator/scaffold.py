@@ -133,5 +133,5 @@ def portal_files(today: datetime.date) -> dict[str, str]:
         "content/site.yaml": SITE_YAML.format(title="示例县政府信息公开工作年度报告", organiser="示例县人民政府办公室"),
         "content/agencies.yaml": AGENCIES_YAML.format(id=agency.id, name=agency.name),
         f"content/reports/{agency.id}/{year}.md": report_skeleton(agency, year, published=datetime.date(year + 1, 1, 20)),
-        ".gitignore": "site/\n",
+        ".gitignore": "site/\n.xxgk-cache/\n",
     }

@@ -1,8 +1,15 @@
 """Stage 5, write: put the rendered site in place all at once.
 
-The new site is written to a temporary folder beside the output and swapped
-in only when complete, so a failed or interrupted build leaves the site that
-is already published exactly as it was, and leaves no temporary folder behind.
+The published site is never written into. The new site is made in a second
+folder beside it and swapped in only when complete, so a failed or
+interrupted build leaves the site that is published exactly as it was.
+
+That second folder is kept: after a swap, the site that was published becomes
+`.<name>-previous`, and the next build brings it up to date in place, touching
+only the files that differ, instead of making some ten thousand folders anew
+(a folder costs 0.1 ms to make and as much to delete on a journalled disk, a
+second per 10,000 reports each way). Every file of the site is a hard link to
+a file of the build cache, so "differs" is a comparison of inode numbers.
 """
 
 from __future__ import annotations
@@ -10,11 +17,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 MARKER = ".xxgk-site"
 """Left in every built site: only a folder that has it may be replaced by a build."""
+
+KEPT_APART = ("pagefind",)
+"""Top-level folders a build updates itself (the search index), not from the file list."""
 
 
 class OutputError(Exception):
@@ -29,49 +39,127 @@ def check_output(out: Path) -> None:
         raise OutputError(f"输出文件夹 {out} 不是空的，也不是 xxgk 生成的站点：为免误删其中的文件，未做任何更改。请换一个输出文件夹")
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes | Path]], finish: Callable[[Path], None] | None = None) -> int:
-    """Write `files` (output path → bytes, or a file to copy) as the new content of `out`;
-    return how many were written. `files` may be a generator: each is written as it comes.
+def previous_folder(out: Path) -> Path:
+    """Where the site published before the current one is kept, to be updated next time."""
+    return out.parent / f".{out.name}-previous"
+
+
+def write_site(out: Path, files: Mapping[str, Path], finish: Callable[[Path], None] | None = None, stamp: str = "") -> int:
+    """Make `out` hold exactly `files` (output path → stored file to link); return
+    how many files had to be linked anew (the rest were already in place).
 
     `finish`, if given, runs on the complete new tree before it replaces `out`
     (the search index is written this way), so it is part of the same swap.
+    `stamp` is kept in the marker file: what the site was built from (see `stamp`).
     """
     out = out.absolute()
     check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    written = 0
+    spare = previous_folder(out)
+    if spare.is_dir() and (spare / MARKER).is_file():
+        tree = spare
+    else:
+        if spare.exists():
+            raise OutputError(f"{spare} 已存在，但不是 xxgk 留下的上一版站点：请移走或删除它后重试")
+        tree = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        for relative, content in files:
-            written += 1
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, Path):
-                shutil.copyfile(content, target)
-            else:
-                target.write_bytes(content)
+        linked = _update(tree, files)
         if finish is not None:
-            finish(staging)
-        (staging / MARKER).write_text("This folder is built by xxgk and replaced on every build.\n", encoding="utf-8")
-        _swap(staging, out)
+            finish(tree)
+        (tree / MARKER).write_text(f"This folder is built by xxgk and replaced on every build.\n{stamp}\n", encoding="utf-8")
+        _swap(tree, out, spare)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if tree != spare:
+            shutil.rmtree(tree, ignore_errors=True)
         raise
-    return written
+    return linked
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging`; the old tree is moved aside first, then removed."""
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+def stamp(out: Path) -> str:
+    """The stamp of the site in `out` ("" when there is none): a build whose inputs
+    hash to the same stamp has nothing to change."""
+    try:
+        lines = (out / MARKER).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[1] if len(lines) > 1 else ""
+
+
+def _update(tree: Path, files: Mapping[str, Path]) -> int:
+    """Link into `tree` every file it lacks or holds other bytes of, and delete what is not
+    in `files` (apart from the marker and the folders in KEPT_APART). Deletes first, so
+    a file may take the place of a folder that is gone, or the other way round."""
+    present, folders = _listing(tree)
+    emptied = set()
+    for relative in present.keys() - files.keys():
+        target = tree / relative
+        target.unlink()
+        emptied.add(target.parent)
+    for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+        while folder != tree and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folders.discard(folder)
+            folder = folder.parent
+    linked = 0
+    for relative, source in files.items():
+        inode = present.get(relative)
+        if inode is not None and inode == os.stat(source).st_ino:
+            continue
+        target = tree / relative
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.update(target.parents)
+        _replace_by_link(source, target)
+        linked += 1
+    return linked
+
+
+def _listing(tree: Path) -> tuple[dict[str, int], set[Path]]:
+    """Every file under `tree` (path → inode; os.scandir gives inodes without a stat) and every folder."""
+    files: dict[str, int] = {}
+    folders = {tree}
+    pending = [(str(tree), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if relative not in KEPT_APART:
+                        folders.add(Path(entry.path))
+                        pending.append((entry.path, relative + "/"))
+                elif relative != MARKER:
+                    files[relative] = entry.inode()
+    return files, folders
+
+
+def _replace_by_link(source: Path, target: Path) -> None:
+    """Put `source` at `target` by a hard link (a copy where the file system has none),
+    replacing what is there in one step."""
+    temporary = target.with_name(f".{target.name}.xxgk-new")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+def _swap(tree: Path, out: Path, spare: Path) -> None:
+    """Publish `tree` as `out`; the site it replaces becomes `spare`, to be updated next time."""
+    os.chmod(tree, 0o755)  # mkdtemp makes it private; a web server must read it
     if not out.exists():
-        staging.rename(out)
+        tree.rename(out)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
     old.rmdir()
     out.rename(old)
     try:
-        staging.rename(out)
+        tree.rename(out)
     except BaseException:
         old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if (old / MARKER).is_file():
+        old.rename(spare)
+    else:
+        shutil.rmtree(old, ignore_errors=True)  # an empty folder the first build was given

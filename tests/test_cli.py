@@ -116,9 +116,9 @@ def test_installed_console_script_reports_its_version() -> None:
 
 def test_build_refuses_to_write_over_the_content(portal: Portal) -> None:
     portal.report()
-    for out in ("content", ".", "content/reports", "templates"):
+    for out in ("content", ".", "content/reports", "templates", ".xxgk-cache"):
         code, output = run("-p", str(portal.root), "build", "--out", str(portal.root / out))
-        assert code == 2 and "会覆盖门户的内容或模板" in output, out
+        assert code == 2 and "会覆盖门户的内容、模板或缓存" in output, out
     assert (portal.root / "content/reports/county/2022.md").is_file()
 
 

@@ -21,7 +21,7 @@ TODAY = datetime.date(2026, 11, 22)
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "site"
     result = build_project(ROOT, out, None, TODAY)
-    assert result.ok, result.checked.errors
+    assert result.ok, result.errors
     return out
 
 

@@ -19,7 +19,7 @@ TODAY = datetime.date(2026, 11, 22)
 def build(portal: Portal, base_url: str | None = None) -> Path:
     out = portal.root / "site"
     result = build_project(portal.root, out, base_url, TODAY)
-    assert result.ok, result.checked.errors
+    assert result.ok, result.errors
     return out
 
 

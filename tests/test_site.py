@@ -20,10 +20,10 @@ from .htmltable import table_captioned
 TODAY = datetime.date(2026, 11, 22)
 
 
-def build(portal: Portal, out: Path | None = None, base_url: str | None = None) -> Path:
+def build(portal: Portal, out: Path | None = None, base_url: str | None = None, clean: bool = False) -> Path:
     out = out or portal.root / "site"
-    result = build_project(portal.root, out, base_url, TODAY)
-    assert result.ok, result.checked.errors
+    result = build_project(portal.root, out, base_url, TODAY, clean=clean)
+    assert result.ok, result.errors
     return out
 
 
@@ -160,7 +160,7 @@ def pagefind_unstable(path: str) -> bool:
 
 
 def test_same_input_gives_byte_identical_output(three_years: Portal, tmp_path: Path) -> None:
-    first, second = tree(build(three_years, tmp_path / "a")), tree(build(three_years, tmp_path / "b"))
+    first, second = tree(build(three_years, tmp_path / "a")), tree(build(three_years, tmp_path / "b", clean=True))
     stable = {path: data for path, data in first.items() if not pagefind_unstable(path)}
     assert stable == {path: data for path, data in second.items() if not pagefind_unstable(path)}
     assert any(path.startswith("pagefind/") and "/fragment/" in path for path in stable)  # the search index is compared too
@@ -180,20 +180,20 @@ def test_an_interrupted_build_leaves_the_site_and_no_temporary_folder(three_year
     site = build(three_years)
     before = tree(site)
     calls = 0
-    real = generator.render.render_page
+    real = generator.write._replace_by_link
 
-    def interrupted(page, theme):  # type: ignore[no-untyped-def]
+    def interrupted(source, target):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         if calls == 5:
             raise KeyboardInterrupt
-        return real(page, theme)
+        return real(source, target)
 
-    monkeypatch.setattr("generator.build.render_page", interrupted)
+    monkeypatch.setattr("generator.write._replace_by_link", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build_project(three_years.root, site, None, TODAY)
+        build_project(three_years.root, site, None, TODAY, jobs=1, clean=True)
     assert tree(site) == before
-    assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in site.parent.iterdir()) == [".xxgk-cache", "content", "site"]
 
 
 def test_a_rebuild_replaces_pages_that_no_longer_exist(three_years: Portal) -> None:
@@ -223,11 +223,11 @@ def test_a_failed_search_index_leaves_the_published_site_untouched(three_years: 
     site = build(three_years)
     before = tree(site)
     monkeypatch.setattr("generator.search.pagefind_executable", lambda: Path("/bin/false"))
-    result = CliRunner().invoke(main, ["-p", str(three_years.root), "build"])
+    result = CliRunner().invoke(main, ["-p", str(three_years.root), "build", "--clean"])
     assert result.exit_code == 1
     assert "Pagefind 建立搜索索引失败" in result.output and "原有站点保持不变" in result.output
     assert tree(site) == before
-    assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in site.parent.iterdir()) == [".xxgk-cache", "content", "site"]
 
 
 def test_a_portal_without_reports_builds(portal: Portal, tmp_path: Path) -> None:

@@ -1,0 +1,200 @@
+"""The build cache: what earlier builds made, kept by the hash of what it was made from.
+
+`xxgk build` works one agency at a time (see `units`). What an agency's part
+of the build produced (its problems, the summaries index pages list, its
+search documents, and the hashes of its rendered files) is kept under a key
+that hashes every input it was made from; the rendered files themselves are
+kept once each, named by the hash of their bytes. A later build whose key is
+the same takes the result from here instead of loading, checking and
+rendering again; a key that differs in any input is a miss, so the cache is
+never stale, only unused.
+
+Stored files are hard-linked into each new site rather than copied, so they
+are made read-only: a tool that edited a file of site/ in place would
+otherwise change the cached copy too.
+
+Layout, under the project's `.xxgk-cache/`:
+    units/<key>.pickle     one agency's result
+    pages/<key>            the hash of a portal-wide page, by the hash of its context
+    objects/ab/cdef...     rendered files and attachments, by sha256
+    builds/<digest>.pickle what the last build reported, for a no-op rebuild
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown_it
+import yaml
+
+from . import __version__
+
+CACHE_DIR = ".xxgk-cache"
+
+_PACKAGE = Path(__file__).parent
+
+
+def code_digest() -> str:
+    """Everything besides the content that decides a build's output: this package's
+    code and the versions of Python and of the libraries that render and parse."""
+    digest = hashlib.sha256()
+    for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__):
+        digest.update(part.encode() + b"\0")
+    for module in sorted(_PACKAGE.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
+def folder_digest(folders: Iterable[Path]) -> str:
+    """Every file under `folders` (a theme's templates and assets), by path and bytes."""
+    digest = hashlib.sha256()
+    for number, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(f"{number}/{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class BuildCache:
+    """One project's cache folder. Every write goes to a temporary file renamed into
+    place, so two builds sharing the folder, or a build stopped half-way, leave
+    only whole entries behind."""
+
+    def __init__(self, folder: Path, trusted: bool = True) -> None:
+        self.folder = folder
+        self.trusted = trusted  # False (a clean build): stored files are written again, not taken as they are
+        self.units = folder / "units"
+        self.objects = folder / "objects"
+        self.builds = folder / "builds"
+        self.pages = folder / "pages"
+
+    # --- agencies' results ---------------------------------------------------
+
+    def unit(self, key: str) -> Any | None:
+        try:
+            data = (self.units / f"{key}.pickle").read_bytes()
+        except OSError:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a damaged entry is a miss, never a failed build
+            return None
+
+    def put_unit(self, key: str, result: Any) -> None:
+        self._write(self.units / f"{key}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def build(self, digest: str) -> Any | None:
+        try:
+            return pickle.loads((self.builds / f"{digest}.pickle").read_bytes())
+        except Exception:
+            return None
+
+    def put_build(self, digest: str, summary: Any) -> None:
+        self._write(self.builds / f"{digest}.pickle", pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def page(self, key: str) -> str | None:
+        """The stored file a portal-wide page rendered to, by the hash of its template and context."""
+        try:
+            return (self.pages / key).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put_page(self, key: str, digest: str) -> None:
+        self._write(self.pages / key, digest.encode("ascii"))
+
+    # --- stored files --------------------------------------------------------
+
+    def object_path(self, digest: str) -> Path:
+        return self.objects / digest[:2] / digest[2:]
+
+    def store(self, data: bytes) -> str:
+        """Keep `data`; return its hash, by which the file is linked into a site."""
+        digest = bytes_digest(data)
+        path = self.object_path(digest)
+        if not (self.trusted and path.exists()):
+            self._write(path, data, mode=0o444)
+        return digest
+
+    def store_file(self, source: Path, digest: str) -> None:
+        """Keep a copy of `source`, whose bytes hash to `digest` (an attachment)."""
+        path = self.object_path(digest)
+        if self.trusted and path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+        os.close(handle)
+        try:
+            shutil.copyfile(source, temporary)
+            os.chmod(temporary, 0o444)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def has_objects(self, digests: Iterable[str]) -> bool:
+        return all(self.object_path(d).is_file() for d in digests)
+
+    # --- housekeeping ---------------------------------------------------------
+
+    def prune(self, units: set[str], pages: set[str], objects: set[str], build: str) -> None:
+        """Delete what the build just made does not use: an edited report's old pages,
+        a deleted agency's entry. The cache stays the size of one build."""
+        kept = ((self.units, {f"{k}.pickle" for k in units}), (self.pages, pages), (self.builds, {f"{build}.pickle"}))
+        for folder, keep in kept:
+            for entry in _entries(folder):
+                if entry.name not in keep:
+                    _remove(entry.path)
+        for shard in _entries(self.objects):
+            for entry in _entries(Path(shard.path)):
+                if shard.name + entry.name not in objects:
+                    _remove(entry.path)
+
+    def _write(self, path: Path, data: bytes, mode: int = 0o644) -> None:
+        temporary = path.with_name(f".new-{os.getpid()}-{path.name}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        try:
+            handle = os.open(temporary, flags, mode)  # the mode is set as it is made
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(temporary, flags, mode)
+        except FileExistsError:  # left by a build of the same process id that was stopped
+            temporary.unlink()
+            handle = os.open(temporary, flags, mode)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

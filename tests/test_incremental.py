@@ -1,0 +1,207 @@
+"""Incremental and parallel builds: the cache may save work, never change the site.
+
+Every test here compares a build that used the cache (or several processes)
+with a clean build of the same content in a fresh copy of the portal, file by
+file and byte by byte.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import BuildResult, build_project
+from generator.cache import CACHE_DIR
+from generator.cli import main
+from generator.render import builtin_theme
+
+from .conftest import FREEFORM, REPORT_2019, Portal
+
+TODAY = datetime.date(2026, 11, 22)
+
+
+def build(root: Path, out: Path | None = None, clean: bool = False, jobs: int | None = None, search: bool = False) -> BuildResult:
+    result = build_project(root, out or root / "site", None, TODAY, search=search, jobs=jobs, clean=clean)
+    assert result.ok, result.errors
+    return result
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def clean_copy(portal: Portal, tmp_path: Path) -> dict[str, bytes]:
+    """The site a clean build makes of the same content, in a copy of the portal with no cache."""
+    copy = tmp_path / "copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(portal.root, copy, ignore=shutil.ignore_patterns("site", ".site-previous", CACHE_DIR))
+    build(copy, clean=True, jobs=1)
+    return tree(copy / "site")
+
+
+@pytest.fixture
+def county(portal: Portal) -> Portal:
+    portal.report("county", 2018, template=FREEFORM)
+    portal.report("county", 2020, template=REPORT_2019)
+    portal.report("county", 2022)
+    portal.report("county-edu", 2022, published="2023-02-10")
+    portal.write("content/reports/county-edu/plan.pdf", "附件第一版")
+    portal.report("county-edu", 2020, template=REPORT_2019, changes={"---\n\n## 一": "attachments:\n  - file: plan.pdf\n    title: 工作计划\n---\n\n## 一"})
+    return portal
+
+
+def edit_text(portal: Portal) -> None:
+    portal.report("county", 2022, changes={"本年度共收到政府信息公开申请 8 件。": "本年度共收到政府信息公开申请 8 件，均已按时答复。"})
+
+
+def edit_figure(portal: Portal) -> None:
+    portal.report("county", 2022, changes={"licensing: 35": "licensing: 36"})
+
+
+def rename_agency(portal: Portal) -> None:
+    path = portal.root / "content/agencies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("测试县教育局", "测试县教育和体育局"), encoding="utf-8")
+
+
+def change_template(portal: Portal) -> None:
+    base = (builtin_theme() / "base.html").read_text(encoding="utf-8")
+    assert base.count("</body>") == 1
+    portal.write("templates/base.html", base.replace("</body>", "<p>本门户使用自己的页脚模板。</p>\n</body>"))
+
+
+def change_setting(portal: Portal) -> None:
+    path = portal.root / "content/site.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 测试门户", "title: 测试县政府信息公开年报"), encoding="utf-8")
+
+
+def delete_report(portal: Portal) -> None:
+    (portal.root / "content/reports/county/2018.md").unlink()
+
+
+def add_report(portal: Portal) -> None:
+    portal.report("town", 2022, published="2023-01-31")
+
+
+def replace_attachment(portal: Portal) -> None:
+    portal.write("content/reports/county-edu/plan.pdf", "附件第二版")
+
+
+CHANGES: dict[str, Callable[[Portal], None]] = {
+    "report text": edit_text,
+    "table figure": edit_figure,
+    "agency name": rename_agency,
+    "template": change_template,
+    "setting": change_setting,
+    "deleted report": delete_report,
+    "new report": add_report,
+    "attachment": replace_attachment,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_each_kind_of_change_an_incremental_build_equals_a_clean_one(county: Portal, tmp_path: Path, change: str) -> None:
+    build(county.root)
+    before = tree(county.root / "site")
+    CHANGES[change](county)
+    build(county.root)
+    after = tree(county.root / "site")
+    assert after != before  # the change shows
+    assert after == clean_copy(county, tmp_path)
+
+
+def test_every_kind_of_change_in_turn_keeps_the_site_equal_to_a_clean_build(county: Portal, tmp_path: Path) -> None:
+    """One portal changed again and again: the previous site kept beside the published one
+    is brought up to date each time from two builds back."""
+    build(county.root)
+    for change in CHANGES.values():
+        change(county)
+        build(county.root)
+        assert tree(county.root / "site") == clean_copy(county, tmp_path)
+    assert (county.root / ".site-previous").is_dir()
+
+
+def test_a_text_edit_renders_only_that_agencys_pages(county: Portal) -> None:
+    build(county.root)
+    edit_figure(county)
+    total = build(county.root)  # the first site is kept beside this one, for the next build to update
+    edit_text(county)
+    result = build(county.root)
+    # county: three report pages, their three report.json and its agency page; no index page
+    # lists the edited sentence, and the other agencies' pages are taken from the cache.
+    assert result.rendered == 7
+    assert result.linked == 2  # only the edited report's page and its report.json differ from two builds ago
+    assert result.files == total.files
+
+
+def test_a_figure_edit_also_renders_the_pages_that_total_it(county: Portal) -> None:
+    build(county.root)
+    year_page = county.root / "site/years/2022/index.html"
+    before = year_page.read_text(encoding="utf-8")
+    county.report("county", 2022, changes={"review: [1, 0, 0, 1]": "review: [2, 0, 0, 1]"})
+    result = build(county.root)
+    assert result.rendered == 7 + 2  # and the pages that show its figures: the 2022 year page and the home page
+    assert year_page.read_text(encoding="utf-8") != before
+
+
+def test_a_rebuild_with_nothing_changed_leaves_the_site_alone(county: Portal) -> None:
+    build(county.root)
+    page = county.root / "site/reports/county/2022/index.html"
+    inode = page.stat().st_ino
+    result = build(county.root)
+    assert result.unchanged and result.rendered == 0
+    assert page.stat().st_ino == inode
+    output = CliRunner().invoke(main, ["-p", str(county.root), "build", "--no-search"]).output
+    assert "已是最新" in output
+
+
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(county: Portal, tmp_path: Path) -> None:
+    county.report("town", 2019, template=REPORT_2019, published="2020-01-31")
+    county.report("town", 2022, published="2023-01-31")
+    serial = build(county.root, tmp_path / "serial", clean=True, jobs=1)
+    parallel = build(county.root, tmp_path / "parallel", clean=True, jobs=2)
+    assert serial.rendered == parallel.rendered > 0
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+def test_clean_ignores_a_damaged_cache(county: Portal, tmp_path: Path) -> None:
+    build(county.root)
+    objects = county.root / CACHE_DIR / "objects"
+    for path in objects.rglob("*"):
+        if path.is_file():
+            os.chmod(path, 0o644)
+            path.write_bytes(b"damaged")
+    entries = list((county.root / CACHE_DIR / "units").iterdir())
+    entries[0].write_bytes(b"not a pickle")
+    result = CliRunner().invoke(main, ["-p", str(county.root), "build", "--no-search", "--clean"])
+    assert result.exit_code == 0, result.output
+    assert tree(county.root / "site") == clean_copy(county, tmp_path)
+
+
+def test_cached_problems_are_reported_again(county: Portal) -> None:
+    county.report("county", 2022, published="2023-06-30")  # late: a warning
+    first = build(county.root)
+    add_report(county)  # another agency changes; county's problems come from the cache
+    second = build(county.root)
+    assert "content/reports/county/2022.md" in {p.file for p in first.warnings if p.rule == "late-publication"}
+    assert [str(p) for p in second.warnings] == [str(p) for p in first.warnings]
+
+
+def test_a_search_index_rebuilt_after_an_edit_equals_a_clean_one(county: Portal, tmp_path: Path) -> None:
+    from .test_site import pagefind_unstable
+
+    build(county.root, search=True)
+    edit_text(county)
+    build(county.root, search=True)
+    incremental = tree(county.root / "site")
+    copy = tmp_path / "copy"
+    shutil.copytree(county.root, copy, ignore=shutil.ignore_patterns("site", ".site-previous", CACHE_DIR))
+    build(copy, clean=True, search=True)
+    fresh = tree(copy / "site")
+    assert {p: d for p, d in incremental.items() if not pagefind_unstable(p)} == {p: d for p, d in fresh.items() if not pagefind_unstable(p)}
+    assert any(p.startswith("pagefind/") for p in incremental)
