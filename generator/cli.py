@@ -128,7 +128,7 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
     if result.unchanged:
         click.echo(f"{summary}。内容自上次生成以来没有变化，{target} 已是最新")
     else:
-        click.echo(f"{summary}。已生成 {result.files} 个文件到 {target}（重新渲染 {result.rendered} 个页面，其余取自缓存）")
+        click.echo(f"{summary}。已生成站点到 {target}：共 {result.files} 个文件，更新了 {result.linked} 个（重新渲染 {result.rendered} 个页面，其余取自缓存）")
 
 
 @main.command()

@@ -13,6 +13,7 @@ searches together with Pagefind's mergeIndex.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -174,8 +175,16 @@ def pagefind_executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-DIGEST = "xxgk-shard.sha256"
-"""Left in each shard's folder: what it was built from, so an unchanged shard can be kept."""
+RECORD = "xxgk-shard.json"
+"""Left in each shard's folder: what it was built from (a hash of all its documents, and
+each document's hash and Pagefind page id), so an unchanged shard can be kept and a
+changed one can be patched by the overlay."""
+
+OVERLAY = "overlay"
+OVERLAY_LIMIT = 200
+"""Changed reports the overlay shard may hold before the shards they belong to are
+indexed again. Indexing costs some 5 ms per report: a 2,000-report shard takes 10 s,
+an overlay of a few reports well under a second."""
 
 
 def _code_digest() -> bytes:
@@ -186,48 +195,168 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def shard_digest(group: list[SearchDocument], executable: Path) -> str:
-    """A hash of everything a shard is built from: its documents, the code that makes
-    their pages and the Pagefind binary. Hashes the documents' fields rather than
-    their pages, which take seconds to make for 10,000 reports."""
-    digest = hashlib.sha256(_code_digest() + str(executable).encode())
-    for doc in group:
-        for value in (doc.path, doc.agency_id, doc.title, doc.agency, str(doc.year), doc.level, *doc.regions, doc.format, doc.text, doc.excerpt_text):
-            digest.update(value.encode() + b"\0")
-        digest.update(b"\1")
+def document_digest(doc: SearchDocument) -> str:
+    """A hash of a document's fields: what its indexed page is made from."""
+    digest = hashlib.sha256()
+    for value in (doc.path, doc.agency_id, doc.title, doc.agency, str(doc.year), doc.level, *doc.regions, doc.format, doc.text, doc.excerpt_text):
+        digest.update(value.encode() + b"\0")
     return digest.hexdigest()
+
+
+def shard_digest(digests: list[str], executable: Path) -> str:
+    """A hash of everything a shard is built from: its documents (by their hashes, which
+    cost far less than making their pages), the code that makes their pages and the
+    Pagefind binary."""
+    digest = hashlib.sha256(_code_digest() + str(executable).encode())
+    for value in digests:
+        digest.update(value.encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ShardRecord:
+    digest: str
+    documents: dict[str, tuple[str, str]]  # path → (document hash, Pagefind page id)
+
+    @classmethod
+    def read(cls, folder: Path) -> ShardRecord | None:
+        try:
+            data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+            return cls(data["digest"], {path: (pair[0], pair[1]) for path, pair in data["documents"].items()})
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def write(self, folder: Path) -> None:
+        data = {"digest": self.digest, "documents": {path: list(pair) for path, pair in self.documents.items()}}
+        (folder / RECORD).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@dataclass
+class _Shard:
+    name: str
+    group: list[SearchDocument]
+    digests: list[str]
+    digest: str
 
 
 def build_index(documents: list[SearchDocument], out: Path, size: int | None = None, previous: Path | None = None) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
     Returns the names of the shards written, newest first; `out/xxgk.json`
-    lists them for the browser, with the table labels of each format. A shard
-    of a `previous` index built from the same documents is copied instead of
-    being indexed again: after one edit, one shard is rebuilt.
+    lists them for the browser, with the table labels of each format.
+
+    `out` may hold an older index (the site kept beside the published one), and
+    `previous` is the published index: a shard built from the same documents
+    in either is kept or linked, not indexed again. When only a few reports
+    changed, their shards are kept as they were and the changed reports are
+    indexed into one small overlay shard; xxgk.json then lists the Pagefind
+    pages they replace, which the browser leaves out of the results. Past
+    OVERLAY_LIMIT changed reports, the changed shards are indexed again and the
+    overlay goes away.
     """
     executable = pagefind_executable()
-    names: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
     # Newest first: the browser merges shards in this order, so among results
     # of equal score the newest reports come first.
+    planned = []
     for name, group in reversed(shards(documents, size or SHARD_REPORTS)):
-        digest = shard_digest(group, executable)
-        kept = previous / name if previous is not None else None
-        if kept is not None and _read(kept / DIGEST) == digest:
-            shutil.copytree(kept, out / name, copy_function=_link_or_copy)
-        else:
-            _index_shard(executable, group, out / name)
-            (out / name / DIGEST).write_text(digest, encoding="utf-8")
-        names.append(name)
+        digests = [document_digest(doc) for doc in group]
+        planned.append(_Shard(name, group, digests, shard_digest(digests, executable)))
+    stale = [shard for shard in planned if not _keep(shard, out, previous)]
+    patches = [(shard, _base(shard, out, previous)) for shard in stale]
+    changed = [
+        (doc, digest)
+        for shard, base in patches
+        if base is not None
+        for doc, digest in zip(shard.group, shard.digests)
+        if base.documents.get(doc.path, ("",))[0] != digest
+    ]
+    overlay: list[SearchDocument] = []
+    replaced: dict[str, str] = {}  # Pagefind page id of an older version → its path
+    if stale and len(changed) <= OVERLAY_LIMIT and all(base is not None for _, base in patches):
+        for shard, base in patches:
+            assert base is not None
+            _use(out / shard.name, base, out, previous)
+            current = dict(zip((doc.path for doc in shard.group), shard.digests))
+            replaced.update({page: path for path, (digest, page) in base.documents.items() if current.get(path) != digest})
+        overlay = [doc for doc, _ in changed]
+    else:
+        for shard in stale:
+            _index_shard(executable, shard.group, out / shard.name)
+            ShardRecord(shard.digest, _pages(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+    names = [shard.name for shard in planned]
+    if overlay:
+        extra = _Shard(OVERLAY, overlay, [document_digest(doc) for doc in overlay], "")
+        extra.digest = shard_digest(extra.digests, executable)
+        if not _keep(extra, out, previous):
+            _index_shard(executable, overlay, out / OVERLAY)
+            ShardRecord(extra.digest, _pages(out / OVERLAY, overlay, extra.digests)).write(out / OVERLAY)
+        names.insert(0, OVERLAY)
+    for folder in out.iterdir():
+        if folder.is_dir() and folder.name not in names:
+            shutil.rmtree(folder)
     _keep_one_runtime(out, names, previous)
     formats = sorted({doc.format for doc in documents})
-    manifest = {"shards": names, "labels": {f: table_labels(f) for f in formats}}
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    manifest = {"shards": names, "labels": {f: table_labels(f) for f in formats}, "replaced": dict(sorted(replaced.items()))}
+    temporary = out / f".{MANIFEST}.new"
+    temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(temporary, out / MANIFEST)
     return names
 
 
+def _keep(shard: _Shard, out: Path, previous: Path | None) -> bool:
+    """Whether `shard` is in `out` already, or now is, linked from `previous`: built from the same documents."""
+    own = ShardRecord.read(out / shard.name)
+    if own is not None and own.digest == shard.digest:
+        return True
+    published = ShardRecord.read(previous / shard.name) if previous is not None else None
+    if published is not None and published.digest == shard.digest:
+        assert previous is not None
+        _replace_folder(previous / shard.name, out / shard.name)
+        return True
+    return False
+
+
+def _base(shard: _Shard, out: Path, previous: Path | None) -> ShardRecord | None:
+    """The most recent older version of a shard, to be patched by the overlay:
+    the published one, or else the one in `out`."""
+    for folder in (previous / shard.name if previous is not None else None, out / shard.name):
+        if folder is not None and (record := ShardRecord.read(folder)) is not None:
+            return record
+    return None
+
+
+def _use(target: Path, base: ShardRecord, out: Path, previous: Path | None) -> None:
+    """Make `target` the shard version `base` was read from (unless it is already)."""
+    own = ShardRecord.read(target)
+    if own is not None and own.digest == base.digest:
+        return
+    assert previous is not None  # `base` came from `previous`: `out` did not have it
+    _replace_folder(previous / target.name, target)
+
+
+def _replace_folder(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _pages(folder: Path, group: list[SearchDocument], digests: list[str]) -> dict[str, tuple[str, str]]:
+    """Each document's hash and the id of the page Pagefind made of it (its fragment's name)."""
+    by_path = dict(zip((doc.path for doc in group), digests))
+    found = {}
+    for fragment in (folder / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        url = json.loads(data[data.index(b"{") :])["url"]
+        path = url.lstrip("/")
+        if path in by_path:
+            found[path] = (by_path[path], fragment.name.removesuffix(".pf_fragment"))
+    return found
+
+
 def _index_shard(executable: Path, group: list[SearchDocument], output: Path) -> None:
+    if output.exists():
+        shutil.rmtree(output)  # an older version of the shard: Pagefind would leave its pages in place
     with tempfile.TemporaryDirectory(prefix="xxgk-search-") as staging:
         root = Path(staging)
         for doc in group:
@@ -235,13 +364,6 @@ def _index_shard(executable: Path, group: list[SearchDocument], output: Path) ->
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(document_html(doc))
         _run_pagefind(executable, root, output)
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
 
 
 def _link_or_copy(source: str, target: str) -> None:

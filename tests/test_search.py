@@ -7,6 +7,7 @@ import datetime
 import gzip
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -282,3 +283,30 @@ def test_shards_are_searched_together(sharded: str, page, documents, query: str)
         assert sum(counts.values()) >= len(found)
     else:
         assert sum(counts.values()) == len(found)  # the shards' filter counts add up
+
+
+def test_an_edit_indexed_in_the_overlay_is_found_and_its_old_text_is_not(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "portal"
+    shutil.copytree(ROOT / "content", root / "content")
+    site = tmp_path / "www" / BASE.strip("/")
+    report = sorted((root / "content/reports").glob("*/*.md"))[-1]
+    text = report.read_text(encoding="utf-8")
+    assert text.count("一、总体情况") == 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.search.SHARD_REPORTS", 10)
+        assert build_project(root, site, BASE, TODAY).ok
+        report.write_text(text.replace("一、总体情况", "一、总体概况"), encoding="utf-8")
+        assert build_project(root, site, BASE, TODAY).ok
+    manifest = json.loads((site / "pagefind/xxgk.json").read_text(encoding="utf-8"))
+    assert manifest["shards"][0] == "overlay" and len(manifest["replaced"]) == 1  # the edit was indexed on its own
+    documents = search_documents(check_project(root, TODAY))
+    with static_server(tmp_path / "www") as origin:
+        page = browser.new_page()
+        page.goto(origin + BASE + "search/")
+        for query in ("总体概况", "总体情况", "依申请公开"):
+            found = [r["url"] for r in search(page, query)]
+            assert sorted(found) == reference(documents, query), query  # each report once, as it is now
+            counts = page.evaluate("async (q) => (await (await import('/xxgk/assets/xxgk-search.js')).searchPage(q)).filters.year", query)
+            assert sum(counts.values()) == len(found), query  # the replaced version is not counted
+        page.close()
+    assert reference(documents, "总体概况") == [BASE + report.parent.relative_to(root / "content").as_posix() + f"/{report.stem}/"]

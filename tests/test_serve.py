@@ -307,7 +307,7 @@ def test_a_template_error_names_the_template_and_line(county: Portal) -> None:
     assert preview.respond("/years/2022/").status == 200  # other pages do not use it
 
 
-def test_the_search_index_follows_an_edit_and_reindexes_only_the_changed_shard(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_search_index_follows_an_edit_and_indexes_only_the_changed_report(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("generator.search.SHARD_REPORTS", 1)  # one shard per report
     preview = Preview(county.root)
     indexer = Indexer(preview, echo=lambda line: None)
@@ -324,10 +324,12 @@ def test_the_search_index_follows_an_edit_and_reindexes_only_the_changed_shard(c
         preview.refresh([path])
         indexer.request(preview.snapshot.checked)
         second = until(lambda: preview.search_dir if preview.search_dir != first else None)
-        fragments = [gzip.decompress(f.read_bytes()).decode() for f in (second / "2022" / "fragment").glob("*.pf_fragment")]
-        assert any(NEW_PARAGRAPH in text for text in fragments)
+        # the edited report is indexed on its own, in the overlay; both year shards are kept
+        assert json.loads((second / "xxgk.json").read_text(encoding="utf-8"))["shards"] == ["overlay", "2022", "2021"]
+        fragments = [gzip.decompress(f.read_bytes()).decode() for f in (second / "overlay" / "fragment").glob("*.pf_fragment")]
+        assert len(fragments) == 1 and NEW_PARAGRAPH in fragments[0]
         assert (second / "2021" / "pagefind-entry.json").stat().st_ino == kept  # not indexed again
-        assert (second / "2022" / "pagefind.js").is_file() and not (second / "2021" / "pagefind.js").exists()
+        assert (second / "overlay" / "pagefind.js").is_file() and not (second / "2022" / "pagefind.js").exists()
         assert first.exists()  # kept one more round, for a search page still reading it
         edit(path, NEW_PARAGRAPH, "")
         preview.refresh([path])

@@ -78,14 +78,14 @@ function index() {
   instance ??= (async () => {
     const response = await fetch(new URL("pagefind/xxgk.json", SITE_ROOT));
     if (!response.ok) throw new Error("本站没有搜索索引");
-    const { shards, labels } = await response.json();
+    const { shards, labels, replaced = {} } = await response.json();
     const shardPath = (name) => new URL(`pagefind/${name}/`, SITE_ROOT).pathname;
     const pf = await import(new URL(`pagefind/${shards[0]}/pagefind.js`, SITE_ROOT).href);
     await pf.options({ basePath: shardPath(shards[0]), baseUrl: SITE_ROOT.pathname });
     await pf.init();
     await Promise.all(shards.slice(1).map((name) => pf.mergeIndex(shardPath(name), { baseUrl: SITE_ROOT.pathname })));
     const normalised = Object.fromEntries(Object.entries(labels).map(([format, list]) => [format, list.map(normalise)]));
-    return { pf, labels: normalised };
+    return { pf, labels: normalised, replaced };
   })();
   return instance;
 }
@@ -94,13 +94,33 @@ function index() {
 // reports by their filters alone; Pagefind's own empty search reads the whole index.
 const EVERY_DOCUMENT = "xxgkdoc";
 
+/**
+ * A response without the results that are older versions of reports indexed anew
+ * in the overlay shard (xxgk.json "replaced": Pagefind page id → report path),
+ * and with them taken out of the filter counts. Only results whose id is listed
+ * are loaded to check: ids are unique within a shard, not across shards.
+ */
+async function current(response, replaced) {
+  const filters = response.filters ?? {};
+  const suspects = response.results.filter((r) => Object.hasOwn(replaced, r.id));
+  if (suspects.length === 0) return { results: response.results, filters };
+  const counts = Object.fromEntries(Object.entries(filters).map(([key, values]) => [key, { ...values }]));
+  const stale = new Set();
+  await Promise.all(suspects.map(async (r) => {
+    const data = await r.data();
+    if (data.url !== new URL(replaced[r.id], SITE_ROOT).pathname) return;
+    stale.add(r);
+    for (const [key, values] of Object.entries(data.filters ?? {})) {
+      for (const value of values) if (counts[key]?.[value]) counts[key][value] -= 1;
+    }
+  }));
+  return { results: response.results.filter((r) => !stale.has(r)), filters: counts };
+}
+
 /** Search Pagefind for every one of `terms` (none: every report the filters allow). */
-async function searchTerms(pf, terms, options) {
-  if (terms.length === 0) {
-    const response = await pf.search(`"${EVERY_DOCUMENT}"`, options);
-    return { results: response.results, filters: response.filters ?? {} };
-  }
-  const response = await pf.search(pagefindQuery(terms), options);
+async function searchTerms(pf, replaced, terms, options) {
+  if (terms.length === 0) return current(await pf.search(`"${EVERY_DOCUMENT}"`, options), replaced);
+  const response = await current(await pf.search(pagefindQuery(terms), options), replaced);
   let results = response.results;
   // Pagefind takes one quoted phrase, and it drops a loose term that one index
   // (shard) does not hold at all instead of finding nothing: check every other
@@ -111,7 +131,7 @@ async function searchTerms(pf, terms, options) {
     const ids = new Set(alone.results.map((r) => r.id));
     results = results.filter((r) => ids.has(r.id));
   }
-  return { results, filters: response.filters ?? {} };
+  return { results, filters: response.filters };
 }
 
 function sumCounts(all) {
@@ -137,22 +157,22 @@ function sumCounts(all) {
 export async function match(query, { filters = {}, counts = false } = {}) {
   const terms = parseQuery(query);
   if (terms.length === 0) return { terms, results: [], filters: {} };
-  const { pf, labels } = await index();
+  const { pf, labels, replaced } = await index();
   if (counts) await (filtersLoaded ??= pf.filters()); // Pagefind counts filter values only once it has them
-  const found = await searchAll(pf, labels, terms, filters);
+  const found = await searchAll(pf, labels, replaced, terms, filters);
   if (!counts) return { terms, results: found.results, filters: {} };
   // Count each filter's values as if that filter alone were not chosen, so the
   // other values stay on offer with the number of results they would give.
   const counted = { ...found.filters };
   for (const key of FILTER_KEYS.filter((k) => filters[k])) {
     const { [key]: _, ...others } = filters;
-    counted[key] = (await searchAll(pf, labels, terms, others)).filters[key] ?? {};
+    counted[key] = (await searchAll(pf, labels, replaced, terms, others)).filters[key] ?? {};
   }
   return { terms, results: found.results, filters: counted };
 }
 
 /** Every report with every term, in its text or in its format's table labels. */
-async function searchAll(pf, labels, terms, filters) {
+async function searchAll(pf, labels, replaced, terms, filters) {
   const groups = new Map(); // the terms left to search → the formats whose labels hold the others
   for (const [format, list] of Object.entries(labels)) {
     const rest = terms.filter((t) => !list.some((label) => label.includes(t.text)));
@@ -163,8 +183,8 @@ async function searchAll(pf, labels, terms, filters) {
   const base = pagefindFilters(filters);
   const plain = groups.size === 1 && [...groups.values()][0].rest.length === terms.length;
   const parts = plain
-    ? [await searchTerms(pf, terms, { filters: base })]
-    : await Promise.all([...groups.values()].map((g) => searchTerms(pf, g.rest, { filters: { ...base, format: { any: g.formats } } })));
+    ? [await searchTerms(pf, replaced, terms, { filters: base })]
+    : await Promise.all([...groups.values()].map((g) => searchTerms(pf, replaced, g.rest, { filters: { ...base, format: { any: g.formats } } })));
   const counts = sumCounts(parts.map((p) => p.filters));
   delete counts.format;
   return { results: parts.flatMap((p) => p.results).sort((a, b) => b.score - a.score), filters: counts };
