@@ -94,30 +94,21 @@ def build_project(
     keys = _unit_keys(shared, units, registry)
     digest = _build_digest(shared, project, keys, search)
     cache = BuildCache(project / CACHE_DIR, trusted=not clean)
-
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
         return BuildResult(kept.problems, kept.reports, kept.files, unchanged=True)
 
-    found = {} if clean else {key: _cached(cache, key, search) for key in keys}
-    missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
-    built = build_units(UnitContext(project, theme, context, registry, today, cache, search), [unit for unit, _ in missing], jobs or default_jobs())
-    for (_, key), fresh in zip(missing, built):
-        found[key] = fresh
-        if not fresh.unsettled:
-            cache.put_unit(key, fresh)
-    done: list[UnitResult] = [r for r in (found[key] for key in keys) if r is not None]
-
+    unit_context = UnitContext(project, theme, context, registry, today, cache, search)
+    done, rendered = _unit_results(unit_context, units, keys, clean, jobs or default_jobs())
     problems = [*site.problems, *agencies.problems, *agency_rules(registry)]
     if any(r.foreign for r in done):  # reports filed under another agency's folder: group them as `xxgk check` does
         problems = list(check_project(project, today).problems)
     else:
         problems += [p for r in done for p in r.problems]
-    reports = sum(r.reports for r in done)
-    result = BuildResult(tuple(sorted(set(problems))), reports, 0, sum(len(r.outputs) for r in built))
+    result = BuildResult(tuple(sorted(set(problems))), sum(r.reports for r in done), 0, rendered)
     if result.errors:
         return result
 
-    files = {output: digest for r in done for output, digest in r.outputs}
+    files = {output: stored for r in done for output, stored in r.outputs}
     pages = portal_pages(registry, tuple(s for r in done for s in r.summaries), context, Memo())
     page_keys, rendered = _portal_files(pages, theme, cache, shared, files, clean)
     files.update(_asset_files(theme, cache))
@@ -129,11 +120,27 @@ def build_project(
         def index(tree: Path) -> None:
             build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None)
 
-    linked = write_site(out, {output: cache.object_path(d) for output, d in files.items()}, finish=index, stamp=digest)
-    result = BuildResult(result.problems, reports, len(files), result.rendered + rendered, linked=linked)
+    links = {output: (cache.object_path(stored), cache.inode(stored)) for output, stored in files.items()}
+    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else ())
+    result = BuildResult(result.problems, result.reports, len(files), result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
     cache.prune(set(keys), page_keys, set(files.values()), digest)
     return result
+
+
+def _unit_results(context: UnitContext, units: list[Unit], keys: list[str], clean: bool, jobs: int) -> tuple[list[UnitResult], int]:
+    """Every unit's result, from the cache where it has one for the unit's key, else built
+    (and kept in the cache); and how many pages were rendered to build them."""
+    cache = context.cache
+    found = {} if clean else {key: _cached(cache, key, context.search) for key in keys}
+    missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
+    built = build_units(context, [unit for unit, _ in missing], jobs)
+    for (_, key), fresh in zip(missing, built):
+        found[key] = fresh
+        if not fresh.unsettled:
+            cache.put_unit(key, fresh)
+    done = [result for result in (found[key] for key in keys) if result is not None]
+    return done, sum(result.rendered for result in built)
 
 
 def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:

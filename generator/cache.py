@@ -83,6 +83,8 @@ class BuildCache:
         self.objects = folder / "objects"
         self.builds = folder / "builds"
         self.pages = folder / "pages"
+        self._objects = str(self.objects)
+        self._listed: dict[str, int] | None = None  # stored files by hash → inode, listed once
 
     # --- agencies' results ---------------------------------------------------
 
@@ -120,20 +122,20 @@ class BuildCache:
 
     # --- stored files --------------------------------------------------------
 
-    def object_path(self, digest: str) -> Path:
-        return self.objects / digest[:2] / digest[2:]
+    def object_path(self, digest: str) -> str:
+        return f"{self._objects}/{digest[:2]}/{digest[2:]}"  # a str: a Path costs more than the rest of a rebuild
 
     def store(self, data: bytes) -> str:
         """Keep `data`; return its hash, by which the file is linked into a site."""
         digest = bytes_digest(data)
         path = self.object_path(digest)
-        if not (self.trusted and path.exists()):
-            self._write(path, data, mode=0o444)
+        if not (self.trusted and os.path.exists(path)):
+            self._write(Path(path), data, mode=0o444)
         return digest
 
     def store_file(self, source: Path, digest: str) -> None:
         """Keep a copy of `source`, whose bytes hash to `digest` (an attachment)."""
-        path = self.object_path(digest)
+        path = Path(self.object_path(digest))
         if self.trusted and path.exists():
             return
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +150,25 @@ class BuildCache:
             raise
 
     def has_objects(self, digests: Iterable[str]) -> bool:
-        return all(self.object_path(d).is_file() for d in digests)
+        listed = self._listing()
+        return all(d in listed for d in digests)
+
+    def inode(self, digest: str) -> int:
+        """The inode of a stored file: what a site's file is compared with to tell whether
+        it is that file (a hard link to it). From the listing, without a stat, where it is listed."""
+        return self._listing().get(digest) or os.stat(self.object_path(digest)).st_ino
+
+    def _listing(self) -> dict[str, int]:
+        """Every stored file, by hash, with its inode: one directory listing instead of a
+        stat per file (os.scandir gives inodes for free)."""
+        if self._listed is None:
+            self._listed = {
+                shard.name + entry.name: entry.inode()
+                for shard in _entries(self.objects)
+                for entry in _entries(Path(shard.path))
+                if not entry.name.startswith(".")
+            }
+        return self._listed
 
     # --- housekeeping ---------------------------------------------------------
 

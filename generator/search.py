@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import __version__
@@ -58,6 +59,15 @@ class SearchDocument:
     format: str
     text: str  # what is indexed: title, agency, region, year, narrative
     excerpt_text: str  # the readable part excerpts are cut from: the narrative
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the fields: what the indexed page is made from. Cached, and kept
+        when the document is pickled into the build cache."""
+        digest = hashlib.sha256()
+        for value in (self.path, self.agency_id, self.title, self.agency, str(self.year), self.level, *self.regions, self.format, self.text, self.excerpt_text):
+            digest.update(value.encode() + b"\0")
+        return digest.hexdigest()
 
     @property
     def searchable(self) -> str:
@@ -196,11 +206,7 @@ def _code_digest() -> bytes:
 
 
 def document_digest(doc: SearchDocument) -> str:
-    """A hash of a document's fields: what its indexed page is made from."""
-    digest = hashlib.sha256()
-    for value in (doc.path, doc.agency_id, doc.title, doc.agency, str(doc.year), doc.level, *doc.regions, doc.format, doc.text, doc.excerpt_text):
-        digest.update(value.encode() + b"\0")
-    return digest.hexdigest()
+    return doc.digest
 
 
 def shard_digest(digests: list[str], executable: Path) -> str:

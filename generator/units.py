@@ -69,6 +69,7 @@ class UnitResult:
     summaries: tuple[dict[str, Any], ...]  # as index pages list them, oldest first
     documents: tuple[SearchDocument, ...] | None  # None: not made (a build without search)
     outputs: tuple[tuple[str, str], ...]  # (path in the site, hash of the stored file); empty when it has errors
+    rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
     foreign: bool = False  # a report in the folder names another agency: the grouping differs from `xxgk check`'s
     unsettled: bool = False  # a file changed while the unit was built: the result is not kept in the cache
 
@@ -140,7 +141,7 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
         problems += found
     agency = registry.get(unit.folder)
     foreign = any(c.report.agency_id != unit.folder for c in checked)
-    result = UnitResult(tuple(sorted(set(problems))), len(reports), (), (), (), foreign)
+    result = UnitResult(tuple(sorted(set(problems))), len(reports), (), (), (), foreign=foreign)
     if agency is not None and not foreign and not result.failed:
         group = tuple(sorted(checked, key=lambda c: c.report.year))
         planned = agency_pages(agency, group, context.site, context.agencies, Memo())
@@ -151,7 +152,9 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
             context.cache.store_file(copy.source, digest)
             outputs.append((copy.output, digest))
         documents = tuple(search_document(c, agency) for c in group) if context.search else None
-        result = UnitResult(result.problems, len(reports), planned.summaries, documents, tuple(outputs))
+        for doc in documents or ():
+            _ = doc.digest  # hashed here, in the worker: the hash is cached on the document and pickled with it
+        result = UnitResult(result.problems, len(reports), planned.summaries, documents, tuple(outputs), len(planned.pages))
     if _files(str(folder)) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result

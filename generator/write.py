@@ -23,9 +23,6 @@ from pathlib import Path
 MARKER = ".xxgk-site"
 """Left in every built site: only a folder that has it may be replaced by a build."""
 
-KEPT_APART = ("pagefind",)
-"""Top-level folders a build updates itself (the search index), not from the file list."""
-
 
 class OutputError(Exception):
     """The output folder cannot be used; the message says why, in Chinese."""
@@ -44,13 +41,17 @@ def previous_folder(out: Path) -> Path:
     return out.parent / f".{out.name}-previous"
 
 
-def write_site(out: Path, files: Mapping[str, Path], finish: Callable[[Path], None] | None = None, stamp: str = "") -> int:
-    """Make `out` hold exactly `files` (output path → stored file to link); return
+def write_site(
+    out: Path, files: Mapping[str, tuple[str, int]], finish: Callable[[Path], None] | None = None, stamp: str = "", apart: tuple[str, ...] = ()
+) -> int:
+    """Make `out` hold exactly `files` (output path → stored file to link, and its inode); return
     how many files had to be linked anew (the rest were already in place).
 
     `finish`, if given, runs on the complete new tree before it replaces `out`
     (the search index is written this way), so it is part of the same swap.
     `stamp` is kept in the marker file: what the site was built from (see `stamp`).
+    `apart` names top-level folders that `finish` updates itself (the search index):
+    they are left alone here, where any other file not in `files` is deleted.
     """
     out = out.absolute()
     check_output(out)
@@ -63,7 +64,7 @@ def write_site(out: Path, files: Mapping[str, Path], finish: Callable[[Path], No
             raise OutputError(f"{spare} 已存在，但不是 xxgk 留下的上一版站点：请移走或删除它后重试")
         tree = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        linked = _update(tree, files)
+        linked = _update(tree, files, apart)
         if finish is not None:
             finish(tree)
         (tree / MARKER).write_text(f"This folder is built by xxgk and replaced on every build.\n{stamp}\n", encoding="utf-8")
@@ -85,39 +86,40 @@ def stamp(out: Path) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
-def _update(tree: Path, files: Mapping[str, Path]) -> int:
+def _update(tree: Path, files: Mapping[str, tuple[str, int]], apart: tuple[str, ...]) -> int:
     """Link into `tree` every file it lacks or holds other bytes of, and delete what is not
-    in `files` (apart from the marker and the folders in KEPT_APART). Deletes first, so
-    a file may take the place of a folder that is gone, or the other way round."""
-    present, folders = _listing(tree)
+    in `files` (apart from the marker and the folders `apart`). Deletes first, so
+    a file may take the place of a folder that is gone, or the other way round.
+    Folders are named by their path relative to `tree` ("" for `tree`)."""
+    present, folders = _listing(tree, apart)
     emptied = set()
     for relative in present.keys() - files.keys():
-        target = tree / relative
-        target.unlink()
-        emptied.add(target.parent)
-    for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
-        while folder != tree and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+        (tree / relative).unlink()
+        emptied.add(relative.rpartition("/")[0])
+    for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+        while folder and (tree / folder).is_dir() and not any((tree / folder).iterdir()):
+            (tree / folder).rmdir()
             folders.discard(folder)
-            folder = folder.parent
+            folder = folder.rpartition("/")[0]
     linked = 0
-    for relative, source in files.items():
-        inode = present.get(relative)
-        if inode is not None and inode == os.stat(source).st_ino:
+    for relative, (source, inode) in files.items():
+        if present.get(relative) == inode:
             continue
-        target = tree / relative
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.update(target.parents)
-        _replace_by_link(source, target)
+        parent = relative.rpartition("/")[0]
+        if parent not in folders:
+            (tree / parent).mkdir(parents=True, exist_ok=True)
+            while parent:
+                folders.add(parent)
+                parent = parent.rpartition("/")[0]
+        _replace_by_link(source, tree / relative)
         linked += 1
     return linked
 
 
-def _listing(tree: Path) -> tuple[dict[str, int], set[Path]]:
+def _listing(tree: Path, apart: tuple[str, ...]) -> tuple[dict[str, int], set[str]]:
     """Every file under `tree` (path → inode; os.scandir gives inodes without a stat) and every folder."""
     files: dict[str, int] = {}
-    folders = {tree}
+    folders = {""}
     pending = [(str(tree), "")]
     while pending:
         folder, prefix = pending.pop()
@@ -125,15 +127,15 @@ def _listing(tree: Path) -> tuple[dict[str, int], set[Path]]:
             for entry in entries:
                 relative = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if relative not in KEPT_APART:
-                        folders.add(Path(entry.path))
+                    if relative not in apart:
+                        folders.add(relative)
                         pending.append((entry.path, relative + "/"))
                 elif relative != MARKER:
                     files[relative] = entry.inode()
     return files, folders
 
 
-def _replace_by_link(source: Path, target: Path) -> None:
+def _replace_by_link(source: str, target: Path) -> None:
     """Put `source` at `target` by a hard link (a copy where the file system has none),
     replacing what is there in one step."""
     temporary = target.with_name(f".{target.name}.xxgk-new")

@@ -210,3 +210,14 @@ def test_with_search_the_pages_equal_a_clean_build_and_the_edit_is_indexed_on_it
     assert manifest["shards"][0] == "overlay" and list(manifest["replaced"].values()) == ["reports/county/2022/"]
     fresh = json.loads((copy / "site/pagefind/xxgk.json").read_text(encoding="utf-8"))
     assert fresh["shards"] == manifest["shards"][1:] and fresh["replaced"] == {}
+
+
+def test_a_build_without_search_leaves_no_search_index_behind(county: Portal) -> None:
+    site = county.root / "site"
+    build(county.root, search=True)
+    build(county.root, search=True, clean=True)  # the first site, with its index, is kept beside this one
+    assert (county.root / ".site-previous/pagefind").is_dir()
+    build(county.root)
+    assert not (site / "pagefind").exists()
+    build(county.root, search=True)
+    assert (site / "pagefind/xxgk.json").is_file()
