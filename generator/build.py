@@ -84,7 +84,11 @@ def build_project(
     the agencies (default: one per core); `clean` ignores what the cache holds."""
     if (message := output_problem(project, out)) is not None:
         raise OutputError(message)
-    today = today or datetime.date.today()
+    with BuildCache(project / CACHE_DIR, trusted=not clean).lock():
+        return _build(project, out, base_url, today or datetime.date.today(), search, jobs, clean)
+
+
+def _build(project: Path, out: Path, base_url: str | None, today: datetime.date, search: bool, jobs: int | None, clean: bool) -> BuildResult:
     site, agencies = load_site(project), load_agencies(project)
     registry = agencies.value
     theme = Theme.for_project(project)

@@ -18,6 +18,7 @@ Layout, under the project's `.xxgk-cache/`:
     pages/<key>            the hash of a portal-wide page, by the hash of its context
     objects/ab/cdef...     rendered files and attachments, by sha256
     builds/<digest>.pickle what the last build reported, for a no-op rebuild
+    lock                   held by the build that is running (see `BuildCache.lock`)
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,10 @@ import yaml
 from . import __version__
 
 CACHE_DIR = ".xxgk-cache"
+
+
+class BuildBusy(Exception):
+    """Another build of the same portal is running; the message says so, in Chinese."""
 
 _PACKAGE = Path(__file__).parent
 
@@ -85,6 +91,34 @@ class BuildCache:
         self.pages = folder / "pages"
         self._objects = str(self.objects)
         self._listed: dict[str, int] | None = None  # stored files by hash → inode, listed once
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the portal's build lock: two builds at once would update the same kept
+        site and cache files. The second is refused at once rather than made to wait,
+        with the process id of the first. Where the system has no flock (Windows), builds
+        are not locked."""
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "lock", "a+", encoding="ascii") as file:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                file.seek(0)
+                holder = file.read().strip() or "?"
+                raise BuildBusy(f"另一个 xxgk build 正在生成这个门户（进程 {holder}）：请等它完成后再试。原有站点保持不变") from None
+            file.seek(0)
+            file.truncate()
+            file.write(str(os.getpid()))
+            file.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
 
     # --- agencies' results ---------------------------------------------------
 

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .build import build_project, check_project
+from .cache import BuildBusy
 from .documents import ReadError, read_document
 from .formats import FIRST_YEAR, FORMATS, format_for_year
 from .importer import Imported, guess_level, import_document, registry_entry
@@ -119,6 +120,9 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except SearchError as exc:
         click.echo(f"{exc}。原有站点保持不变。", err=True)
+        sys.exit(1)
+    except BuildBusy as exc:
+        click.echo(str(exc), err=True)
         sys.exit(1)
     _print_problems(result.problems)
     summary = _summary(result.reports, len(result.errors), len(result.warnings))

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import BuildResult, build_project
-from generator.cache import CACHE_DIR
+from generator.cache import CACHE_DIR, BuildCache
 from generator.cli import main
 from generator.render import builtin_theme
 
@@ -221,3 +221,17 @@ def test_a_build_without_search_leaves_no_search_index_behind(county: Portal) ->
     assert not (site / "pagefind").exists()
     build(county.root, search=True)
     assert (site / "pagefind/xxgk.json").is_file()
+
+
+def test_a_second_build_while_one_is_running_is_refused_and_changes_nothing(county: Portal) -> None:
+    build(county.root)
+    site = county.root / "site"
+    before = tree(site)
+    edit_text(county)
+    cache = BuildCache(county.root / CACHE_DIR)
+    with cache.lock():  # as a build running in another process holds it
+        result = CliRunner().invoke(main, ["-p", str(county.root), "build", "--no-search"])
+    assert result.exit_code == 1
+    assert f"另一个 xxgk build 正在生成这个门户（进程 {os.getpid()}）" in result.output
+    assert tree(site) == before
+    assert build(county.root).rendered > 0  # and once it is done, the next build goes ahead
