@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .cache import CACHE_DIR, BuildCache, bytes_digest, code_digest, folder_digest
 from .load import AGENCIES_FILE, SITE_FILE, load_agencies, load_portal, load_site
 from .memo import Memo
 from .model import Agency, Checked, Problem
 from .plan import Page, link_prefix, portal_pages, site_context
-from .render import Theme, render_page
+from .render import Theme, render_page, render_problem, template_problems
 from .search import SEARCH_DIR, build_index
 from .units import Unit, UnitContext, UnitResult, build_units, scan_units, unit_key
 from .validate import agency_rules, check
@@ -103,7 +105,7 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
 
     unit_context = UnitContext(project, theme, context, registry, today, cache, search)
     done, rendered = _unit_results(unit_context, units, keys, clean, jobs or default_jobs())
-    problems = [*site.problems, *agencies.problems, *agency_rules(registry)]
+    problems = [*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project)]
     if any(r.foreign for r in done):  # reports filed under another agency's folder: group them as `xxgk check` does
         problems = list(check_project(project, today).problems)
     else:
@@ -114,7 +116,10 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
 
     files = {output: stored for r in done for output, stored in r.outputs}
     pages = portal_pages(registry, tuple(s for r in done for s in r.summaries), context, Memo())
-    page_keys, rendered = _portal_files(pages, theme, cache, shared, files, clean)
+    try:
+        page_keys, rendered = _portal_files(pages, theme, cache, shared, files, clean)
+    except jinja2.TemplateError as exc:
+        return BuildResult((*result.problems, render_problem(exc, project)), result.reports, 0, result.rendered)
     files.update(_asset_files(theme, cache))
     index = None
     if search:

@@ -96,6 +96,9 @@ def _read_yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[An
     if not path.is_file():
         problems.append(Problem(rel, 1, "error", "missing-file", "找不到此文件：请运行 “xxgk init” 创建门户骨架，或从示例复制"))
         return None
+    if outside_content(root, path):
+        problems.append(Problem(rel, 1, "error", "outside-content", OUTSIDE))
+        return None
     try:
         data, lines = parse_yaml(read_text(path))
     except SourceError as exc:
@@ -243,9 +246,24 @@ def report_files(root: Path) -> list[Path]:
     return [base / agency / name for agency, name in sorted(found)]
 
 
+def outside_content(root: Path, path: Path) -> bool:
+    """Whether `path` leads out of content/ through a symbolic link: such a file is
+    never read or published (it could be any file of the machine)."""
+    try:
+        return not path.resolve().is_relative_to((root / CONTENT).resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return True
+
+
+OUTSIDE = "这是指向 content/ 以外的链接（符号链接），为安全起见不予读取：请把文件本身放进 content/"
+
+
 def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | None:
     """Read one report file; on a file-level failure add a Problem and return None."""
     rel = _relative(root, path)
+    if outside_content(root, path):
+        problems.append(Problem(rel, 1, "error", "outside-content", OUTSIDE))
+        return None
     try:
         front = split_front_matter(read_text(path))
         data, lines = parse_yaml(front.yaml_text, front.yaml_first_line)

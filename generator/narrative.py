@@ -6,10 +6,12 @@ a bold lead-in such as `**（一）主动公开。**本年度…` is not recogni
 (full-width punctuation next to the `**` defeats the flanking rules), and a
 line break inside a paragraph shows as a stray space between two characters.
 Raw HTML is shown as text, never run; images are off, so a narrative cannot
-pull an asset from another host.
+pull an asset from another host; links may only lead to web pages and e-mail.
 """
 
 from __future__ import annotations
+
+import re
 
 from markdown_it import MarkdownIt
 from mdit_py_cjk_friendly import cjk_friendly, is_cjk
@@ -20,6 +22,21 @@ _PARSER = (
     .disable("image")
     .use(cjk_friendly)
 )
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_link(url: str) -> bool:
+    """Whether a narrative may link to `url`: a web page, an e-mail address or a path of
+    the site; never javascript:, data:, file: or any other scheme (markdown-it's own
+    check lets data: images through). Browsers ignore tabs, line breaks and control
+    characters inside a scheme, so they are taken out before it is read."""
+    scheme = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]", "", url))
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+_PARSER.validateLink = safe_link  # type: ignore[method-assign]
 
 
 def to_html(source: str) -> str:

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from . import __version__, narrative
 from .formats import Table
-from .model import FilledTable, Value
+from .model import FilledTable, Problem, Value
 from .plan import Page
 
 _PACKAGE = Path(__file__).parent
@@ -81,6 +81,34 @@ def render_page(page: Page, theme: Theme) -> bytes:
         return (json.dumps(page.context["data"], ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     template = theme.environment.get_template(page.template)
     return template.render(page.context).encode("utf-8")
+
+
+def template_problems(theme: Theme, project: Path) -> tuple[Problem, ...]:
+    """Syntax errors in the theme's templates, found before any page needs them."""
+    found = []
+    for name in theme.environment.list_templates(extensions=["html"]):
+        try:
+            theme.environment.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(render_problem(exc, project))
+    return tuple(found)
+
+
+def render_problem(exc: jinja2.TemplateError, project: Path) -> Problem:
+    """A template error as a Problem naming the template file and line."""
+    file, line = "templates", 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename or exc.name or file, exc.lineno
+    else:  # a runtime error: the innermost frame that is a template names the place
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".html"):
+                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    path = Path(file)
+    if path.is_absolute() and path.is_relative_to(project):
+        file = path.relative_to(project).as_posix()
+    return Problem(file, line, "error", "template", f"模板错误：{exc.message or exc}")
 
 
 # --- Markdown -------------------------------------------------------------------------

@@ -51,7 +51,7 @@ from .load import (
 from .memo import Memo
 from .model import Checked, Portal, Problem
 from .plan import Page, link_prefix, plan_site
-from .render import Theme, render_page
+from .render import Theme, render_page, render_problem, template_problems
 from .search import SEARCH_DIR, SearchError, build_index, search_documents
 from .validate import check
 
@@ -367,34 +367,6 @@ li {{ margin-bottom: 0.6rem; }}
 </body>
 </html>
 """.encode()
-
-
-def template_problems(theme: Theme, project: Path) -> tuple[Problem, ...]:
-    """Syntax errors in the theme's templates, found before any page needs them."""
-    found = []
-    for name in theme.environment.list_templates(extensions=["html"]):
-        try:
-            theme.environment.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            found.append(render_problem(exc, project))
-    return tuple(found)
-
-
-def render_problem(exc: jinja2.TemplateError, project: Path) -> Problem:
-    """A template error as a Problem naming the template file and line."""
-    file, line = "templates", 1
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        file, line = exc.filename or exc.name or file, exc.lineno
-    else:  # a runtime error: the innermost frame that is a template names the place
-        tb = exc.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith(".html"):
-                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-    path = Path(file)
-    if path.is_absolute() and path.is_relative_to(project):
-        file = path.relative_to(project).as_posix()
-    return Problem(file, line, "error", "template", f"模板错误：{exc.message or exc}")
 
 
 # --- the server -----------------------------------------------------------------------

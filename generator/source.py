@@ -34,14 +34,33 @@ class SourceError(Exception):
 
 
 def read_text(path: Path) -> str:
-    """Decode a file once, in one place: UTF-8 (with or without BOM), newlines normalised."""
-    data = path.read_bytes()
+    """Decode a file once, in one place: UTF-8 (with or without BOM), newlines normalised
+    (Windows CRLF and old Mac CR). Anything else is refused with what to do about it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(1, "unreadable", f"无法读取此文件：{exc.strerror or exc}") from None
+    if not data.strip():
+        raise SourceError(1, "empty-file", "文件是空的：请填写内容（报告可用 “xxgk new” 生成待填写的骨架），或删除这个文件")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceError(
+            line, "binary-file", "文件含有 NUL 字符，是二进制文件（如 Word 文档、压缩包）而不是文本：内容文件应是 UTF-8 文本；Word 报告请用 “xxgk import” 导入"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(line, "encoding", "文件不是 UTF-8 编码，请在编辑器中另存为“UTF-8”后重试") from None
+        raise SourceError(line, "encoding", _encoding_advice(data)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _encoding_advice(data: bytes) -> str:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return "文件不是 UTF-8 编码的文本：请在编辑器中“另存为”，编码选择“UTF-8”后重试"
+    return "文件是 GBK/GB18030 编码（Windows 记事本、WPS 所说的“ANSI”），不是 UTF-8：请在记事本或 WPS 中“另存为”，编码选择“UTF-8”后重试"
 
 
 @dataclass(frozen=True)
@@ -73,12 +92,13 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
     try:
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        message, at_opening = _describe(exc, text)
+        mark = (exc.context_mark if at_opening else None) or exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
-        raise SourceError(line, "yaml-syntax", f"YAML 语法错误（第 {column} 列）：{_describe(exc, text)}") from None
+        raise SourceError(line, "yaml-syntax", f"YAML 格式有误（第 {column} 列）：{message}") from None
     except yaml.YAMLError as exc:
-        raise SourceError(first_line, "yaml-syntax", f"YAML 语法错误：{exc}") from None
+        raise SourceError(first_line, "yaml-syntax", f"YAML 格式有误：{exc}") from None
     if node is None:
         return None, {}
     converter = _Converter(first_line)
@@ -86,12 +106,34 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
     return data, converter.lines
 
 
-def _describe(exc: yaml.MarkedYAMLError, text: str) -> str:
+_PROBLEMS = (
+    # (how PyYAML's problem starts, what it means in Chinese, whether to point at where the construct opened)
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有配对，或列表中的数之间缺少逗号", True),
+    ("did not find expected ',' or '}'", "花括号 { } 没有配对，或其中各项之间缺少逗号", True),
+    ("found unexpected end of stream", "引号没有配对：值开头的引号在后面找不到结束的引号", True),
+    ("found unknown escape character", "双引号中的反斜杠（\\）后面不是合法的转义字符：请改用单引号，或写成两个反斜杠", False),
+    ("mapping values are not allowed here", "这一行多了一个“冒号加空格”：若值本身含有冒号，请给整个值加引号", False),
+    ("could not find expected ':'", "缺少“键: 值”中的冒号，或缩进与上一行不一致", False),
+    ("did not find expected key", "缩进不一致：同一层的键应左对齐", False),
+    ("did not find expected '-' indicator", "缩进不一致：列表的各项（以 - 开头）应左对齐", False),
+    ("expected <block end>", "缩进不一致：这一行的缩进与同一层的其他行不同", False),
+    ("found undefined alias", "使用了未定义的别名（*名称）", False),
+    ("found character that cannot start any token", "这里出现了 YAML 中有特殊含义的字符（如 @、`、%）：请给整个值加引号", False),
+)
+
+
+def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, bool]:
+    """What went wrong, in Chinese (PyYAML's own words kept after it, for experts), and
+    whether the place where the unfinished construct opened is the place to show."""
     mark = exc.problem_mark
     lines = text.split("\n")
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        return "缩进里有制表符（Tab），请改用空格"
-    return exc.problem or str(exc)
+        return "缩进里有制表符（Tab），请改用空格", False
+    problem = exc.problem or str(exc)
+    for start, meaning, at_opening in _PROBLEMS:
+        if problem.startswith(start):
+            return f"{meaning}（{problem}）", at_opening
+    return f"无法解析（{problem}）", False
 
 
 class _Converter:
@@ -115,12 +157,14 @@ class _Converter:
     def _construct(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, yaml.YAMLError) as exc:
-            raise SourceError(
-                self.first_line + node.start_mark.line,
-                "yaml-value",
-                f"无法识别的值 “{node.value if isinstance(node, yaml.ScalarNode) else node.tag}”：{exc}",
-            ) from None
+        except (ValueError, TypeError, yaml.YAMLError):
+            line = self.first_line + node.start_mark.line
+            if node.tag == "tag:yaml.org,2002:timestamp":  # looks like a date and is not one: 2023-02-30
+                raise SourceError(line, "invalid-date", f"日期 “{node.value}” 不存在：请核对年、月、日（应写成 2024-01-20 的形式）") from None
+            if not node.tag.startswith("tag:yaml.org,2002:"):
+                raise SourceError(line, "yaml-value", f"不支持的 YAML 标签 “{node.tag}”：请去掉以 “!” 开头的标记") from None
+            shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise SourceError(line, "yaml-value", f"无法识别的值 “{shown}”") from None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")

@@ -10,6 +10,8 @@ compare given totals with the sums are in validate.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,6 +30,9 @@ from .model import (
 )
 
 MAX_DECIMALS = 4
+MAX_VALUE = 1_000_000_000
+"""No figure of an annual report comes near a thousand million (万元 for fees):
+a larger one is a typing slip, such as digits pasted twice."""
 
 
 def read_tables(fmt: Format, raw: dict[str, Any] | None, source: Source) -> tuple[FilledTables, list[Problem]]:
@@ -137,22 +142,45 @@ def _read_row(table: Table, block: Block, row: Row, raw_rows: dict[str, Any], so
 
 def _value(column: Column, value: Any) -> Value | str:
     """The value as a number, or a Chinese explanation of what is wrong with it."""
+    expected = {"money": "应为数字（单位：万元）", "delta": "应为整数"}.get(column.kind, "应为非负整数")
+    if isinstance(value, str):
+        return expected + _string_hint(value)
     if column.kind == "money":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return "应为数字（单位：万元）"
+            return expected
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
-            return "应为数字（单位：万元）"
+            return expected
         if not amount.is_finite():
-            return "应为数字（单位：万元）"
+            return expected
         if amount < 0:
             return "不能为负数"
+        if amount > MAX_VALUE:
+            return _too_large()
         if amount.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
             return f"最多保留 {MAX_DECIMALS} 位小数"
         return amount
+    if isinstance(value, float):
+        return expected + "（件数不能有小数）"
     if isinstance(value, bool) or not isinstance(value, int):
-        return "应为整数" if column.kind == "delta" else "应为非负整数"
+        return expected
     if column.kind == "count" and value < 0:
         return "不能为负数"
+    if abs(value) > MAX_VALUE:
+        return _too_large()
     return value
+
+
+def _string_hint(value: str) -> str:
+    """What to change when a number was typed as text: quotes, or full-width digits."""
+    plain = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    if not re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
+        return ""
+    if plain != value.strip():
+        return f"（请用半角数字 {plain}，不要用全角数字或千位分隔符）"
+    return "（数字两边不要加引号）"
+
+
+def _too_large() -> str:
+    return f"数值过大（超过 {MAX_VALUE:,}），请核对是否多打了数字"

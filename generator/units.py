@@ -23,12 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .cache import BuildCache, bytes_digest
 from .load import REPORTS_DIR, load_report
 from .memo import Memo
 from .model import Agency, CheckedReport, Problem
 from .plan import agency_pages
-from .render import Theme, render_page
+from .render import Theme, render_page, render_problem
 from .search import SearchDocument, search_document
 from .validate import by_agency, check_agency
 
@@ -145,7 +147,10 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
     if agency is not None and not foreign and not result.failed:
         group = tuple(sorted(checked, key=lambda c: c.report.year))
         planned = agency_pages(agency, group, context.site, context.agencies, Memo())
-        outputs = [(page.output, context.cache.store(render_page(page, context.theme))) for page in planned.pages]
+        try:
+            outputs = [(page.output, context.cache.store(render_page(page, context.theme))) for page in planned.pages]
+        except jinja2.TemplateError as exc:  # a portal's own template that fails on these pages
+            return replace(result, problems=(*result.problems, render_problem(exc, context.root)))
         hashes = dict(unit.files)
         for copy in planned.copies:
             digest = hashes[copy.source.name]

@@ -211,6 +211,10 @@ def attachments_exist(report: Report) -> Iterator[Problem]:
             yield report.source.problem("error", "attachment", f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
         elif not (report.directory / attachment.file).is_file():
             yield report.source.problem("error", "attachment", f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
+        elif (report.directory / attachment.file).resolve().parent != report.directory.resolve():
+            yield report.source.problem(
+                "error", "attachment", f"附件 “{attachment.file}” 是指向别处的链接（符号链接），为安全起见不予发布：请把文件本身放在报告旁边", "attachments", index
+            )
 
 
 # --- arithmetic (勾稽关系) ----------------------------------------------------------

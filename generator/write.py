@@ -54,6 +54,7 @@ def write_site(
     they are left alone here, where any other file not in `files` is deleted.
     """
     out = out.absolute()
+    _recover(out)
     check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     spare = previous_folder(out)
@@ -74,6 +75,23 @@ def write_site(
             shutil.rmtree(tree, ignore_errors=True)
         raise
     return linked
+
+
+def _recover(out: Path) -> None:
+    """Clear up after a build that was killed (a power cut, `kill -9`): it may have left
+    the new tree it was making, or, stopped between the two renames of the swap,
+    the published site moved aside with nothing in its place, which is put back.
+    Only one build of a portal runs at a time (see `BuildCache.lock`), so any such
+    folder is a leftover."""
+    if not out.parent.is_dir():
+        return
+    for folder in sorted(out.parent.glob(f".{out.name}-old-*")):
+        if folder.is_dir() and (folder / MARKER).is_file() and not out.exists():
+            folder.rename(out)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in out.parent.glob(f".{out.name}-new-*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def stamp(out: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import generator.write
 from generator.build import BuildResult, build_project
 from generator.cache import CACHE_DIR, BuildCache
 from generator.cli import main
@@ -235,3 +236,53 @@ def test_a_second_build_while_one_is_running_is_refused_and_changes_nothing(coun
     assert f"另一个 xxgk build 正在生成这个门户（进程 {os.getpid()}）" in result.output
     assert tree(site) == before
     assert build(county.root).rendered > 0  # and once it is done, the next build goes ahead
+
+
+def test_an_interrupted_update_of_the_kept_site_is_finished_by_the_next_build(county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(county.root)
+    edit_text(county)
+    build(county.root)  # the first site is now kept beside the second
+    site = county.root / "site"
+    published = tree(site)
+    real = generator.write._update
+
+    def interrupted(folder, files, apart):  # type: ignore[no-untyped-def]
+        real(folder, dict(list(files.items())[:3]), apart)  # part of the update, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("generator.write._update", interrupted)
+    edit_figure(county)
+    with pytest.raises(KeyboardInterrupt):
+        build(county.root)
+    assert tree(site) == published
+    monkeypatch.undo()
+    build(county.root)
+    assert tree(site) == clean_copy(county, tmp_path)
+
+
+def test_a_crash_in_a_worker_leaves_the_site_and_no_temporary_folder(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(county.root)
+    site = county.root / "site"
+    published = tree(site)
+
+    def crash(page, theme):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("generator.units.render_page", crash)  # the workers are forked: they have it too
+    with pytest.raises(RuntimeError):
+        build_project(county.root, site, None, TODAY, search=False, jobs=2, clean=True)
+    assert tree(site) == published
+    assert not [p.name for p in county.root.iterdir() if p.name.startswith(".site-") and p.name != ".site-previous"]
+
+
+def test_what_a_killed_build_left_is_cleared_and_a_site_moved_aside_is_put_back(county: Portal, tmp_path: Path) -> None:
+    build(county.root)
+    site = county.root / "site"
+    published = tree(site)
+    site.rename(county.root / ".site-old-k1ll3d")  # killed between the two renames of a swap
+    (county.root / ".site-new-k1ll3d/reports").mkdir(parents=True)  # and another's half-made tree
+    edit_text(county)
+    build(county.root)
+    assert sorted(p.name for p in county.root.iterdir() if p.name.startswith((".site", "site"))) == [".site-previous", "site"]
+    assert tree(county.root / ".site-previous") == published  # the site put back was the one replaced
+    assert tree(site) == clean_copy(county, tmp_path)
