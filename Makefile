@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install preview build check lint test browser bench clean
+.PHONY: install preview build check lint test browser bench bench-build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xxgk needs Python 3.11 or newer")'
@@ -49,5 +49,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python tests/bench/search_bench.py --reports 10000
 
+# xxgk build on 1,000 and 10,000 reports (add 100000 to SIZES for the province-sized run: about 40 minutes).
+SIZES ?= 1000 10000
+bench-build: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python tests/bench/run.py --sizes $(SIZES)
+
 clean:
-	rm -rf site .site-* $(VENV) .pytest_cache
+	rm -rf site .site-* .xxgk-cache $(VENV) .pytest_cache

@@ -21,14 +21,13 @@ from typing import Any
 
 import jinja2
 
-from .cache import CACHE_DIR, BuildCache, bytes_digest, code_digest, folder_digest
+from .cache import CACHE_DIR, BuildCache, bytes_digest, code_digest, folder_digest, json_digest
 from .load import AGENCIES_FILE, SITE_FILE, load_agencies, load_portal, load_site
-from .memo import Memo
 from .model import Agency, Checked, Problem
-from .plan import Page, link_prefix, portal_pages, site_context
+from .plan import PageCall, link_prefix, portal_page_calls, site_context
 from .render import Theme, render_page, render_problem, template_problems
 from .search import SEARCH_DIR, build_index
-from .units import Unit, UnitContext, UnitResult, build_units, scan_units, unit_key
+from .units import FileHashes, Unit, UnitContext, UnitResult, build_units, scan_units, unit_key
 from .validate import agency_rules, check
 from .write import OutputError, stamp, write_site
 
@@ -96,10 +95,12 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
     theme = Theme.for_project(project)
     context = site_context(site.value, link_prefix(base_url or site.value.base_url))
     shared = _shared_digest(theme, context, today)
-    units = scan_units(project, registry)
+    cache = BuildCache(project / CACHE_DIR, trusted=not clean)
+    known = None if clean else cache.file_hashes()
+    units, hashes = scan_units(project, registry, known if isinstance(known, FileHashes) else None)
     keys = _unit_keys(shared, units, registry)
     digest = _build_digest(shared, project, keys, search)
-    cache = BuildCache(project / CACHE_DIR, trusted=not clean)
+    cache.put_file_hashes(hashes)
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
         return BuildResult(kept.problems, kept.reports, kept.files, unchanged=True)
 
@@ -115,9 +116,9 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
         return result
 
     files = {output: stored for r in done for output, stored in r.outputs}
-    pages = portal_pages(registry, tuple(s for r in done for s in r.summaries), context, Memo())
+    calls = portal_page_calls(registry, tuple(s for r in done for s in r.summaries), context)
     try:
-        page_keys, rendered = _portal_files(pages, theme, cache, shared, files, clean)
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context, done), theme, cache, files, clean)
     except jinja2.TemplateError as exc:
         return BuildResult((*result.problems, render_problem(exc, project)), result.reports, 0, result.rendered)
     files.update(_asset_files(theme, cache))
@@ -130,7 +131,7 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
             build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None)
 
     links = {output: (cache.object_path(stored), cache.inode(stored)) for output, stored in files.items()}
-    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else ())
+    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
     result = BuildResult(result.problems, result.reports, len(files), result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
     cache.prune(set(keys), page_keys, set(files.values()), digest)
@@ -164,28 +165,53 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
 
 
 def _portal_files(
-    pages: list[Page], theme: Theme, cache: BuildCache, shared: str, files: dict[str, str], clean: bool
+    calls: list[PageCall], inputs: _Inputs, theme: Theme, cache: BuildCache, files: dict[str, str], clean: bool
 ) -> tuple[set[str], int]:
-    """Render the portal-wide pages into the cache (those whose context changed) and add
-    them to `files`; return their cache keys and how many were rendered."""
+    """Render the portal-wide pages whose inputs changed into the cache, and add every one
+    to `files`; return their cache keys and how many were rendered. A page is looked up
+    by the hash of its inputs (the summaries it lists, the registry, the settings), so
+    one whose inputs are unchanged costs neither its context nor its rendering."""
     keys = set()
     rendered = 0
-    for page in pages:
-        context = json.dumps([page.template, page.context], ensure_ascii=False, sort_keys=True, default=_json_value)
-        key = hashlib.sha256(f"{shared}\0{context}".encode()).hexdigest()
-        digest = None if clean else cache.page(key)
-        if digest is None or not cache.has_objects([digest]):
-            digest = cache.store(render_page(page, theme))
-            cache.put_page(key, digest)
+    for call in calls:
+        key = inputs.key(call)
+        found = None if clean else cache.page(key)
+        if found is None or not cache.has_objects([found[1]]):
+            page = call.function(*call.args)
+            found = (page.output, cache.store(render_page(page, theme)))
+            cache.put_page(key, found)
             rendered += 1
-        files[page.output] = digest
+        files[found[0]] = found[1]
         keys.add(key)
     return keys, rendered
 
 
-def _json_value(value: object) -> str:
-    """Decimals (fees) in a page's context, told apart from ints and floats of the same value."""
-    return f"{type(value).__name__}:{value}"
+class _Inputs:
+    """Hashes of what portal-wide pages are planned from: each summary is hashed once
+    (in the worker that made it), the registry and the settings once per build."""
+
+    def __init__(self, shared: str, registry: tuple[Agency, ...], context: dict[str, Any], done: list[UnitResult]) -> None:
+        self.shared = shared
+        self.registry = registry
+        self.registry_digest = json_digest([[a.id, a.name, list(a.region), a.level, a.parent, a.phone, a.address, a.website] for a in registry])
+        self.context = context
+        self.context_digest = json_digest(context)
+        self.summaries = {id(s): d for r in done for s, d in zip(r.summaries, r.summary_digests)}
+
+    def key(self, call: PageCall) -> str:
+        digest = hashlib.sha256(f"{self.shared}\0{call.function.__name__}\0".encode())
+        for arg in call.args:
+            digest.update(self._digest(arg).encode() + b"\0")
+        return digest.hexdigest()
+
+    def _digest(self, arg: object) -> str:
+        if arg is self.registry:
+            return self.registry_digest
+        if arg is self.context:
+            return self.context_digest
+        if isinstance(arg, tuple) and arg and all(isinstance(s, dict) for s in arg):  # summaries
+            return hashlib.sha256("".join(self.summaries[id(s)] for s in arg).encode()).hexdigest()
+        return json_digest([type(arg).__name__, arg])  # plain values: a year, (agency, year) pairs
 
 
 def _asset_files(theme: Theme, cache: BuildCache) -> dict[str, str]:

@@ -15,15 +15,18 @@ otherwise change the cached copy too.
 
 Layout, under the project's `.xxgk-cache/`:
     units/<key>.pickle     one agency's result
-    pages/<key>            the hash of a portal-wide page, by the hash of its context
+    pages/<key>            a portal-wide page's path and stored file, by the hash of its inputs
+    trees/<name>           the file list of the published site and of the one kept beside it
     objects/ab/cdef...     rendered files and attachments, by sha256
     builds/<digest>.pickle what the last build reported, for a no-op rebuild
+    files.pickle           the hash and status of every content file, so unchanged files are not read again
     lock                   held by the build that is running (see `BuildCache.lock`)
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -77,6 +80,13 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def json_digest(value: Any) -> str:
+    """A hash of plain data (a page's inputs). Decimals (fees) are told apart from ints and
+    floats of the same value: they print differently."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=lambda v: f"{type(v).__name__}:{v}")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class BuildCache:
     """One project's cache folder. Every write goes to a temporary file renamed into
     place, so two builds sharing the folder, or a build stopped half-way, leave
@@ -89,6 +99,7 @@ class BuildCache:
         self.objects = folder / "objects"
         self.builds = folder / "builds"
         self.pages = folder / "pages"
+        self.trees = folder / "trees"  # what the published and the kept site hold (see write.write_site)
         self._objects = str(self.objects)
         self._listed: dict[str, int] | None = None  # stored files by hash → inode, listed once
 
@@ -135,6 +146,16 @@ class BuildCache:
     def put_unit(self, key: str, result: Any) -> None:
         self._write(self.units / f"{key}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def file_hashes(self) -> Any | None:
+        """The content files' hashes from the last scan (a units.FileHashes)."""
+        try:
+            return pickle.loads((self.folder / "files.pickle").read_bytes())
+        except Exception:
+            return None
+
+    def put_file_hashes(self, hashes: Any) -> None:
+        self._write(self.folder / "files.pickle", pickle.dumps(hashes, protocol=pickle.HIGHEST_PROTOCOL))
+
     def build(self, digest: str) -> Any | None:
         try:
             return pickle.loads((self.builds / f"{digest}.pickle").read_bytes())
@@ -144,15 +165,16 @@ class BuildCache:
     def put_build(self, digest: str, summary: Any) -> None:
         self._write(self.builds / f"{digest}.pickle", pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def page(self, key: str) -> str | None:
-        """The stored file a portal-wide page rendered to, by the hash of its template and context."""
+    def page(self, key: str) -> tuple[str, str] | None:
+        """A portal-wide page by the hash of its inputs: its output path and the hash of its stored file."""
         try:
-            return (self.pages / key).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError):
+            output, digest = (self.pages / key).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError, ValueError):
             return None
+        return output, digest
 
-    def put_page(self, key: str, digest: str) -> None:
-        self._write(self.pages / key, digest.encode("ascii"))
+    def put_page(self, key: str, page: tuple[str, str]) -> None:
+        self._write(self.pages / key, "\n".join(page).encode("utf-8"))
 
     # --- stored files --------------------------------------------------------
 
@@ -214,10 +236,8 @@ class BuildCache:
             for entry in _entries(folder):
                 if entry.name not in keep:
                     _remove(entry.path)
-        for shard in _entries(self.objects):
-            for entry in _entries(Path(shard.path)):
-                if shard.name + entry.name not in objects:
-                    _remove(entry.path)
+        for digest in self._listing().keys() - objects:  # files stored during this build are all in use
+            _remove(self.object_path(digest))
 
     def _write(self, path: Path, data: bytes, mode: int = 0o644) -> None:
         temporary = path.with_name(f".new-{os.getpid()}-{path.name}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -86,19 +87,34 @@ def plan_site(checked: Checked, base_url: str | None = None, memo: Memo | None =
     return Plan(tuple(pages), tuple(copies))
 
 
-def portal_pages(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any], memo: Memo) -> list[Page]:
+@dataclass(frozen=True)
+class PageCall:
+    """A page to plan, not planned yet: the function that plans it and its arguments,
+    so a caller that has the page already (the build cache) need not make its context."""
+
+    function: Callable[..., Page]
+    key: Hashable  # the function's memo key
+    args: tuple[Any, ...]
+
+
+def portal_page_calls(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any]) -> list[PageCall]:
     """The pages that list the whole portal (home, years, agencies) and those of no
     agency (search, 404); `summaries` are every agency's, in registry order."""
     by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for summary in summaries:
         by_year[summary["year"]].append(summary)
-    pages = [memo.call(year_page, year, year, tuple(listed), agencies, site) for year, listed in sorted(by_year.items())]
-    pages.append(memo.call(agencies_index, "", agencies, summaries, site))
-    pages.append(memo.call(years_index, "", agencies, summaries, site))
-    pages.append(memo.call(home_page, "", agencies, summaries, site))
-    pages.append(memo.call(not_found_page, "", site))
-    pages.append(memo.call(search_page, "", site))
-    return pages
+    calls = [PageCall(year_page, year, (year, tuple(listed), agencies, site)) for year, listed in sorted(by_year.items())]
+    reports = tuple((s["agency"]["id"], s["year"]) for s in summaries)
+    calls.append(PageCall(agencies_index, "", (agencies, reports, site)))
+    calls.append(PageCall(years_index, "", (agencies, reports, site)))
+    calls.append(PageCall(home_page, "", (agencies, summaries, site)))
+    calls.append(PageCall(not_found_page, "", (site,)))
+    calls.append(PageCall(search_page, "", (site,)))
+    return calls
+
+
+def portal_pages(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any], memo: Memo) -> list[Page]:
+    return [memo.call(call.function, call.key, *call.args) for call in portal_page_calls(agencies, summaries, site)]
 
 
 def agency_pages(
@@ -353,11 +369,12 @@ def region_tree(agencies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return freeze(root)
 
 
-def agencies_index(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any]) -> Page:
+def agencies_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int], ...], site: dict[str, Any]) -> Page:
+    """`reports`: (agency id, year) of every report: all this page needs of them."""
     base = site["base"]
     years: dict[str, list[int]] = defaultdict(list)
-    for s in summaries:
-        years[s["agency"]["id"]].append(s["year"])
+    for agency_id, year in reports:
+        years[agency_id].append(year)
     listed = [{**agency_summary(a, base), "reports": len(years[a.id]), "latest": max(years[a.id], default=None)} for a in agencies]
     context = {
         "site": site,
@@ -376,11 +393,17 @@ def _by_year(summaries: tuple[dict[str, Any], ...]) -> dict[int, list[dict[str, 
     return dict(sorted(by_year.items(), reverse=True))
 
 
-def years_index(agencies: tuple[Agency, ...], summaries: tuple[dict[str, Any], ...], site: dict[str, Any]) -> Page:
+def years_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int], ...], site: dict[str, Any]) -> Page:
+    """`reports`: (agency id, year) of every report."""
     base = site["base"]
+    by_year: dict[int, set[str]] = defaultdict(set)
+    counts: dict[int, int] = defaultdict(int)
+    for agency_id, year in reports:
+        by_year[year].add(agency_id)
+        counts[year] += 1
     years = [
-        {"year": year, "url": f"{base}years/{year}/", "reports": len(listed), "missing": len(agencies) - len({s["agency"]["id"] for s in listed})}
-        for year, listed in _by_year(summaries).items()
+        {"year": year, "url": f"{base}years/{year}/", "reports": counts[year], "missing": len(agencies) - len(by_year[year])}
+        for year in sorted(by_year, reverse=True)
     ]
     context = {
         "site": site,

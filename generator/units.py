@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 import jinja2
 
-from .cache import BuildCache, bytes_digest
+from .cache import BuildCache, bytes_digest, json_digest
 from .load import REPORTS_DIR, load_report
 from .memo import Memo
 from .model import Agency, CheckedReport, Problem
@@ -72,6 +73,7 @@ class UnitResult:
     documents: tuple[SearchDocument, ...] | None  # None: not made (a build without search)
     outputs: tuple[tuple[str, str], ...]  # (path in the site, hash of the stored file); empty when it has errors
     rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
+    summary_digests: tuple[str, ...] = ()  # a hash of each summary: what the portal-wide pages are looked up by
     foreign: bool = False  # a report in the folder names another agency: the grouping differs from `xxgk check`'s
     unsettled: bool = False  # a file changed while the unit was built: the result is not kept in the cache
 
@@ -80,10 +82,30 @@ class UnitResult:
         return any(p.severity == "error" for p in self.problems)
 
 
-def scan_units(root: Path, agencies: tuple[Agency, ...]) -> list[Unit]:
+Stat = tuple[int, int, int, int]
+"""What a file's status says of its bytes: size, modification and change times (ns), inode."""
+
+SETTLED = 2_000_000_000
+"""A file changed within this many nanoseconds before a scan is read again at the next:
+two saves within a file system's timestamp resolution can leave the times unchanged."""
+
+
+@dataclass(frozen=True)
+class FileHashes:
+    """The hash of every file of the last scan, with the status it had. A file whose
+    status is unchanged since is not read again (git's index does the same); the key
+    of a unit is still the hash of its bytes."""
+
+    scanned: int  # time.time_ns() when the scan began
+    files: dict[str, tuple[Stat, str]]  # "folder/name" → (status, sha256)
+
+
+def scan_units(root: Path, agencies: tuple[Agency, ...], known: FileHashes | None = None) -> tuple[list[Unit], FileHashes]:
     """A unit for every agency of the registry, in its order, then for every other folder
-    under content/reports (reports of an unknown agency), by name. Files are read
-    and hashed here, so a key changes whenever a byte of a unit's input does."""
+    under content/reports (reports of an unknown agency), by name; with the hashes, to be
+    `known` next time. Files are hashed here, so a key changes whenever a byte of a
+    unit's input does; a file `known` with the same status is not read again."""
+    scanned = time.time_ns()
     base = root / REPORTS_DIR
     try:
         folders = {e.name: e.path for e in os.scandir(base) if e.is_dir() and not e.name.startswith(".")}
@@ -91,20 +113,39 @@ def scan_units(root: Path, agencies: tuple[Agency, ...]) -> list[Unit]:
         folders = {}
     names = list(dict.fromkeys(a.id for a in agencies))
     names += sorted(set(folders) - set(names))
-    return [Unit(name, _files(folders[name]) if name in folders else ()) for name in names]
+    trusted = {} if known is None else {path: entry for path, entry in known.files.items() if max(entry[0][1:3]) < known.scanned - SETTLED}
+    hashes: dict[str, tuple[Stat, str]] = {}
+    units = [Unit(name, _files(folders[name], name, trusted, hashes) if name in folders else ()) for name in names]
+    return units, FileHashes(scanned, hashes)
 
 
-def _files(folder: str) -> tuple[tuple[str, str], ...]:
+def _files(folder: str, name: str, trusted: dict[str, tuple[Stat, str]], hashes: dict[str, tuple[Stat, str]]) -> tuple[tuple[str, str], ...]:
     found = []
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return ()
     for entry in entries:
-        if entry.is_file():  # hidden files too: an attachment may be one
-            with open(entry.path, "rb") as file:
-                found.append((entry.name, bytes_digest(file.read())))
+        if not entry.is_file():  # hidden files count: an attachment may be one
+            continue
+        status = entry.stat()
+        stat = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        path = f"{name}/{entry.name}"
+        old = trusted.get(path)
+        digest = old[1] if old is not None and old[0] == stat else _hash(entry.path)
+        hashes[path] = (stat, digest)
+        found.append((entry.name, digest))
     return tuple(sorted(found))
+
+
+def _hash(path: str) -> str:
+    with open(path, "rb") as file:
+        return bytes_digest(file.read())
+
+
+def _read_again(folder: Path) -> tuple[tuple[str, str], ...]:
+    """Every file of a folder, read and hashed now."""
+    return _files(str(folder), folder.name, {}, {})
 
 
 def unit_key(base: str, unit: Unit, agencies: dict[str, Agency], children: dict[str, list[Agency]]) -> str:
@@ -159,8 +200,9 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
         documents = tuple(search_document(c, agency) for c in group) if context.search else None
         for doc in documents or ():
             _ = doc.digest  # hashed here, in the worker: the hash is cached on the document and pickled with it
-        result = UnitResult(result.problems, len(reports), planned.summaries, documents, tuple(outputs), len(planned.pages))
-    if _files(str(folder)) != unit.files:  # saved while it was read: the key no longer tells what was built
+        digests = tuple(json_digest(summary) for summary in planned.summaries)
+        result = UnitResult(result.problems, len(reports), planned.summaries, documents, tuple(outputs), len(planned.pages), digests)
+    if _read_again(folder) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result
 

@@ -15,6 +15,7 @@ a file of the build cache, so "differs" is a comparison of inode numbers.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -42,7 +43,12 @@ def previous_folder(out: Path) -> Path:
 
 
 def write_site(
-    out: Path, files: Mapping[str, tuple[str, int]], finish: Callable[[Path], None] | None = None, stamp: str = "", apart: tuple[str, ...] = ()
+    out: Path,
+    files: Mapping[str, tuple[str, int]],
+    finish: Callable[[Path], None] | None = None,
+    stamp: str = "",
+    apart: tuple[str, ...] = (),
+    ledger: Path | None = None,
 ) -> int:
     """Make `out` hold exactly `files` (output path → stored file to link, and its inode); return
     how many files had to be linked anew (the rest were already in place).
@@ -52,6 +58,8 @@ def write_site(
     `stamp` is kept in the marker file: what the site was built from (see `stamp`).
     `apart` names top-level folders that `finish` updates itself (the search index):
     they are left alone here, where any other file not in `files` is deleted.
+    `ledger`, if given, is a folder where the file list of each tree is kept, so the
+    next update of the kept tree need not list its hundred thousand folders again.
     """
     out = out.absolute()
     _recover(out)
@@ -65,7 +73,11 @@ def write_site(
             raise OutputError(f"{spare} 已存在，但不是 xxgk 留下的上一版站点：请移走或删除它后重试")
         tree = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        linked = _update(tree, files, apart)
+        if tree == spare:
+            present = _take_record(ledger, tree, apart) or _listing(tree, apart)
+        else:
+            present = ({}, {""})  # a new, empty folder
+        linked = _update(tree, files, present)
         if finish is not None:
             finish(tree)
         (tree / MARKER).write_text(f"This folder is built by xxgk and replaced on every build.\n{stamp}\n", encoding="utf-8")
@@ -74,7 +86,57 @@ def write_site(
         if tree != spare:
             shutil.rmtree(tree, ignore_errors=True)
         raise
+    if ledger is not None:
+        _keep_record(ledger, out, files, apart, spare)
     return linked
+
+
+Listing = tuple[dict[str, int], set[str]]
+"""A tree's files (path → inode) and folders (relative paths, "" for the tree itself)."""
+
+
+def _record_name(tree: Path) -> str:
+    """What a tree's record in the ledger is kept under: its folder's device and inode,
+    which stay the same when the folder is renamed (published, then kept)."""
+    status = tree.stat()
+    return f"{status.st_dev}-{status.st_ino}"
+
+
+def _take_record(ledger: Path | None, tree: Path, apart: tuple[str, ...]) -> Listing | None:
+    """The recorded listing of a tree, removed as it is read: while the tree is being
+    changed there is no record of it, so a stopped update is listed afresh next time.
+    A record is used only if it was made for the build the tree's marker names, with
+    the same folders kept apart (a build without search must see the old index to delete it)."""
+    if ledger is None:
+        return None
+    path = ledger / _record_name(tree)
+    try:
+        data = path.read_bytes()
+        path.unlink()
+        built, kept_apart, files, folders = pickle.loads(data)
+    except Exception:  # none, or unreadable: the tree is listed instead
+        return None
+    return (files, folders) if built == stamp(tree) and kept_apart == apart else None
+
+
+def _keep_record(ledger: Path, out: Path, files: Mapping[str, tuple[str, int]], apart: tuple[str, ...], spare: Path) -> None:
+    """Record what the site just published holds; forget the records of trees that are gone."""
+    folders = {""}
+    for relative in files:
+        parent = relative.rpartition("/")[0]
+        while parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    name = _record_name(out)
+    ledger.mkdir(parents=True, exist_ok=True)
+    temporary = ledger / f".{name}.new"
+    listing = {path: inode for path, (_, inode) in files.items()}
+    temporary.write_bytes(pickle.dumps((stamp(out), apart, listing, folders), protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(temporary, ledger / name)
+    kept = {name, _record_name(spare) if spare.is_dir() else ""}
+    for entry in ledger.iterdir():
+        if entry.name not in kept:
+            entry.unlink(missing_ok=True)
 
 
 def _recover(out: Path) -> None:
@@ -104,12 +166,11 @@ def stamp(out: Path) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
-def _update(tree: Path, files: Mapping[str, tuple[str, int]], apart: tuple[str, ...]) -> int:
+def _update(tree: Path, files: Mapping[str, tuple[str, int]], listing: Listing) -> int:
     """Link into `tree` every file it lacks or holds other bytes of, and delete what is not
-    in `files` (apart from the marker and the folders `apart`). Deletes first, so
-    a file may take the place of a folder that is gone, or the other way round.
-    Folders are named by their path relative to `tree` ("" for `tree`)."""
-    present, folders = _listing(tree, apart)
+    in `files` (the listing leaves out the marker and the folders kept apart). Deletes
+    first, so a file may take the place of a folder that is gone, or the other way round."""
+    present, folders = listing
     emptied = set()
     for relative in present.keys() - files.keys():
         (tree / relative).unlink()
@@ -134,7 +195,7 @@ def _update(tree: Path, files: Mapping[str, tuple[str, int]], apart: tuple[str, 
     return linked
 
 
-def _listing(tree: Path, apart: tuple[str, ...]) -> tuple[dict[str, int], set[str]]:
+def _listing(tree: Path, apart: tuple[str, ...]) -> Listing:
     """Every file under `tree` (path → inode; os.scandir gives inodes without a stat) and every folder."""
     files: dict[str, int] = {}
     folders = {""}

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import generator.units
 import generator.write
 from generator.build import BuildResult, build_project
 from generator.cache import CACHE_DIR, BuildCache
@@ -246,8 +247,8 @@ def test_an_interrupted_update_of_the_kept_site_is_finished_by_the_next_build(co
     published = tree(site)
     real = generator.write._update
 
-    def interrupted(folder, files, apart):  # type: ignore[no-untyped-def]
-        real(folder, dict(list(files.items())[:3]), apart)  # part of the update, then Ctrl-C
+    def interrupted(folder, files, listing):  # type: ignore[no-untyped-def]
+        real(folder, dict(list(files.items())[:3]), listing)  # part of the update, then Ctrl-C
         raise KeyboardInterrupt
 
     monkeypatch.setattr("generator.write._update", interrupted)
@@ -286,3 +287,37 @@ def test_what_a_killed_build_left_is_cleared_and_a_site_moved_aside_is_put_back(
     assert sorted(p.name for p in county.root.iterdir() if p.name.startswith((".site", "site"))) == [".site-previous", "site"]
     assert tree(county.root / ".site-previous") == published  # the site put back was the one replaced
     assert tree(site) == clean_copy(county, tmp_path)
+
+
+def test_the_kept_site_is_updated_from_its_record_without_listing_its_folders(county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(county.root)
+    edit_text(county)
+    build(county.root)  # now a site is kept beside the published one, and both are recorded
+
+    def listing(tree, apart):  # type: ignore[no-untyped-def]
+        raise AssertionError("the kept site was listed although its record was there")
+
+    monkeypatch.setattr("generator.write._listing", listing)
+    edit_figure(county)
+    build(county.root)
+    assert tree(county.root / "site") == clean_copy(county, tmp_path)
+
+
+def test_unchanged_files_are_not_read_again_and_an_edit_of_the_same_size_and_time_is_seen(
+    county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.units.SETTLED", 0)  # trust files changed just before the last scan (tests are fast)
+    build(county.root)
+    reads: list[str] = []
+    real = generator.units._hash
+    monkeypatch.setattr("generator.units._hash", lambda path: reads.append(path) or real(path))
+    assert build(county.root).unchanged
+    assert reads == []  # nothing changed: no file was read
+    path = county.root / "content/reports/county/2022.md"
+    status = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("收到政府信息公开申请 8 件", "收到政府信息公开申请 9 件"), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))  # same size, same modification time
+    assert path.stat().st_size == status.st_size
+    build(county.root)
+    assert str(path) in reads and all("/county/" in read for read in reads)  # seen by its change time; no other agency's file read
+    assert tree(county.root / "site") == clean_copy(county, tmp_path)

@@ -380,7 +380,7 @@ def test_fee_that_is_not_a_finite_number(portal: Portal, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("line", "rule"),
-    [("<<: 5", "yaml-syntax"), ("2024-02-30: x", "yaml-value"), ("!!python/name:os.system : x", "yaml-value")],
+    [("<<: 5", "yaml-syntax"), ("2024-02-30: x", "invalid-date"), ("!!python/name:os.system : x", "yaml-value")],
 )
 def test_bad_keys_are_reported_with_their_line(portal: Portal, line: str, rule: str) -> None:
     path = portal.report(changes={"year: 2022\n": f"year: 2022\n{line}\n"})
