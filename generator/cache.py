@@ -20,6 +20,7 @@ Layout, under the project's `.xxgk-cache/`:
     objects/ab/cdef...     rendered files and attachments, by sha256
     builds/<digest>.pickle what the last build reported, for a no-op rebuild
     files.pickle           the hash and status of every content file, so unchanged files are not read again
+    registry.pickle        the agency registry as loaded, by the hash of agencies.yaml
     lock                   held by the build that is running (see `BuildCache.lock`)
 """
 
@@ -155,6 +156,17 @@ class BuildCache:
 
     def put_file_hashes(self, hashes: Any) -> None:
         self._write(self.folder / "files.pickle", pickle.dumps(hashes, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def registry(self, digest: str) -> Any | None:
+        """The loaded agency registry, if it was loaded from a file (and code) hashing to `digest`."""
+        try:
+            kept, value = pickle.loads((self.folder / "registry.pickle").read_bytes())
+        except Exception:
+            return None
+        return value if kept == digest else None
+
+    def put_registry(self, digest: str, value: Any) -> None:
+        self._write(self.folder / "registry.pickle", pickle.dumps((digest, value), protocol=pickle.HIGHEST_PROTOCOL))
 
     def build(self, digest: str) -> Any | None:
         try:
