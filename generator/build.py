@@ -15,7 +15,8 @@ import datetime
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from .load import AGENCIES_FILE, SITE_FILE, Loaded, load_agencies, load_portal, 
 from .model import Agency, Checked, Problem
 from .plan import PageCall, link_prefix, portal_page_calls, site_context
 from .render import Theme, render_page, render_problem, template_problems
-from .search import SEARCH_DIR, build_index
+from .search import SEARCH_DIR, DocumentRef, Indexable, Loader, SearchDocument, build_index
 from .units import FileHashes, Unit, UnitContext, UnitResult, build_units, scan_units, unit_key
 from .validate import agency_rules, check
 from .write import OutputError, stamp, write_site
@@ -106,12 +107,8 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
 
     unit_context = UnitContext(project, theme, context, registry, today, cache, search)
     done, rendered = _unit_results(unit_context, units, keys, clean, jobs or default_jobs())
-    problems = [*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project)]
-    if any(r.foreign for r in done):  # reports filed under another agency's folder: group them as `xxgk check` does
-        problems = list(check_project(project, today).problems)
-    else:
-        problems += [p for r in done for p in r.problems]
-    result = BuildResult(tuple(sorted(set(problems))), sum(r.reports for r in done), 0, rendered)
+    problems = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
+    result = BuildResult(_problems(project, today, problems, done), sum(r.reports for r in done), 0, rendered)
     if result.errors:
         return result
 
@@ -122,20 +119,32 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
     except jinja2.TemplateError as exc:
         return BuildResult((*result.problems, render_problem(exc, project)), result.reports, 0, result.rendered)
     files.update(_asset_files(theme, cache))
-    index = None
-    if search:
-        documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
-        previous = out / SEARCH_DIR  # its shards are kept where their documents did not change
-
-        def index(tree: Path) -> None:
-            build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None)
-
     links = {output: (cache.object_path(stored), cache.inode(stored)) for output, stored in files.items()}
+    index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
     result = BuildResult(result.problems, result.reports, len(files), result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
     cache.prune(set(keys), page_keys, set(files.values()), digest)
     return result
+
+
+def _problems(project: Path, today: datetime.date, portal: tuple[Problem, ...], done: list[UnitResult]) -> tuple[Problem, ...]:
+    """Every problem, sorted, as `xxgk check` lists them: the portal-wide ones and each agency's."""
+    if any(r.foreign for r in done):  # reports filed under another agency's folder: group them as `xxgk check` does
+        return check_project(project, today).problems
+    return tuple(sorted({*portal, *(p for r in done for p in r.problems)}))
+
+
+def _search_index(done: list[UnitResult], out: Path, clean: bool, load: Loader) -> Callable[[Path], None]:
+    """What writes the search index into the new tree: shards of the published index
+    whose documents did not change are kept (see `search.build_index`)."""
+    documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
+    previous = out / SEARCH_DIR
+
+    def index(tree: Path) -> None:
+        build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None, load=load)
+
+    return index
 
 
 def _load_registry(project: Path, cache: BuildCache) -> Loaded[tuple[Agency, ...]]:
@@ -164,9 +173,31 @@ def _unit_results(context: UnitContext, units: list[Unit], keys: list[str], clea
     for (_, key), fresh in zip(missing, built):
         found[key] = fresh
         if not fresh.unsettled:
-            cache.put_unit(key, fresh)
+            _keep_unit(cache, key, fresh)
     done = [result for result in (found[key] for key in keys) if result is not None]
     return done, sum(result.rendered for result in built)
+
+
+def _keep_unit(cache: BuildCache, key: str, result: UnitResult) -> None:
+    """Cache a unit's result, its search documents apart (by reference in the result)."""
+    if result.documents is not None:
+        documents = [d for d in result.documents if isinstance(d, SearchDocument)]
+        cache.put_documents(key, documents)
+        result = replace(result, documents=tuple(DocumentRef.of(d) for d in documents))
+    cache.put_unit(key, result)
+
+
+def _document_loader(cache: BuildCache, keys: list[str], done: list[UnitResult]) -> Loader:
+    """Loads the documents of references from their agencies' cache entries."""
+    by_path = {d.path: key for key, r in zip(keys, done) for d in r.documents or () if isinstance(d, DocumentRef)}
+
+    def load(group: list[Indexable]) -> list[SearchDocument]:
+        found = {d.path: d for d in group if isinstance(d, SearchDocument)}
+        for key in {by_path[d.path] for d in group if isinstance(d, DocumentRef)}:
+            found.update((d.path, d) for d in cache.documents(key) or ())
+        return [found[d.path] for d in group]
+
+    return load
 
 
 def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
@@ -175,7 +206,7 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     result = cache.unit(key)
     if not isinstance(result, UnitResult) or not cache.has_objects(d for _, d in result.outputs):
         return None
-    if search and result.documents is None and not result.failed:
+    if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
         return None
     return result
 

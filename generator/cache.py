@@ -14,7 +14,8 @@ are made read-only: a tool that edited a file of site/ in place would
 otherwise change the cached copy too.
 
 Layout, under the project's `.xxgk-cache/`:
-    units/<key>.pickle     one agency's result
+    units/<key>.pickle     one agency's result (its search documents by reference)
+    units/<key>.documents.pickle  its search documents
     pages/<key>            a portal-wide page's path and stored file, by the hash of its inputs
     trees/<name>           the file list of the published site and of the one kept beside it
     objects/ab/cdef...     rendered files and attachments, by sha256
@@ -147,6 +148,19 @@ class BuildCache:
     def put_unit(self, key: str, result: Any) -> None:
         self._write(self.units / f"{key}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def documents(self, key: str) -> Any | None:
+        """An agency's search documents, kept apart from its result: most builds need only their hashes."""
+        try:
+            return pickle.loads((self.units / f"{key}.documents.pickle").read_bytes())
+        except Exception:
+            return None
+
+    def has_documents(self, key: str) -> bool:
+        return (self.units / f"{key}.documents.pickle").is_file()
+
+    def put_documents(self, key: str, documents: Any) -> None:
+        self._write(self.units / f"{key}.documents.pickle", pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL))
+
     def file_hashes(self) -> Any | None:
         """The content files' hashes from the last scan (a units.FileHashes)."""
         try:
@@ -243,7 +257,11 @@ class BuildCache:
     def prune(self, units: set[str], pages: set[str], objects: set[str], build: str) -> None:
         """Delete what the build just made does not use: an edited report's old pages,
         a deleted agency's entry. The cache stays the size of one build."""
-        kept = ((self.units, {f"{k}.pickle" for k in units}), (self.pages, pages), (self.builds, {f"{build}.pickle"}))
+        kept = (
+            (self.units, {f"{k}{suffix}" for k in units for suffix in (".pickle", ".documents.pickle")}),
+            (self.pages, pages),
+            (self.builds, {f"{build}.pickle"}),
+        )
         for folder, keep in kept:
             for entry in _entries(folder):
                 if entry.name not in keep:

@@ -22,9 +22,11 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from . import __version__
 from .formats import FORMATS
@@ -33,6 +35,19 @@ from .model import Agency, Checked, CheckedReport
 from .narrative import to_text
 from .plan import SEARCH_FILTERS, report_title
 from .segment import index_content
+
+
+class _Placed(Protocol):
+    """What decides a document's shard."""
+
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def agency_id(self) -> str: ...
+
+
+D = TypeVar("D", bound=_Placed)
 
 SEARCH_DIR = "pagefind"
 MANIFEST = "xxgk.json"
@@ -73,6 +88,27 @@ class SearchDocument:
     def searchable(self) -> str:
         """Everything a reader can find the report by: the indexed text and its table labels."""
         return self.text + "\n" + "\n".join(table_labels(self.format))
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """What planning the index needs of a document, without its text: the build cache
+    keeps these apart from the documents, which are loaded only to be indexed."""
+
+    path: str
+    agency_id: str
+    year: int
+    format: str
+    digest: str
+
+    @classmethod
+    def of(cls, doc: SearchDocument) -> DocumentRef:
+        return cls(doc.path, doc.agency_id, doc.year, doc.format, doc.digest)
+
+
+Indexable = SearchDocument | DocumentRef
+Loader = Callable[[list[Indexable]], list[SearchDocument]]
+"""Turns references into the documents they stand for, in the same order."""
 
 
 def region_levels(region: tuple[str, ...]) -> tuple[str, ...]:
@@ -141,18 +177,18 @@ def document_html(doc: SearchDocument) -> bytes:
     ).encode("utf-8")
 
 
-def shards(documents: list[SearchDocument], size: int = SHARD_REPORTS) -> list[tuple[str, list[SearchDocument]]]:
+def shards(documents: Sequence[D], size: int = SHARD_REPORTS) -> list[tuple[str, list[D]]]:
     """Group documents into indexing runs of at most about `size` reports, named by their years.
 
     Consecutive years share a shard while they fit; a year larger than `size`
     is split by a hash of the agency id, so a report stays in the same shard
     from one build to the next.
     """
-    by_year: dict[int, list[SearchDocument]] = {}
+    by_year: dict[int, list[D]] = {}
     for doc in documents:
         by_year.setdefault(doc.year, []).append(doc)
-    groups: list[tuple[str, list[SearchDocument]]] = []
-    pending: list[SearchDocument] = []
+    groups: list[tuple[str, list[D]]] = []
+    pending: list[D] = []
 
     def flush() -> None:
         if pending:
@@ -165,10 +201,10 @@ def shards(documents: list[SearchDocument], size: int = SHARD_REPORTS) -> list[t
         if len(docs) > size:
             flush()
             parts = -(-len(docs) // size)
-            for part in range(parts):
-                members = [d for d in docs if zlib.crc32(d.agency_id.encode()) % parts == part]
-                if members:
-                    groups.append((f"{year}-{part + 1}", members))
+            members: list[list[D]] = [[] for _ in range(parts)]
+            for d in docs:
+                members[zlib.crc32(d.agency_id.encode()) % parts].append(d)
+            groups += [(f"{year}-{part + 1}", group) for part, group in enumerate(members) if group]
             continue
         if len(pending) + len(docs) > size:
             flush()
@@ -205,7 +241,7 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def document_digest(doc: SearchDocument) -> str:
+def document_digest(doc: Indexable) -> str:
     return doc.digest
 
 
@@ -240,12 +276,14 @@ class ShardRecord:
 @dataclass
 class _Shard:
     name: str
-    group: list[SearchDocument]
+    group: list[Indexable]
     digests: list[str]
     digest: str
 
 
-def build_index(documents: list[SearchDocument], out: Path, size: int | None = None, previous: Path | None = None) -> list[str]:
+def build_index(
+    documents: Sequence[Indexable], out: Path, size: int | None = None, previous: Path | None = None, load: Loader | None = None
+) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
     Returns the names of the shards written, newest first; `out/xxgk.json`
@@ -258,7 +296,8 @@ def build_index(documents: list[SearchDocument], out: Path, size: int | None = N
     indexed into one small overlay shard; xxgk.json then lists the Pagefind
     pages they replace, which the browser leaves out of the results. Past
     OVERLAY_LIMIT changed reports, the changed shards are indexed again and the
-    overlay goes away.
+    overlay goes away. `documents` may be references (see DocumentRef): `load`
+    gives the documents of those that have to be indexed.
     """
     executable = pagefind_executable()
     out.mkdir(parents=True, exist_ok=True)
@@ -277,7 +316,7 @@ def build_index(documents: list[SearchDocument], out: Path, size: int | None = N
         for doc, digest in zip(shard.group, shard.digests)
         if base.documents.get(doc.path, ("",))[0] != digest
     ]
-    overlay: list[SearchDocument] = []
+    overlay: list[Indexable] = []
     replaced: dict[str, str] = {}  # Pagefind page id of an older version → its path
     if stale and len(changed) <= OVERLAY_LIMIT and all(base is not None for _, base in patches):
         for shard, base in patches:
@@ -288,14 +327,14 @@ def build_index(documents: list[SearchDocument], out: Path, size: int | None = N
         overlay = [doc for doc, _ in changed]
     else:
         for shard in stale:
-            _index_shard(executable, shard.group, out / shard.name)
+            _index_shard(executable, _loaded(shard.group, load), out / shard.name)
             ShardRecord(shard.digest, _pages(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
     names = [shard.name for shard in planned]
     if overlay:
         extra = _Shard(OVERLAY, overlay, [document_digest(doc) for doc in overlay], "")
         extra.digest = shard_digest(extra.digests, executable)
         if not _keep(extra, out, previous):
-            _index_shard(executable, overlay, out / OVERLAY)
+            _index_shard(executable, _loaded(overlay, load), out / OVERLAY)
             ShardRecord(extra.digest, _pages(out / OVERLAY, overlay, extra.digests)).write(out / OVERLAY)
         names.insert(0, OVERLAY)
     for folder in out.iterdir():
@@ -308,6 +347,14 @@ def build_index(documents: list[SearchDocument], out: Path, size: int | None = N
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(temporary, out / MANIFEST)
     return names
+
+
+def _loaded(group: list[Indexable], load: Loader | None) -> list[SearchDocument]:
+    if all(isinstance(doc, SearchDocument) for doc in group):
+        return [doc for doc in group if isinstance(doc, SearchDocument)]
+    if load is None:
+        raise ValueError("documents given by reference, without a way to load them")
+    return load(group)
 
 
 def _keep(shard: _Shard, out: Path, previous: Path | None) -> bool:
@@ -347,7 +394,7 @@ def _replace_folder(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=_link_or_copy)
 
 
-def _pages(folder: Path, group: list[SearchDocument], digests: list[str]) -> dict[str, tuple[str, str]]:
+def _pages(folder: Path, group: list[Indexable], digests: list[str]) -> dict[str, tuple[str, str]]:
     """Each document's hash and the id of the page Pagefind made of it (its fragment's name)."""
     by_path = dict(zip((doc.path for doc in group), digests))
     found = {}

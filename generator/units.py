@@ -32,7 +32,7 @@ from .memo import Memo
 from .model import Agency, CheckedReport, Problem
 from .plan import agency_pages
 from .render import Theme, render_page, render_problem
-from .search import SearchDocument, search_document
+from .search import DocumentRef, SearchDocument, search_document
 from .validate import by_agency, check_agency
 
 
@@ -70,7 +70,7 @@ class UnitResult:
     problems: tuple[Problem, ...]
     reports: int  # report files that could be read
     summaries: tuple[dict[str, Any], ...]  # as index pages list them, oldest first
-    documents: tuple[SearchDocument, ...] | None  # None: not made (a build without search)
+    documents: tuple[SearchDocument | DocumentRef, ...] | None  # None: not made (a build without search); references once cached
     outputs: tuple[tuple[str, str], ...]  # (path in the site, hash of the stored file); empty when it has errors
     rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
     summary_digests: tuple[str, ...] = ()  # a hash of each summary: what the portal-wide pages are looked up by

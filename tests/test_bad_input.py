@@ -112,6 +112,13 @@ def outside(portal: Portal) -> None:
     os.symlink(target, portal.root / "content/reports/county/2021.md")
 
 
+def folder_outside(portal: Portal) -> None:
+    elsewhere = portal.root.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "2022.md").write_text(REPORT_2021.format(agency="town", year=2022, published="2023-01-20"), encoding="utf-8")
+    os.symlink(elsewhere, portal.root / "content/reports/town")
+
+
 def attachment_link(portal: Portal) -> int:
     secret = portal.root.parent / "secret.txt"
     secret.write_text("not for publication", encoding="utf-8")
@@ -147,7 +154,9 @@ CASES = {
     ),
     "two reports for one year": Case(second_report, "duplicate-report", "每个机关每年只能有一份", line=2),
     "link out of content": Case(outside, "outside-content", "符号链接", file="content/reports/county/2021.md", line=1),
+    "agency folder linked from outside": Case(folder_outside, "outside-content", "符号链接", file="content/reports/town/2022.md", line=1),
     "attachment linked from elsewhere": Case(attachment_link, "attachment", "符号链接"),
+    "attachment by absolute path": Case(at("---\n\n## 一", "attachments:\n  - file: /etc/passwd\n---\n\n## 一", "- file:"), "attachment", "不能含路径"),
     "attachment path leaving its folder": Case(
         at("---\n\n## 一", "attachments:\n  - file: ../../agencies.yaml\n---\n\n## 一", "- file:"), "attachment", "不能含路径"
     ),

@@ -8,6 +8,7 @@ file and byte by byte.
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import os
 import shutil
@@ -321,3 +322,16 @@ def test_unchanged_files_are_not_read_again_and_an_edit_of_the_same_size_and_tim
     build(county.root)
     assert str(path) in reads and all("/county/" in read for read in reads)  # seen by its change time; no other agency's file read
     assert tree(county.root / "site") == clean_copy(county, tmp_path)
+
+
+def test_a_shard_indexed_again_takes_its_unchanged_documents_from_the_cache(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.search.OVERLAY_LIMIT", 0)  # no overlay: the edited report's shard is indexed again
+    build(county.root, search=True)
+    edit_text(county)
+    build(county.root, search=True)
+    index = county.root / "site/pagefind"
+    shards = json.loads((index / "xxgk.json").read_text(encoding="utf-8"))["shards"]
+    assert "overlay" not in shards
+    fragments = [gzip.decompress(f.read_bytes()).decode() for name in shards for f in (index / name / "fragment").glob("*.pf_fragment")]
+    assert len(fragments) == 5  # every report, the four unchanged ones loaded from the cache
+    assert sum("均已按时答复" in text for text in fragments) == 1
