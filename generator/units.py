@@ -21,6 +21,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ class UnitContext:
     cache: BuildCache
     search: bool  # make the search documents (a third of an agency's build time otherwise saved)
 
-    @property
+    @cached_property
     def registry(self) -> dict[str, Agency]:
         return {a.id: a for a in self.agencies}
 
