@@ -119,7 +119,7 @@ def _build(project: Path, out: Path, base_url: str | None, today: datetime.date,
     except jinja2.TemplateError as exc:
         return BuildResult((*result.problems, render_problem(exc, project)), result.reports, 0, result.rendered)
     files.update(_asset_files(theme, cache))
-    links = {output: (cache.object_path(stored), cache.inode(stored)) for output, stored in files.items()}
+    links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
     result = BuildResult(result.problems, result.reports, len(files), result.rendered + rendered, linked=linked)

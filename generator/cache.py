@@ -235,11 +235,6 @@ class BuildCache:
         listed = self._listing()
         return all(d in listed for d in digests)
 
-    def inode(self, digest: str) -> int:
-        """The inode of a stored file: what a site's file is compared with to tell whether
-        it is that file (a hard link to it). From the listing, without a stat, where it is listed."""
-        return self._listing().get(digest) or os.stat(self.object_path(digest)).st_ino
-
     def _listing(self) -> dict[str, int]:
         """Every stored file, by hash, with its inode: one directory listing instead of a
         stat per file (os.scandir gives inodes for free)."""

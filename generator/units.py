@@ -195,7 +195,8 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
             return replace(result, problems=(*result.problems, render_problem(exc, context.root)))
         hashes = dict(unit.files)
         for copy in planned.copies:
-            digest = hashes[copy.source.name]
+            # by the name as written: on a disk that ignores case, "Plan.pdf" may be plan.pdf
+            digest = hashes.get(copy.source.name) or _hash(str(copy.source))
             context.cache.store_file(copy.source, digest)
             outputs.append((copy.output, digest))
         documents = tuple(search_document(c, agency) for c in group) if context.search else None

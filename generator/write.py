@@ -9,13 +9,16 @@ That second folder is kept: after a swap, the site that was published becomes
 only the files that differ, instead of making some ten thousand folders anew
 (a folder costs 0.1 ms to make and as much to delete on a journalled disk, a
 second per 10,000 reports each way). Every file of the site is a hard link to
-a file of the build cache, so "differs" is a comparison of inode numbers.
+a file of the build cache (a copy where links cannot be made), named by the hash
+of its bytes: "differs" is a comparison of those hashes, recorded for each tree,
+or, for a tree without a record, of inode numbers with the cache's files.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -44,13 +47,13 @@ def previous_folder(out: Path) -> Path:
 
 def write_site(
     out: Path,
-    files: Mapping[str, tuple[str, int]],
+    files: Mapping[str, tuple[str, str]],
     finish: Callable[[Path], None] | None = None,
     stamp: str = "",
     apart: tuple[str, ...] = (),
     ledger: Path | None = None,
 ) -> int:
-    """Make `out` hold exactly `files` (output path → stored file to link, and its inode); return
+    """Make `out` hold exactly `files` (output path → stored file to link, and the hash of its bytes); return
     how many files had to be linked anew (the rest were already in place).
 
     `finish`, if given, runs on the complete new tree before it replaces `out`
@@ -91,8 +94,10 @@ def write_site(
     return linked
 
 
-Listing = tuple[dict[str, int], set[str]]
-"""A tree's files (path → inode) and folders (relative paths, "" for the tree itself)."""
+Listing = tuple[dict[str, str], set[str]] | tuple[dict[str, int], set[str]]
+"""A tree's files and folders (relative paths, "" for the tree itself): each file with the
+hash of its bytes, from the record kept when the tree was written, or with its inode,
+from listing the tree."""
 
 
 def _record_name(tree: Path) -> str:
@@ -119,7 +124,7 @@ def _take_record(ledger: Path | None, tree: Path, apart: tuple[str, ...]) -> Lis
     return (files, folders) if built == stamp(tree) and kept_apart == apart else None
 
 
-def _keep_record(ledger: Path, out: Path, files: Mapping[str, tuple[str, int]], apart: tuple[str, ...], spare: Path) -> None:
+def _keep_record(ledger: Path, out: Path, files: Mapping[str, tuple[str, str]], apart: tuple[str, ...], spare: Path) -> None:
     """Record what the site just published holds; forget the records of trees that are gone."""
     folders = {""}
     for relative in files:
@@ -130,7 +135,7 @@ def _keep_record(ledger: Path, out: Path, files: Mapping[str, tuple[str, int]], 
     name = _record_name(out)
     ledger.mkdir(parents=True, exist_ok=True)
     temporary = ledger / f".{name}.new"
-    listing = {path: inode for path, (_, inode) in files.items()}
+    listing = {path: digest for path, (_, digest) in files.items()}
     temporary.write_bytes(pickle.dumps((stamp(out), apart, listing, folders), protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, ledger / name)
     kept = {name, _record_name(spare) if spare.is_dir() else ""}
@@ -147,13 +152,13 @@ def _recover(out: Path) -> None:
     folder is a leftover."""
     if not out.parent.is_dir():
         return
-    for folder in sorted(out.parent.glob(f".{out.name}-old-*")):
-        if folder.is_dir() and (folder / MARKER).is_file() and not out.exists():
+    left = re.compile(rf"\.{re.escape(out.name)}-(old|new)-[a-z0-9_]{{8}}")  # mkdtemp's names, exactly
+    found = sorted((folder.name, folder) for folder in out.parent.iterdir() if left.fullmatch(folder.name) and folder.is_dir())
+    for name, folder in found:
+        if "-old-" in name[len(out.name) + 1 :] and (folder / MARKER).is_file() and not out.exists():
             folder.rename(out)
         else:
             shutil.rmtree(folder, ignore_errors=True)
-    for folder in out.parent.glob(f".{out.name}-new-*"):
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def stamp(out: Path) -> str:
@@ -166,7 +171,7 @@ def stamp(out: Path) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
-def _update(tree: Path, files: Mapping[str, tuple[str, int]], listing: Listing) -> int:
+def _update(tree: Path, files: Mapping[str, tuple[str, str]], listing: Listing) -> int:
     """Link into `tree` every file it lacks or holds other bytes of, and delete what is not
     in `files` (the listing leaves out the marker and the folders kept apart). Deletes
     first, so a file may take the place of a folder that is gone, or the other way round."""
@@ -180,9 +185,10 @@ def _update(tree: Path, files: Mapping[str, tuple[str, int]], listing: Listing) 
             (tree / folder).rmdir()
             folders.discard(folder)
             folder = folder.rpartition("/")[0]
+    device = tree.stat().st_dev
     linked = 0
-    for relative, (source, inode) in files.items():
-        if present.get(relative) == inode:
+    for relative, (source, digest) in files.items():
+        if _same(present.get(relative), source, digest, device):
             continue
         parent = relative.rpartition("/")[0]
         if parent not in folders:
@@ -195,7 +201,18 @@ def _update(tree: Path, files: Mapping[str, tuple[str, int]], listing: Listing) 
     return linked
 
 
-def _listing(tree: Path, apart: tuple[str, ...]) -> Listing:
+def _same(present: str | int | None, source: str, digest: str, device: int) -> bool:
+    """Whether a tree's file is already `source`: by the hash recorded for it, or, when the
+    tree was listed, by being a hard link to it (same device and inode)."""
+    if present is None:
+        return False
+    if isinstance(present, str):
+        return present == digest
+    status = os.stat(source)
+    return status.st_dev == device and status.st_ino == present
+
+
+def _listing(tree: Path, apart: tuple[str, ...]) -> tuple[dict[str, int], set[str]]:
     """Every file under `tree` (path → inode; os.scandir gives inodes without a stat) and every folder."""
     files: dict[str, int] = {}
     folders = {""}

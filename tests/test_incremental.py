@@ -281,11 +281,12 @@ def test_what_a_killed_build_left_is_cleared_and_a_site_moved_aside_is_put_back(
     build(county.root)
     site = county.root / "site"
     published = tree(site)
-    site.rename(county.root / ".site-old-k1ll3d")  # killed between the two renames of a swap
-    (county.root / ".site-new-k1ll3d/reports").mkdir(parents=True)  # and another's half-made tree
+    site.rename(county.root / ".site-old-k1ll3d00")  # killed between the two renames of a swap
+    (county.root / ".site-new-k1ll3d00/reports").mkdir(parents=True)  # and another's half-made tree
+    (county.root / ".site-new-design-previous").mkdir()  # not a leftover: another output's folder
     edit_text(county)
     build(county.root)
-    assert sorted(p.name for p in county.root.iterdir() if p.name.startswith((".site", "site"))) == [".site-previous", "site"]
+    assert sorted(p.name for p in county.root.iterdir() if p.name.startswith((".site", "site"))) == [".site-new-design-previous", ".site-previous", "site"]
     assert tree(county.root / ".site-previous") == published  # the site put back was the one replaced
     assert tree(site) == clean_copy(county, tmp_path)
 
@@ -335,3 +336,18 @@ def test_a_shard_indexed_again_takes_its_unchanged_documents_from_the_cache(coun
     fragments = [gzip.decompress(f.read_bytes()).decode() for name in shards for f in (index / name / "fragment").glob("*.pf_fragment")]
     assert len(fragments) == 5  # every report, the four unchanged ones loaded from the cache
     assert sum("均已按时答复" in text for text in fragments) == 1
+
+
+def test_where_hard_links_cannot_be_made_the_site_is_copied_and_stays_right(county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An output folder on another disk than the cache: every file is copied, and the kept
+    site's record (by hash, not inode) still tells which files differ."""
+
+    def no_link(source, target):  # type: ignore[no-untyped-def]
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr("generator.write.os.link", no_link)
+    build(county.root)
+    for number in range(4):
+        county.report("county", 2022, changes={"仍需改进。": f"仍需改进（第 {number} 次修改）。"})
+        build(county.root)
+        assert tree(county.root / "site") == clean_copy(county, tmp_path)
