@@ -24,7 +24,7 @@ import jinja2
 
 from .cache import CACHE_DIR, BuildCache, bytes_digest, code_digest, folder_digest, json_digest
 from .load import AGENCIES_FILE, SITE_FILE, Loaded, load_agencies, load_portal, load_site
-from .model import Agency, Checked, Problem
+from .model import Agency, Checked, Problem, of_severity
 from .plan import PageCall, link_prefix, portal_page_calls, site_context
 from .render import Theme, render_page, render_problem, template_problems
 from .search import SEARCH_DIR, DocumentRef, Indexable, Loader, SearchDocument, build_index
@@ -48,11 +48,11 @@ class BuildResult:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
+        return of_severity(self.problems, "error")
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "warning")
+        return of_severity(self.problems, "warning")
 
     @property
     def ok(self) -> bool:

@@ -42,6 +42,10 @@ class Problem:
         }
 
 
+def of_severity(problems: tuple[Problem, ...], severity: Severity) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if p.severity == severity)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where values came from: a file and the line of every key path in it."""
@@ -185,8 +189,8 @@ class Checked:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
+        return of_severity(self.problems, "error")
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "warning")
+        return of_severity(self.problems, "warning")
