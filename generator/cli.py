@@ -13,16 +13,16 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build_project, check_project
-from .cache import BuildBusy
-from .documents import ReadError, read_document
+from .build.cache import BuildBusy
+from .build.project import build_project, check_project
+from .build.write import OutputError
+from .content.load import AGENCIES_FILE, AGENCY_ID, base_url_problem, load_portal
+from .content.scaffold import portal_files, report_skeleton, report_text
 from .formats import FIRST_YEAR, FORMATS, format_for_year
-from .importer import Imported, guess_level, import_document, registry_entry
-from .load import AGENCIES_FILE, AGENCY_ID, base_url_problem, load_portal
-from .model import Agency, Problem
-from .scaffold import portal_files, report_skeleton, report_text
-from .search import SearchError
-from .write import OutputError
+from .imports.matching import Imported, guess_level, import_document, registry_entry
+from .imports.readers import ReadError, read_document
+from .model import Agency, Problem, of_severity
+from .search.index import SearchError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -151,19 +151,19 @@ def serve(project: Path, port: int, host: str, base_url: str | None, no_search: 
     the open pages. Errors are shown in the browser, file and line, until fixed.
     Nothing is written to site/.
     """
-    from .serve import Preview, PreviewServer
-    from .serve import serve as run
+    from .preview.app import Preview
+    from .preview.server import PreviewServer
+    from .preview.server import serve as run
 
     if not (project / "content").is_dir():
         raise click.UsageError(f"{project.absolute()} 下没有 content/ 文件夹：请在门户目录中运行，或用 --project 指定")
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
     click.echo("正在读取内容……")
-    preview = Preview(project, base_url)
-    checked = preview.snapshot.checked
-    if checked is not None:
-        _print_problems(checked.problems)
-        click.echo(_summary(len(checked.portal.reports), len(checked.errors), len(checked.warnings)))
+    preview = Preview(project, base_url, search=not no_search)
+    snapshot = preview.snapshot
+    _print_problems(snapshot.problems)
+    click.echo(_summary(snapshot.reports, len(of_severity(snapshot.problems, "error")), len(of_severity(snapshot.problems, "warning"))))
     try:
         server = PreviewServer(preview, host, port)
     except OSError as exc:

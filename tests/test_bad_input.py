@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.serve import Preview
+from generator.preview.app import Preview
 
 from .conftest import FREEFORM, REPORT_2019, REPORT_2021, Portal, line_of
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.build import build_project
+from generator.build.project import build_project
 
 from .conftest import REPORT_2019, Portal, static_server
 

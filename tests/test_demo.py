@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_project, check_project
+from generator.build.project import build_project, check_project
 from generator.formats import format_for_year
 
 from .htmltable import table_captioned

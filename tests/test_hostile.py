@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build_project, check_project
-from generator.documents import ReadError, read_document
-from generator.importer import import_document
-from generator.narrative import to_html, to_text
+from generator.build.project import build_project, check_project
+from generator.content.narrative import to_html, to_text
+from generator.imports.matching import import_document
+from generator.imports.readers import ReadError, read_document
 
 from .conftest import REPORT_2021, Portal
 

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.documents import read_document
 from generator.formats import FORMATS
-from generator.importer import import_document
+from generator.imports.matching import import_document
+from generator.imports.readers import read_document
 
 from .conftest import Portal
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_project
+from generator.build.project import build_project
 
 from .conftest import FREEFORM, REPORT_2019, Portal
 from .htmltable import table_captioned, tables

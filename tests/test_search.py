@@ -15,9 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.build import build_project, check_project
-from generator.search import search_documents, shards
-from generator.segment import index_tokens, normalise, pieces, query_tokens
+from generator.build.project import build_project, check_project
+from generator.model import Checked
+from generator.search.documents import SearchDocument, search_documents
+from generator.search.index import shards
+from generator.search.segment import index_tokens, normalise, pieces, query_tokens
 
 from .conftest import Portal, static_server
 
@@ -26,6 +28,10 @@ TODAY = datetime.date(2026, 11, 22)
 
 
 # --- the tokens -------------------------------------------------------------------
+
+
+def documents_of(checked: Checked) -> list[SearchDocument]:
+    return search_documents(checked.reports, checked.portal.agencies)
 
 
 def test_text_becomes_bigrams_then_the_characters_it_uses() -> None:
@@ -76,7 +82,7 @@ def test_cases_where_upstream_segmentation_fails(text: str, query: str, found: b
 
 
 def test_shards_group_years_and_split_a_large_year_by_agency() -> None:
-    from generator.search import SearchDocument
+    from generator.search.documents import SearchDocument
 
     def doc(year: int, agency: str) -> SearchDocument:
         return SearchDocument(f"reports/{agency}/{year}/", agency, "", agency, year, "部门", (), "2021", "", "")
@@ -128,7 +134,7 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("sharded")
     site = root / "www" / BASE.strip("/")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("generator.search.SHARD_REPORTS", 10)
+        patch.setattr("generator.search.index.SHARD_REPORTS", 10)
         assert build_project(ROOT, site, BASE, TODAY).ok
     assert len(json.loads((site / "pagefind/xxgk.json").read_text(encoding="utf-8"))["shards"]) >= 5
     with static_server(root / "www") as origin:
@@ -137,7 +143,7 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def documents() -> list:
-    return search_documents(check_project(ROOT, TODAY))
+    return documents_of(check_project(ROOT, TODAY))
 
 
 def reference(documents: list, query: str, year: int | None = None) -> list[str]:
@@ -293,13 +299,13 @@ def test_an_edit_indexed_in_the_overlay_is_found_and_its_old_text_is_not(tmp_pat
     text = report.read_text(encoding="utf-8")
     assert text.count("一、总体情况") == 1
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("generator.search.SHARD_REPORTS", 10)
+        patch.setattr("generator.search.index.SHARD_REPORTS", 10)
         assert build_project(root, site, BASE, TODAY).ok
         report.write_text(text.replace("一、总体情况", "一、总体概况"), encoding="utf-8")
         assert build_project(root, site, BASE, TODAY).ok
     manifest = json.loads((site / "pagefind/xxgk.json").read_text(encoding="utf-8"))
     assert manifest["shards"][0] == "overlay" and len(manifest["replaced"]) == 1  # the edit was indexed on its own
-    documents = search_documents(check_project(root, TODAY))
+    documents = documents_of(check_project(root, TODAY))
     with static_server(tmp_path / "www") as origin:
         page = browser.new_page()
         page.goto(origin + BASE + "search/")

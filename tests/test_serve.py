@@ -24,8 +24,9 @@ from typing import TypeVar
 
 import pytest
 
-from generator.build import build_project
-from generator.serve import LIVE, Indexer, Preview
+from generator.build.project import build_project
+from generator.preview.app import LIVE, Preview
+from generator.preview.indexer import Indexer
 
 from .conftest import AGENCIES_YAML, Portal
 from .htmltable import table_captioned
@@ -308,12 +309,12 @@ def test_a_template_error_names_the_template_and_line(county: Portal) -> None:
 
 
 def test_the_search_index_follows_an_edit_and_indexes_only_the_changed_report(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.search.SHARD_REPORTS", 1)  # one shard per report
-    preview = Preview(county.root)
+    monkeypatch.setattr("generator.search.index.SHARD_REPORTS", 1)  # one shard per report
+    preview = Preview(county.root, search=True)
     indexer = Indexer(preview, echo=lambda line: None)
     try:
-        assert preview.snapshot.checked is not None
-        indexer.request(preview.snapshot.checked)
+        assert preview.snapshot.documents
+        indexer.request(preview.snapshot.documents)
         first = until(lambda: preview.search_dir)
         shards = json.loads((first / "xxgk.json").read_text(encoding="utf-8"))["shards"]
         assert shards == ["2022", "2021"]
@@ -322,7 +323,7 @@ def test_the_search_index_follows_an_edit_and_indexes_only_the_changed_report(co
         path = county.root / "content/reports/county/2022.md"
         edit(path, "仍需改进。", f"仍需改进。{NEW_PARAGRAPH}")
         preview.refresh([path])
-        indexer.request(preview.snapshot.checked)
+        indexer.request(preview.snapshot.documents)
         second = until(lambda: preview.search_dir if preview.search_dir != first else None)
         # the edited report is indexed on its own, in the overlay; both year shards are kept
         assert json.loads((second / "xxgk.json").read_text(encoding="utf-8"))["shards"] == ["overlay", "2022", "2021"]
@@ -333,7 +334,7 @@ def test_the_search_index_follows_an_edit_and_indexes_only_the_changed_report(co
         assert first.exists()  # kept one more round, for a search page still reading it
         edit(path, NEW_PARAGRAPH, "")
         preview.refresh([path])
-        indexer.request(preview.snapshot.checked)
+        indexer.request(preview.snapshot.documents)
         until(lambda: preview.search_dir not in (first, second))
         assert not first.exists() and second.exists()
     finally:

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import generator.render
-from generator.build import build_project
+import generator.site.render
+from generator.build.project import build_project
 
 from .conftest import FREEFORM, REPORT_2019, Portal
 from .htmltable import table_captioned
@@ -180,7 +180,7 @@ def test_an_interrupted_build_leaves_the_site_and_no_temporary_folder(three_year
     site = build(three_years)
     before = tree(site)
     calls = 0
-    real = generator.write._replace_by_link
+    real = generator.build.write._replace_by_link
 
     def interrupted(source, target):  # type: ignore[no-untyped-def]
         nonlocal calls
@@ -189,7 +189,7 @@ def test_an_interrupted_build_leaves_the_site_and_no_temporary_folder(three_year
             raise KeyboardInterrupt
         return real(source, target)
 
-    monkeypatch.setattr("generator.write._replace_by_link", interrupted)
+    monkeypatch.setattr("generator.build.write._replace_by_link", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_project(three_years.root, site, None, TODAY, jobs=1, clean=True)
     assert tree(site) == before
@@ -222,7 +222,7 @@ def test_a_failed_search_index_leaves_the_published_site_untouched(three_years: 
 
     site = build(three_years)
     before = tree(site)
-    monkeypatch.setattr("generator.search.pagefind_executable", lambda: Path("/bin/false"))
+    monkeypatch.setattr("generator.search.index.pagefind_executable", lambda: Path("/bin/false"))
     result = CliRunner().invoke(main, ["-p", str(three_years.root), "build", "--clean"])
     assert result.exit_code == 1
     assert "Pagefind 建立搜索索引失败" in result.output and "原有站点保持不变" in result.output

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from generator.build import check_project
+from generator.build.project import check_project
 from generator.model import Problem
 
 from .conftest import FREEFORM, REPORT_2019, Portal, line_of

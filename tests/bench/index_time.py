@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime
 import resource
 import sys
 import tempfile
@@ -14,13 +13,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
-from generator.load import load_portal  # noqa: E402
-from generator.search import build_index, search_documents  # noqa: E402
-from generator.validate import check  # noqa: E402
+from generator.build.project import check_project  # noqa: E402
+from generator.search.documents import search_documents  # noqa: E402
+from generator.search.index import build_index  # noqa: E402
 
 
 def main() -> int:
-    documents = search_documents(check(load_portal(Path(sys.argv[1])), datetime.date.today()))
+    checked = check_project(Path(sys.argv[1]))
+    documents = search_documents(checked.reports, checked.portal.agencies)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         names = build_index(documents, Path(tmp) / "pagefind")

@@ -17,7 +17,6 @@ year, narrative, table labels) as a substring, after the same normalisation
 from __future__ import annotations
 
 import argparse
-import datetime
 import gzip
 import json
 import os
@@ -33,10 +32,9 @@ sys.path.insert(0, str(HERE))
 
 from measure import CountingServer, run  # noqa: E402
 
-from generator.load import load_portal  # noqa: E402
-from generator.search import search_documents  # noqa: E402
-from generator.segment import normalise  # noqa: E402
-from generator.validate import check  # noqa: E402
+from generator.build.project import check_project  # noqa: E402
+from generator.search.documents import search_documents  # noqa: E402
+from generator.search.segment import normalise  # noqa: E402
 
 CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -159,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.index_only:
         return 0
 
-    docs = search_documents(check(load_portal(corpus), datetime.date.today()))
+    checked = check_project(corpus)
+    docs = search_documents(checked.reports, checked.portal.agencies)
     for d in docs:
         object.__setattr__(d, "normalised", normalise(d.searchable))
     qs = queries(docs)

@@ -11,7 +11,6 @@ Needs `pip install pagefind-bin-extended` for the extended binary.
 from __future__ import annotations
 
 import argparse
-import datetime
 import gzip
 import json
 import statistics
@@ -26,10 +25,9 @@ sys.path.insert(0, str(HERE))
 from measure import CountingServer, run  # noqa: E402
 from search_bench import ARGS, CHROMIUM, expected, queries  # noqa: E402
 
-from generator.load import load_portal  # noqa: E402
-from generator.search import search_documents  # noqa: E402
-from generator.segment import normalise  # noqa: E402
-from generator.validate import check  # noqa: E402
+from generator.build.project import check_project  # noqa: E402
+from generator.search.documents import search_documents  # noqa: E402
+from generator.search.segment import normalise  # noqa: E402
 
 
 def binary(extended: bool) -> Path:
@@ -47,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus = args.work / f"corpus-{args.reports}"
     site = corpus / "site"
-    docs = search_documents(check(load_portal(corpus), datetime.date.today()))
+    checked = check_project(corpus)
+    docs = search_documents(checked.reports, checked.portal.agencies)
     for d in docs:
         object.__setattr__(d, "normalised", normalise(d.searchable))
     qs = queries(docs)

@@ -1,131 +1,18 @@
-"""Stage 4, render: a Page becomes bytes. Pure: the same page gives the same bytes.
+"""The statistics tables laid out like the printed form, from the format definition
+and a report's figures: header cells nested two and three deep, each value cell
+naming every header that applies to it.
 
-HTML comes from Jinja templates (a portal's own `templates/` first, then the
-built-in theme); narrative Markdown goes through markdown-it-py with raw HTML
-off; the statistics tables are laid out here from the format definition, so
-they read like the printed form whatever the format.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from decimal import Decimal
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__, narrative
-from .formats import Table
-from .model import FilledTable, Problem, Value
-from .plan import Page
-
-_PACKAGE = Path(__file__).parent
-
-
-def builtin_theme() -> Path:
-    """The built-in templates: inside the package when installed from a wheel,
-    beside it (the repository's templates/) in a source checkout."""
-    packaged = _PACKAGE / "templates"
-    return packaged if packaged.is_dir() else _PACKAGE.parent / "templates"
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Template folders, most specific first: the portal's own, then the built-in one."""
-
-    folders: tuple[Path, ...]
-
-    @classmethod
-    def for_project(cls, project: Path) -> Theme:
-        own = project / "templates"
-        builtin = builtin_theme()
-        folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
-        return cls(folders)
-
-    def assets(self) -> dict[str, Path]:
-        """Static files by output path; a portal's file replaces the built-in one of the same name."""
-        found: dict[str, Path] = {}
-        for folder in reversed(self.folders):
-            assets = folder / "assets"
-            if assets.is_dir():
-                for path in sorted(assets.rglob("*")):
-                    if path.is_file():
-                        found["assets/" + path.relative_to(assets).as_posix()] = path
-        return dict(sorted(found.items()))
-
-    @cached_property
-    def environment(self) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        env.filters["markdown"] = markdown_html
-        env.filters["number"] = format_value
-        env.globals["table_grid"] = table_grid
-        env.globals["table_rows"] = table_rows
-        env.globals["xxgk_version"] = __version__
-        return env
-
-
-def render_page(page: Page, theme: Theme) -> bytes:
-    if page.kind == "json":
-        # Compact: json's indenting encoder is pure Python, and took an eighth of a cold build.
-        return (json.dumps(page.context["data"], ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    template = theme.environment.get_template(page.template)
-    return template.render(page.context).encode("utf-8")
-
-
-def template_problems(theme: Theme, project: Path) -> tuple[Problem, ...]:
-    """Syntax errors in the theme's templates, found before any page needs them."""
-    found = []
-    for name in theme.environment.list_templates(extensions=["html"]):
-        try:
-            theme.environment.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            found.append(render_problem(exc, project))
-    return tuple(found)
-
-
-def render_problem(exc: jinja2.TemplateError, project: Path) -> Problem:
-    """A template error as a Problem naming the template file and line."""
-    file, line = "templates", 1
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        file, line = exc.filename or exc.name or file, exc.lineno
-    else:  # a runtime error: the innermost frame that is a template names the place
-        tb = exc.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith(".html"):
-                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-    path = Path(file)
-    if path.is_absolute() and path.is_relative_to(project):
-        file = path.relative_to(project).as_posix()
-    return Problem(file, line, "error", "template", f"模板错误：{exc.message or exc}")
-
-
-# --- Markdown -------------------------------------------------------------------------
-
-
-def markdown_html(source: str) -> str:
-    """Narrative Markdown to HTML (see narrative.py: raw HTML is shown as text, never run)."""
-    return Markup(narrative.to_html(source))
-
-
-def format_value(value: Value | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
+from ..formats import Table
+from ..model import FilledTable
+from .values import format_value
 
 # --- Tables ---------------------------------------------------------------------------
 # A grid is {"head": [row, ...], "bodies": [[row, ...], ...]}; a row is a list of

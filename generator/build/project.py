@@ -16,47 +16,47 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor
+from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from .cache import CACHE_DIR, BuildCache, bytes_digest, code_digest, folder_digest, json_digest
-from .load import AGENCIES_FILE, SITE_FILE, Loaded, load_agencies, load_portal, load_site
-from .model import Agency, Checked, Problem, of_severity
-from .plan import PageCall, link_prefix, portal_page_calls, site_context
-from .render import Theme, render_page, render_problem, template_problems
-from .search import SEARCH_DIR, DocumentRef, Indexable, Loader, SearchDocument, build_index
-from .units import FileHashes, Unit, UnitContext, UnitResult, build_units, scan_units, unit_key
-from .validate import agency_rules, check
+from ..content.layout import AGENCIES_FILE, SITE_FILE, agency_folders, file_names
+from ..content.load import Loaded, load_agencies, load_site
+from ..fingerprint import bytes_digest, json_digest
+from ..model import Agency, Checked, Portal
+from ..rules.validate import agency_rules
+from ..search.documents import DocumentRef, Indexable, SearchDocument
+from ..search.index import SEARCH_DIR, Loader, build_index
+from ..site.plan import PageCall, portal_page_calls, site_context
+from ..site.render import Theme, render_page, render_problem, template_problems
+from ..site.summaries import Summary
+from ..site.urls import link_prefix
+from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
+from .part import PartContext, check_part, folders, load_folder
+from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
 from .write import OutputError, stamp, write_site
+
+__all__ = ["BuildResult", "build_project", "check_project", "default_jobs", "output_problem"]
 
 
 def check_project(project: Path, today: datetime.date | None = None) -> Checked:
-    return check(load_portal(project), today or datetime.date.today())
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    problems: tuple[Problem, ...]
-    reports: int  # report files read
-    files: int  # files in the site written; 0 when the build was refused
-    rendered: int = 0  # pages rendered again (the rest were taken from the build cache)
-    linked: int = 0  # files put in the output folder anew (the rest were in place already)
-    unchanged: bool = False  # nothing changed since the last build: the site was left as it was
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return of_severity(self.problems, "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return of_severity(self.problems, "warning")
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    """Every problem of the portal, as `xxgk check` lists them: the settings', the
+    registry's and each agency folder's, checked by the same step the build runs."""
+    site, agencies = load_site(project), load_agencies(project)
+    context = PartContext(project, {}, agencies.value, today or datetime.date.today(), search=False)
+    present = agency_folders(project)
+    parts = [
+        check_part(context, name, load_folder(project, name, file_names(present[name]) if name in present else ()))
+        for name in folders(agencies.value, present)
+    ]
+    own = (*site.problems, *agencies.problems, *agency_rules(agencies.value))
+    checked = tuple(c for part in parts for c in part.reports)
+    portal = Portal(project, site.value, agencies.value, tuple(c.report for c in checked), own)
+    return Checked(portal, checked, tuple(sorted({*own, *(p for part in parts for p in part.problems)})))
 
 
 def output_problem(project: Path, out: Path) -> str | None:
@@ -80,64 +80,61 @@ def build_project(
     search: bool = True,
     jobs: int | None = None,
     clean: bool = False,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Validate, then (only when there is no error) write the whole site to `out`,
-    with its search index unless `search` is false. `jobs` worker processes build
-    the agencies (default: one per core); `clean` ignores what the cache holds."""
+    with its search index unless `search` is false. Agencies are built by `executor`
+    when one is given, else by `jobs` forked worker processes (default: one per core);
+    `clean` ignores what the cache holds."""
     if (message := output_problem(project, out)) is not None:
         raise OutputError(message)
     with BuildCache(project / CACHE_DIR, trusted=not clean).lock():
-        return _build(project, out, base_url, today or datetime.date.today(), search, jobs, clean)
+        return _build(project, out, base_url, today or datetime.date.today(), search, jobs or default_jobs(), clean, executor)
 
 
-def _build(project: Path, out: Path, base_url: str | None, today: datetime.date, search: bool, jobs: int | None, clean: bool) -> BuildResult:
+def _build(
+    project: Path, out: Path, base_url: str | None, today: datetime.date, search: bool, jobs: int, clean: bool, executor: Executor | None
+) -> BuildResult:
     cache = BuildCache(project / CACHE_DIR, trusted=not clean)
     site, agencies = load_site(project), _load_registry(project, cache)
     registry = agencies.value
     theme = Theme.for_project(project)
     context = site_context(site.value, link_prefix(base_url or site.value.base_url))
     shared = _shared_digest(theme, context, today)
-    known = None if clean else cache.file_hashes()
-    units, hashes = scan_units(project, registry, known if isinstance(known, FileHashes) else None)
+    units, hashes = scan_units(project, registry, None if clean else cache.file_hashes())
     keys = _unit_keys(shared, units, registry)
     digest = _build_digest(shared, project, keys, search)
     cache.put_file_hashes(hashes)
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
-        return BuildResult(kept.problems, kept.reports, kept.files, unchanged=True)
+        return replace(kept, rendered=0, linked=0, unchanged=True)
 
-    unit_context = UnitContext(project, theme, context, registry, today, cache, search)
-    done, rendered = _unit_results(unit_context, units, keys, clean, jobs or default_jobs())
-    problems = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
-    result = BuildResult(_problems(project, today, problems, done), sum(r.reports for r in done), 0, rendered)
+    unit_context = UnitContext(PartContext(project, context, registry, today, search), theme)
+    done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
+    own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
+    problems = tuple(sorted({*own, *(p for r in done for p in r.problems)}))
+    result = BuildResult(problems, sum(r.reports for r in done), 0, rendered)
     if result.errors:
         return result
 
-    files = {output: stored for r in done for output, stored in r.outputs}
+    files = {o.path: o.digest for r in done for o in r.outputs}
     calls = portal_page_calls(registry, tuple(s for r in done for s in r.summaries), context)
     try:
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context, done), theme, cache, files, clean)
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
     except jinja2.TemplateError as exc:
-        return BuildResult((*result.problems, render_problem(exc, project)), result.reports, 0, result.rendered)
+        return replace(result, problems=(*result.problems, render_problem(exc, project)))
     files.update(_asset_files(theme, cache))
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
-    result = BuildResult(result.problems, result.reports, len(files), result.rendered + rendered, linked=linked)
+    result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
     cache.prune(set(keys), page_keys, set(files.values()), digest)
     return result
 
 
-def _problems(project: Path, today: datetime.date, portal: tuple[Problem, ...], done: list[UnitResult]) -> tuple[Problem, ...]:
-    """Every problem, sorted, as `xxgk check` lists them: the portal-wide ones and each agency's."""
-    if any(r.foreign for r in done):  # reports filed under another agency's folder: group them as `xxgk check` does
-        return check_project(project, today).problems
-    return tuple(sorted({*portal, *(p for r in done for p in r.problems)}))
-
-
 def _search_index(done: list[UnitResult], out: Path, clean: bool, load: Loader) -> Callable[[Path], None]:
     """What writes the search index into the new tree: shards of the published index
-    whose documents did not change are kept (see `search.build_index`)."""
+    whose documents did not change are kept (see `search.index.build_index`)."""
     documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
     previous = out / SEARCH_DIR
 
@@ -156,33 +153,45 @@ def _load_registry(project: Path, cache: BuildCache) -> Loaded[tuple[Agency, ...
     except OSError:
         return load_agencies(project)
     kept = cache.registry(digest) if cache.trusted else None
-    if isinstance(kept, Loaded):
-        return kept
+    if kept is not None:
+        return kept.loaded
     loaded = load_agencies(project)
-    cache.put_registry(digest, loaded)
+    cache.put_registry(Registry(digest, loaded))
     return loaded
 
 
-def _unit_results(context: UnitContext, units: list[Unit], keys: list[str], clean: bool, jobs: int) -> tuple[list[UnitResult], int]:
+def _unit_results(
+    context: UnitContext, cache: BuildCache, units: list[Unit], keys: list[str], clean: bool, jobs: int, executor: Executor | None
+) -> tuple[list[UnitResult], int]:
     """Every unit's result, from the cache where it has one for the unit's key, else built
-    (and kept in the cache); and how many pages were rendered to build them."""
-    cache = context.cache
-    found = {} if clean else {key: _cached(cache, key, context.search) for key in keys}
+    (its files stored, and the result kept in the cache); and how many pages were rendered."""
+    found = {} if clean else {key: _cached(cache, key, context.part.search) for key in keys}
     missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
-    built = build_units(context, [unit for unit, _ in missing], jobs)
-    for (_, key), fresh in zip(missing, built):
-        found[key] = fresh
-        if not fresh.unsettled:
-            _keep_unit(cache, key, fresh)
-    done = [result for result in (found[key] for key in keys) if result is not None]
-    return done, sum(result.rendered for result in built)
+    rendered = 0
+    with nullcontext(executor) if executor is not None else default_executor(jobs, len(missing)) as pool:
+        chunk = max(1, len(missing) // (jobs * 8))
+        for (_, key), fresh in zip(missing, build_units(context, [unit for unit, _ in missing], pool, chunk)):
+            fresh = _store_outputs(cache, fresh)
+            found[key] = fresh
+            rendered += fresh.rendered
+            if not fresh.unsettled:
+                _keep_unit(cache, key, fresh)
+    return [result for result in (found[key] for key in keys) if result is not None], rendered
+
+
+def _store_outputs(cache: BuildCache, result: UnitResult) -> UnitResult:
+    """Store the files a worker made; the result keeps their paths and hashes only."""
+    for output in result.outputs:
+        if output.data is not None:
+            cache.store(output.data, output.digest)
+    return replace(result, outputs=tuple(replace(o, data=None) for o in result.outputs))
 
 
 def _keep_unit(cache: BuildCache, key: str, result: UnitResult) -> None:
     """Cache a unit's result, its search documents apart (by reference in the result)."""
     if result.documents is not None:
-        documents = [d for d in result.documents if isinstance(d, SearchDocument)]
-        cache.put_documents(key, documents)
+        documents = tuple(d for d in result.documents if isinstance(d, SearchDocument))
+        cache.put_documents(key, Documents(documents))
         result = replace(result, documents=tuple(DocumentRef.of(d) for d in documents))
     cache.put_unit(key, result)
 
@@ -194,7 +203,8 @@ def _document_loader(cache: BuildCache, keys: list[str], done: list[UnitResult])
     def load(group: list[Indexable]) -> list[SearchDocument]:
         found = {d.path: d for d in group if isinstance(d, SearchDocument)}
         for key in {by_path[d.path] for d in group if isinstance(d, DocumentRef)}:
-            found.update((d.path, d) for d in cache.documents(key) or ())
+            kept = cache.documents(key)
+            found.update((d.path, d) for d in (kept.items if kept is not None else ()))
         return [found[d.path] for d in group]
 
     return load
@@ -204,16 +214,14 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     """The cached result of a unit, if every file it rendered is still stored
     (and it has search documents, when they are needed)."""
     result = cache.unit(key)
-    if not isinstance(result, UnitResult) or not cache.has_objects(d for _, d in result.outputs):
+    if result is None or not cache.has_objects(o.digest for o in result.outputs):
         return None
     if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
         return None
     return result
 
 
-def _portal_files(
-    calls: list[PageCall], inputs: _Inputs, theme: Theme, cache: BuildCache, files: dict[str, str], clean: bool
-) -> tuple[set[str], int]:
+def _portal_files(calls: list[PageCall], inputs: _Inputs, theme: Theme, cache: BuildCache, files: dict[str, str], clean: bool) -> tuple[set[str], int]:
     """Render the portal-wide pages whose inputs changed into the cache, and add every one
     to `files`; return their cache keys and how many were rendered. A page is looked up
     by the hash of its inputs (the summaries it lists, the registry, the settings), so
@@ -234,16 +242,16 @@ def _portal_files(
 
 
 class _Inputs:
-    """Hashes of what portal-wide pages are planned from: each summary is hashed once
-    (in the worker that made it), the registry and the settings once per build."""
+    """Hashes of what portal-wide pages are planned from (see `site.plan.portal_page_calls`):
+    summaries (each hashed once, in the worker that made it), the registry and the
+    settings (once per build), and plain values."""
 
-    def __init__(self, shared: str, registry: tuple[Agency, ...], context: dict[str, Any], done: list[UnitResult]) -> None:
+    def __init__(self, shared: str, registry: tuple[Agency, ...], context: dict[str, Any]) -> None:
         self.shared = shared
         self.registry = registry
-        self.registry_digest = json_digest([[a.id, a.name, list(a.region), a.level, a.parent, a.phone, a.address, a.website] for a in registry])
+        self.registry_digest = json_digest([agency_fields(a) for a in registry])
         self.context = context
         self.context_digest = json_digest(context)
-        self.summaries = {id(s): d for r in done for s, d in zip(r.summaries, r.summary_digests)}
 
     def key(self, call: PageCall) -> str:
         digest = hashlib.sha256(f"{self.shared}\0{call.function.__name__}\0".encode())
@@ -256,8 +264,8 @@ class _Inputs:
             return self.registry_digest
         if arg is self.context:
             return self.context_digest
-        if isinstance(arg, tuple) and arg and all(isinstance(s, dict) for s in arg):  # summaries
-            return hashlib.sha256("".join(self.summaries[id(s)] for s in arg).encode()).hexdigest()
+        if isinstance(arg, tuple) and arg and all(isinstance(s, Summary) for s in arg):
+            return hashlib.sha256("".join(s.digest for s in arg).encode()).hexdigest()
         return json_digest([type(arg).__name__, arg])  # plain values: a year, (agency, year) pairs
 
 

@@ -1,10 +1,6 @@
-"""Full-text search: the documents Pagefind indexes, and the indexing run.
+"""The search index: documents (see `documents`) indexed by Pagefind into `pagefind/`.
 
-Beside the pipeline: it takes the validated portal (like plan) and writes
-`pagefind/` into the site being built (like write). Pagefind never sees the
-public pages: each report gets a small document whose body is the token
-stream of `segment` and whose metadata and filters are readable text, so
-results link to the report page and excerpts can be rebuilt in the browser.
+Pagefind never sees the public pages, only each report's search document.
 
 Large portals are indexed in shards (one Pagefind index per group of years,
 each indexing run small enough to stay within memory), which the browser
@@ -15,26 +11,20 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import html
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from . import __version__
-from .formats import FORMATS
-from .memo import Memo
-from .model import Agency, Checked, CheckedReport
-from .narrative import to_text
-from .plan import SEARCH_FILTERS, report_title
-from .segment import index_content
+from .. import __version__
+from ..site import urls
+from .documents import Indexable, Loader, SearchDocument, document_html, table_labels
 
 
 class _Placed(Protocol):
@@ -49,7 +39,7 @@ class _Placed(Protocol):
 
 D = TypeVar("D", bound=_Placed)
 
-SEARCH_DIR = "pagefind"
+SEARCH_DIR = urls.SEARCH_INDEX
 MANIFEST = "xxgk.json"
 SHARD_REPORTS = 2000
 """Reports per indexing run. Pagefind holds a run's whole index in memory, some
@@ -60,121 +50,6 @@ run is kept under 2 GB; every shard costs the browser a little more per query.""
 
 class SearchError(Exception):
     """Pagefind could not build the index; the message says why, in Chinese."""
-
-
-@dataclass(frozen=True)
-class SearchDocument:
-    path: str  # the report page's path under the site root, e.g. reports/a/2022/
-    agency_id: str
-    title: str
-    agency: str
-    year: int
-    level: str
-    regions: tuple[str, ...]  # every level of the region path, for the 地区 filter
-    format: str
-    text: str  # what is indexed: title, agency, region, year, narrative
-    excerpt_text: str  # the readable part excerpts are cut from: the narrative
-
-    @cached_property
-    def digest(self) -> str:
-        """A hash of the fields: what the indexed page is made from. Cached, and kept
-        when the document is pickled into the build cache."""
-        digest = hashlib.sha256()
-        for value in (self.path, self.agency_id, self.title, self.agency, str(self.year), self.level, *self.regions, self.format, self.text, self.excerpt_text):
-            digest.update(value.encode() + b"\0")
-        return digest.hexdigest()
-
-    @property
-    def searchable(self) -> str:
-        """Everything a reader can find the report by: the indexed text and its table labels."""
-        return self.text + "\n" + "\n".join(table_labels(self.format))
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    """What planning the index needs of a document, without its text: the build cache
-    keeps these apart from the documents, which are loaded only to be indexed."""
-
-    path: str
-    agency_id: str
-    year: int
-    format: str
-    digest: str
-
-    @classmethod
-    def of(cls, doc: SearchDocument) -> DocumentRef:
-        return cls(doc.path, doc.agency_id, doc.year, doc.format, doc.digest)
-
-
-Indexable = SearchDocument | DocumentRef
-Loader = Callable[[list[Indexable]], list[SearchDocument]]
-"""Turns references into the documents they stand for, in the same order."""
-
-
-def region_levels(region: tuple[str, ...]) -> tuple[str, ...]:
-    """`A / B / C` → `A`, `A / B`, `A / B / C`: a filter on a city finds its counties too."""
-    return tuple(" / ".join(region[: i + 1]) for i in range(len(region)))
-
-
-def table_labels(format_id: str) -> list[str]:
-    """Every label of a format's tables. The same for every report of the format, so
-    they are not indexed with each report (they were a third of all tokens); the
-    browser matches a query against them once per format instead."""
-    fmt = FORMATS[format_id]
-    labels: list[str] = []
-    for table in fmt.tables:
-        labels.append(table.heading)
-        for block in table.blocks:
-            labels.append(block.title)
-            labels.extend(column.label for column in block.columns)
-            for row in block.rows:
-                labels.extend(part for part in row.path if part not in labels)
-    return labels
-
-
-def search_document(c: CheckedReport, agency: Agency) -> SearchDocument:
-    report = c.report
-    title = report_title(c, agency)
-    narrative = to_text(report.narrative)
-    text = "\n".join([title, agency.name, " ".join(agency.region), f"{report.year}年", narrative])
-    return SearchDocument(
-        path=f"reports/{agency.id}/{report.year}/",
-        agency_id=agency.id,
-        title=title,
-        agency=agency.name,
-        year=report.year,
-        level=agency.level,
-        regions=region_levels(agency.region),
-        format=report.format,
-        text=text,
-        excerpt_text=narrative,
-    )
-
-
-def search_documents(checked: Checked, memo: Memo | None = None) -> list[SearchDocument]:
-    """Every report's document, by year; with a `memo`, made again only for changed reports."""
-    memo = memo or Memo()
-    agencies = {a.id: a for a in checked.portal.agencies}
-    ordered = sorted(checked.reports, key=lambda c: (c.report.year, c.report.agency_id))
-    return [memo.call(search_document, c.report.key, c, agencies[c.report.agency_id]) for c in ordered]
-
-
-def document_html(doc: SearchDocument) -> bytes:
-    """The page Pagefind indexes for one report: tokens in the body, readable metadata and filters."""
-    e = html.escape
-    values = {"year": [str(doc.year)], "region": list(doc.regions), "level": [doc.level], "agency": [doc.agency]}
-    filters = [(key, value) for key, _ in SEARCH_FILTERS for value in values[key]] + [("format", doc.format)]
-    return (
-        "<!DOCTYPE html>\n<html lang=\"und\"><head><meta charset=\"utf-8\"><title></title></head><body>\n"
-        f'<span data-pagefind-meta="title">{e(doc.title)}</span>'
-        f'<span data-pagefind-meta="agency">{e(doc.agency)}</span>'
-        f'<span data-pagefind-meta="year">{doc.year}</span>\n'
-        # Pagefind folds line breaks in metadata into spaces; an ideographic space keeps
-        # blocks apart the way Chinese typesetting does, without a space inside a line.
-        f'<div data-pagefind-meta="text">{e(doc.excerpt_text.replace(chr(10), chr(0x3000)))}</div>\n'
-        + "".join(f'<span data-pagefind-filter="{key}">{e(value)}</span>' for key, value in filters)
-        + f"\n<main data-pagefind-body>{e(index_content(doc.text))}</main>\n</body></html>\n"
-    ).encode("utf-8")
 
 
 def shards(documents: Sequence[D], size: int = SHARD_REPORTS) -> list[tuple[str, list[D]]]:
@@ -236,7 +111,7 @@ an overlay of a few reports well under a second."""
 def _code_digest() -> bytes:
     """The code that turns documents into indexed pages: a change to it is a change to every shard."""
     digest = hashlib.sha256(__version__.encode())
-    for module in (Path(__file__), Path(__file__).with_name("segment.py")):
+    for module in (Path(__file__), Path(__file__).with_name("documents.py"), Path(__file__).with_name("segment.py")):
         digest.update(module.read_bytes())
     return digest.digest()
 

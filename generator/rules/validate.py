@@ -1,8 +1,9 @@
 """Stage 2, validate: every rule, as a small pure function over the loaded Portal.
 
-`check(portal, today)` returns a Checked: all problems sorted by file and
-line, and each report's tables read against its format (with computed totals)
-for the later stages. The arithmetic rules are read from `formats`, so a new
+`check_folder(reports, registry, today)` checks the reports of one agency's
+folder: each report's tables read against its format (with computed totals)
+for the later stages, and every problem found. The registry's own rules are
+`agency_rules`. The arithmetic rules are read from `formats`, so a new
 format needs no code here.
 """
 
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
-from .formats import (
+from ..content.layout import GENERATED_BESIDE_ATTACHMENTS
+from ..content.tables import read_tables
+from ..formats import (
     CROSS_YEAR_RULES,
     FIRST_YEAR,
     FORMATS,
@@ -26,37 +29,30 @@ from .formats import (
     format_for_year,
     publication_deadline,
 )
-from .memo import Memo
-from .model import (
+from ..model import (
     Agency,
-    Checked,
     CheckedReport,
     FilledBlock,
     FilledTables,
-    Portal,
     Problem,
     Report,
     Source,
     Value,
 )
-from .tables import read_tables
 
 
-def check(portal: Portal, today: datetime.date, memo: Memo | None = None) -> Checked:
-    """Every rule over the whole portal, one agency at a time (every rule that
-    compares reports compares reports of one agency). With a `memo` kept from
-    the last run, an agency none of whose reports changed is not checked again,
-    and within one that did, only the changed report and the year after it."""
-    memo = memo or Memo()
-    problems: list[Problem] = list(portal.problems)
-    problems += memo.call(agency_rules, "registry", portal.agencies)
-    known = memo.call(_by_id, "registry", portal.agencies)
+def check_folder(
+    reports: tuple[Report, ...], registry: Mapping[str, Agency], today: datetime.date
+) -> tuple[tuple[CheckedReport, ...], tuple[Problem, ...]]:
+    """The reports of one agency's folder, grouped by the agency each names (a report filed
+    in another agency's folder is a path-mismatch error, and is still checked as its own)."""
     checked: list[CheckedReport] = []
-    for agency_id, reports in by_agency(portal.reports).items():
-        group, found = memo.call(check_agency, agency_id, reports, known.get(agency_id), today, memo)
+    problems: list[Problem] = []
+    for agency_id, named in by_agency(reports).items():
+        group, found = check_agency(named, registry.get(agency_id), today)
         checked += group
         problems += found
-    return Checked(portal=portal, reports=tuple(checked), problems=tuple(sorted(set(problems))))
+    return tuple(checked), tuple(problems)
 
 
 def by_agency(reports: tuple[Report, ...]) -> dict[str, tuple[Report, ...]]:
@@ -67,18 +63,12 @@ def by_agency(reports: tuple[Report, ...]) -> dict[str, tuple[Report, ...]]:
     return {agency_id: tuple(group) for agency_id, group in groups.items()}
 
 
-def _by_id(agencies: tuple[Agency, ...]) -> dict[str, Agency]:
-    return {a.id: a for a in agencies}
-
-
-def check_agency(
-    reports: tuple[Report, ...], agency: Agency | None, today: datetime.date, memo: Memo
-) -> tuple[tuple[CheckedReport, ...], tuple[Problem, ...]]:
+def check_agency(reports: tuple[Report, ...], agency: Agency | None, today: datetime.date) -> tuple[tuple[CheckedReport, ...], tuple[Problem, ...]]:
     """One agency's reports, each against its own rules and the year before; and all their problems."""
     problems = duplicate_reports(reports)
-    own = [memo.call(check_report, r.source.file, r, agency, today) for r in reports]
+    own = [check_report(r, agency, today) for r in reports]
     by_year = {c.report.year: c for c in own}
-    checked = tuple(memo.call(with_cross_year, c.report.source.file, c, by_year.get(c.report.year - 1)) for c in own)
+    checked = tuple(with_cross_year(c, by_year.get(c.report.year - 1)) for c in own)
     for c in checked:
         problems += c.problems
     return checked, tuple(problems)
@@ -198,16 +188,12 @@ def timeliness(report: Report, agency: Agency | None) -> Iterator[Problem]:
         )
 
 
-RESERVED_NAMES = ("index.html", "report.json")
-"""Files xxgk writes into a report's folder; an attachment may not replace them."""
-
-
 def attachments_exist(report: Report) -> Iterator[Problem]:
     for index, attachment in enumerate(report.attachments):
         name = PurePosixPath(attachment.file)
         if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file:
             yield report.source.problem("error", "attachment", f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
-        elif attachment.file.lower() in RESERVED_NAMES:
+        elif attachment.file.lower() in GENERATED_BESIDE_ATTACHMENTS:
             yield report.source.problem("error", "attachment", f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
         elif not (report.directory / attachment.file).is_file():
             yield report.source.problem("error", "attachment", f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)

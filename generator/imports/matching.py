@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from .documents import Document, Grid, Paragraph, ReadError
-from .formats import FORMATS, Block, Format, Row, Table, format_for_year
-from .model import Value
+from ..formats import FORMATS, Block, Format, Row, Table, format_for_year
+from ..model import Value
+from .readers import Document, Grid, Paragraph, ReadError
 
 MATCH = 0.8
 """How alike a cell and an official label must be (1.0: the same once normalised).

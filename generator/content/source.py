@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .model import KeyPath
+from ..model import KeyPath
 
 MAX_NODES = 100_000  # far beyond any report; stops alias bombs early
 

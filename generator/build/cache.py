@@ -28,7 +28,6 @@ Layout, under the project's `.xxgk-cache/`:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import shutil
@@ -36,14 +35,37 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import jinja2
 import markdown_it
 import yaml
 
-from . import __version__
+from .. import __version__
+from ..content.load import Loaded
+from ..fingerprint import bytes_digest
+from ..model import Agency
+from ..search.documents import SearchDocument
+from .units import BuildResult, FileHashes, UnitResult
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Documents:
+    """One agency's search documents, as the cache keeps them."""
+
+    items: tuple[SearchDocument, ...]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The agency registry as loaded, with the hash of the file (and code) it was loaded from."""
+
+    digest: str
+    loaded: Loaded[tuple[Agency, ...]]
 
 CACHE_DIR = ".xxgk-cache"
 
@@ -51,7 +73,7 @@ CACHE_DIR = ".xxgk-cache"
 class BuildBusy(Exception):
     """Another build of the same portal is running; the message says so, in Chinese."""
 
-_PACKAGE = Path(__file__).parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def code_digest() -> str:
@@ -60,8 +82,8 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__):
         digest.update(part.encode() + b"\0")
-    for module in sorted(_PACKAGE.glob("*.py")):
-        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    for module in sorted(_PACKAGE.rglob("*.py")):  # every module, in every subpackage
+        digest.update(module.relative_to(_PACKAGE).as_posix().encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
 
 
@@ -76,17 +98,6 @@ def folder_digest(folders: Iterable[Path]) -> str:
                 digest.update(f"{number}/{path.relative_to(folder).as_posix()}\0".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def bytes_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def json_digest(value: Any) -> str:
-    """A hash of plain data (a page's inputs). Decimals (fees) are told apart from ints and
-    floats of the same value: they print differently."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=lambda v: f"{type(v).__name__}:{v}")
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class BuildCache:
@@ -133,63 +144,56 @@ class BuildCache:
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
-    # --- agencies' results ---------------------------------------------------
+    # --- entries: each of one type, pickled; a damaged or foreign entry is a miss ----
 
-    def unit(self, key: str) -> Any | None:
+    def _get(self, path: Path, kind: type[T]) -> T | None:
         try:
-            data = (self.units / f"{key}.pickle").read_bytes()
-        except OSError:
+            value = pickle.loads(path.read_bytes())
+        except Exception:  # missing, damaged, or from code that no longer exists: never a failed build
             return None
-        try:
-            return pickle.loads(data)
-        except Exception:  # a damaged entry is a miss, never a failed build
-            return None
+        return value if isinstance(value, kind) else None
 
-    def put_unit(self, key: str, result: Any) -> None:
-        self._write(self.units / f"{key}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    def _put(self, path: Path, value: object) -> None:
+        self._write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def documents(self, key: str) -> Any | None:
+    def unit(self, key: str) -> UnitResult | None:
+        """An agency's result (its search documents by reference)."""
+        return self._get(self.units / f"{key}.pickle", UnitResult)
+
+    def put_unit(self, key: str, result: UnitResult) -> None:
+        self._put(self.units / f"{key}.pickle", result)
+
+    def documents(self, key: str) -> Documents | None:
         """An agency's search documents, kept apart from its result: most builds need only their hashes."""
-        try:
-            return pickle.loads((self.units / f"{key}.documents.pickle").read_bytes())
-        except Exception:
-            return None
+        return self._get(self.units / f"{key}.documents.pickle", Documents)
 
     def has_documents(self, key: str) -> bool:
         return (self.units / f"{key}.documents.pickle").is_file()
 
-    def put_documents(self, key: str, documents: Any) -> None:
-        self._write(self.units / f"{key}.documents.pickle", pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL))
+    def put_documents(self, key: str, documents: Documents) -> None:
+        self._put(self.units / f"{key}.documents.pickle", documents)
 
-    def file_hashes(self) -> Any | None:
-        """The content files' hashes from the last scan (a units.FileHashes)."""
-        try:
-            return pickle.loads((self.folder / "files.pickle").read_bytes())
-        except Exception:
-            return None
+    def file_hashes(self) -> FileHashes | None:
+        """The content files' hashes from the last scan."""
+        return self._get(self.folder / "files.pickle", FileHashes)
 
-    def put_file_hashes(self, hashes: Any) -> None:
-        self._write(self.folder / "files.pickle", pickle.dumps(hashes, protocol=pickle.HIGHEST_PROTOCOL))
+    def put_file_hashes(self, hashes: FileHashes) -> None:
+        self._put(self.folder / "files.pickle", hashes)
 
-    def registry(self, digest: str) -> Any | None:
+    def registry(self, digest: str) -> Registry | None:
         """The loaded agency registry, if it was loaded from a file (and code) hashing to `digest`."""
-        try:
-            kept, value = pickle.loads((self.folder / "registry.pickle").read_bytes())
-        except Exception:
-            return None
-        return value if kept == digest else None
+        kept = self._get(self.folder / "registry.pickle", Registry)
+        return kept if kept is not None and kept.digest == digest else None
 
-    def put_registry(self, digest: str, value: Any) -> None:
-        self._write(self.folder / "registry.pickle", pickle.dumps((digest, value), protocol=pickle.HIGHEST_PROTOCOL))
+    def put_registry(self, registry: Registry) -> None:
+        self._put(self.folder / "registry.pickle", registry)
 
-    def build(self, digest: str) -> Any | None:
-        try:
-            return pickle.loads((self.builds / f"{digest}.pickle").read_bytes())
-        except Exception:
-            return None
+    def build(self, digest: str) -> BuildResult | None:
+        """What the build of this digest reported, for a no-op rebuild."""
+        return self._get(self.builds / f"{digest}.pickle", BuildResult)
 
-    def put_build(self, digest: str, summary: Any) -> None:
-        self._write(self.builds / f"{digest}.pickle", pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+    def put_build(self, digest: str, result: BuildResult) -> None:
+        self._put(self.builds / f"{digest}.pickle", result)
 
     def page(self, key: str) -> tuple[str, str] | None:
         """A portal-wide page by the hash of its inputs: its output path and the hash of its stored file."""
@@ -207,9 +211,10 @@ class BuildCache:
     def object_path(self, digest: str) -> str:
         return f"{self._objects}/{digest[:2]}/{digest[2:]}"  # a str: a Path costs more than the rest of a rebuild
 
-    def store(self, data: bytes) -> str:
-        """Keep `data`; return its hash, by which the file is linked into a site."""
-        digest = bytes_digest(data)
+    def store(self, data: bytes, digest: str | None = None) -> str:
+        """Keep `data` (whose hash is `digest`, when a worker made it already); return
+        its hash, by which the file is linked into a site."""
+        digest = digest or bytes_digest(data)
         path = self.object_path(digest)
         if not (self.trusted and os.path.exists(path)):
             self._write(Path(path), data, mode=0o444)

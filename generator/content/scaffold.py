@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from .formats import FREEFORM, REPORT_TITLE, SECTIONS, Format, Table, format_for_year
-from .model import Agency, Value
+from ..formats import FREEFORM, REPORT_TITLE, SECTIONS, Format, Table, format_for_year
+from ..model import Agency, Value
 
 COMMENT_COLUMN = 40
 

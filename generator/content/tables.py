@@ -15,9 +15,9 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .formats import Block, Column, ColumnTotal, Format, Row, Table
-from .messages import suggestion
-from .model import (
+from ..formats import Block, Column, ColumnTotal, Format, Row, Table
+from ..messages import suggestion
+from ..model import (
     Cell,
     FilledBlock,
     FilledRow,

@@ -1,0 +1,235 @@
+"""A build is made one agency at a time: each agency's folder is a unit of work and of caching.
+
+An agency's part of the site (see `part`) depends on its folder, its registry
+entry, the site settings and the theme alone. `build_unit` makes the part and
+renders its pages, and returns plain data: the problems, the summaries index
+pages list, the search documents and each output's bytes and hash, which the
+controller stores in the build cache. Units share nothing, so they run in any
+order, through any executor (`build_units`), or not at all when the cache
+holds a result for the same key (`unit_key`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..content.layout import REPORTS_DIR, agency_folders, is_report_name
+from ..fingerprint import bytes_digest
+from ..model import Agency, Problem, of_severity
+from ..search.documents import DocumentRef, SearchDocument
+from ..site.render import Theme, render_page, render_problem
+from ..site.summaries import Summary
+from .part import PartContext, agency_part, folders, load_folder
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One agency's folder: every file in it (reports and attachments), by name and hash."""
+
+    folder: str  # the folder's name: the agency id it is meant for
+    files: tuple[tuple[str, str], ...]  # (file name, sha256 of its bytes), by name
+
+    @property
+    def reports(self) -> list[str]:
+        return [name for name, _ in self.files if is_report_name(name)]
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """What every unit is built with: plain data, the same for all of them in one build,
+    sent to whichever worker builds a unit (a Theme is pickled as its folders)."""
+
+    part: PartContext
+    theme: Theme
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file of the site as a worker made it: its path, the hash of its bytes, and the
+    bytes, which the controller stores (and drops) before the result is kept."""
+
+    path: str
+    digest: str
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    problems: tuple[Problem, ...]
+    reports: int  # report files that could be read
+    summaries: tuple[Summary, ...] = ()  # as index pages list them, oldest first, their digests made
+    documents: tuple[SearchDocument | DocumentRef, ...] | None = None  # None: not made (a build without search); references once cached
+    outputs: tuple[Output, ...] = ()  # empty when it has errors
+    rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
+    unsettled: bool = False  # a file changed while the unit was built: the result is not kept in the cache
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a whole build reports."""
+
+    problems: tuple[Problem, ...]
+    reports: int  # report files read
+    files: int  # files in the site written; 0 when the build was refused
+    rendered: int = 0  # pages rendered again (the rest were taken from the build cache)
+    linked: int = 0  # files put in the output folder anew (the rest were in place already)
+    unchanged: bool = False  # nothing changed since the last build: the site was left as it was
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return of_severity(self.problems, "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return of_severity(self.problems, "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+Stat = tuple[int, int, int, int]
+"""What a file's status says of its bytes: size, modification and change times (ns), inode."""
+
+SETTLED = 2_000_000_000
+"""A file changed within this many nanoseconds before a scan is read again at the next:
+two saves within a file system's timestamp resolution can leave the times unchanged."""
+
+
+@dataclass(frozen=True)
+class FileHashes:
+    """The hash of every file of the last scan, with the status it had. A file whose
+    status is unchanged since is not read again (git's index does the same); the key
+    of a unit is still the hash of its bytes."""
+
+    scanned: int  # time.time_ns() when the scan began
+    files: dict[str, tuple[Stat, str]]  # "folder/name" → (status, sha256)
+
+
+def scan_units(root: Path, agencies: tuple[Agency, ...], known: FileHashes | None = None) -> tuple[list[Unit], FileHashes]:
+    """A unit for every agency of the registry, in its order, then for every other folder
+    under content/reports (reports of an unknown agency), by name; with the hashes, to be
+    `known` next time. Files are hashed here, so a key changes whenever a byte of a
+    unit's input does; a file `known` with the same status is not read again."""
+    scanned = time.time_ns()
+    present = agency_folders(root)
+    trusted = {} if known is None else {path: entry for path, entry in known.files.items() if max(entry[0][1:3]) < known.scanned - SETTLED}
+    hashes: dict[str, tuple[Stat, str]] = {}
+    units = [Unit(name, _files(present[name], name, trusted, hashes) if name in present else ()) for name in folders(agencies, present)]
+    return units, FileHashes(scanned, hashes)
+
+
+def _files(folder: str, name: str, trusted: dict[str, tuple[Stat, str]], hashes: dict[str, tuple[Stat, str]]) -> tuple[tuple[str, str], ...]:
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    for entry in entries:
+        if not entry.is_file():  # hidden files count: an attachment may be one
+            continue
+        status = entry.stat()
+        stat = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        path = f"{name}/{entry.name}"
+        old = trusted.get(path)
+        digest = old[1] if old is not None and old[0] == stat else _hash(entry.path)
+        hashes[path] = (stat, digest)
+        found.append((entry.name, digest))
+    return tuple(sorted(found))
+
+
+def _hash(path: str) -> str:
+    with open(path, "rb") as file:
+        return bytes_digest(file.read())
+
+
+def _read_again(folder: Path) -> tuple[tuple[str, str], ...]:
+    """Every file of a folder, read and hashed now."""
+    return _files(str(folder), folder.name, {}, {})
+
+
+def unit_key(base: str, unit: Unit, agencies: dict[str, Agency], children: dict[str, list[Agency]]) -> str:
+    """The hash of everything a unit's result depends on. `base` covers what every unit
+    shares (code, theme, site settings, the year of today); the rest is the agency as
+    its pages show it, its parent and children (linked from its page) and its files."""
+    agency = agencies.get(unit.folder)
+    view = None
+    if agency is not None:
+        parent = agencies.get(agency.parent) if agency.parent else None
+        view = {
+            "agency": agency_fields(agency),
+            "parent": agency_fields(parent) if parent else None,
+            "children": [agency_fields(child) for child in children.get(agency.id, [])],
+        }
+    digest = hashlib.sha256(base.encode())
+    digest.update(json.dumps([unit.folder, view, unit.files], ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def agency_fields(agency: Agency) -> list[Any]:
+    return [agency.id, agency.name, list(agency.region), agency.level, agency.parent, agency.phone, agency.address, agency.website]
+
+
+def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
+    """Make one agency's part and render its pages: what a worker does."""
+    root = context.part.root
+    part = agency_part(context.part, unit.folder, load_folder(root, unit.folder, unit.reports))
+    result = UnitResult(part.problems, part.read)
+    if part.pages:
+        try:
+            outputs = [_output(page.output, render_page(page, context.theme)) for page in part.pages]
+        except jinja2.TemplateError as exc:  # a portal's own template that fails on these pages
+            return replace(result, problems=(*result.problems, render_problem(exc, root)))
+        outputs += [_output(copy.output, copy.source.read_bytes()) for copy in part.copies]
+        # Hashed here, in the worker: cached on each object and pickled with it.
+        _ = [summary.digest for summary in part.summaries], [doc.digest for doc in part.documents or ()]
+        result = UnitResult(result.problems, part.read, part.summaries, part.documents, tuple(outputs), len(part.pages))
+    if _read_again(root / REPORTS_DIR / unit.folder) != unit.files:  # saved while it was read: the key no longer tells what was built
+        result = replace(result, unsettled=True)
+    return result
+
+
+def _output(path: str, data: bytes) -> Output:
+    return Output(path, bytes_digest(data), data)
+
+
+def build_units(context: UnitContext, units: Sequence[Unit], executor: Executor | None = None, chunksize: int = 1) -> Iterator[UnitResult]:
+    """Every unit's result, in the order given, as each is done.
+
+    `executor` runs them (a process pool, a thread pool, a cluster's executor);
+    without one they are built here, one after another. Each unit is built by the
+    same function either way, from the same picklable context, so the site is the
+    same byte for byte."""
+    work = partial(build_unit, context)
+    if executor is None:
+        return map(work, units)
+    return executor.map(work, units, chunksize=chunksize)
+
+
+@contextmanager
+def default_executor(jobs: int, units: int) -> Iterator[Executor | None]:
+    """`jobs` forked worker processes, or none (build here) for one job or one unit,
+    or where fork is not available. Forked workers start with the parent's modules
+    loaded, which saves each the second it would take to import them."""
+    if jobs <= 1 or units < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    with ProcessPoolExecutor(min(jobs, units), mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool

@@ -1,0 +1,2 @@
+"""Machine-readable downloads made from checked reports (report.json today).
+"""

@@ -1,0 +1,50 @@
+"""What the site is made of: pages to render and files to copy, and the formats
+pages are written in.
+
+An output format says how a page becomes bytes and what it is served as
+(Hugo's output formats are the model): HTML pages come from the theme's
+templates, data files are serialised from the page's `data`. Rendering and
+the preview server dispatch on the format; the CSV, feed (XML) and chart (SVG)
+outputs to come are one value each here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def _json_bytes(data: Any) -> bytes:
+    # Compact: json's indenting encoder is pure Python, and took an eighth of a cold build.
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    media_type: str  # as served, with its charset
+    serialise: Callable[[Any], bytes] | None = None  # None: rendered by a template of the theme
+    document: bool = False  # a page a browser shows: the preview adds its live-reload script
+
+
+HTML = OutputFormat("html", "text/html; charset=utf-8", document=True)
+JSON = OutputFormat("json", "application/json; charset=utf-8", _json_bytes)
+
+
+@dataclass(frozen=True)
+class Page:
+    output: str  # path under the site root, with forward slashes (see urls.Route.output)
+    format: OutputFormat
+    template: str  # for templated formats
+    context: dict[str, Any] = field(compare=False)  # a data format's page has its content as "data"
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A file copied as is (an attachment)."""
+
+    source: Path
+    output: str

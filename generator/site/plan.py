@@ -1,0 +1,288 @@
+"""Stage 3, plan: decide the site's pages and the plain data each needs.
+
+A Page holds its output path, its format, its template and a context of plain
+values; it depends on nothing else, so pages render in any order, in any
+process. An agency's pages come from its checked reports; the portal-wide
+pages (home, years, agencies, search, 404) from every agency's summaries
+alone (see `summaries`), which is what lets an agency be planned alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..formats import FORMATS, Format, sections_after_tables
+from ..model import Agency, CheckedReport, Site
+from . import urls
+from .outputs import HTML, Copy, Page
+from .summaries import Summary, figure_columns, report_summary, report_title, sum_figures
+
+LATEST_ON_HOME = 12
+
+SEARCH_FILTERS = (("year", "年度"), ("region", "地区"), ("level", "机关层级"), ("agency", "机关"))
+"""The filters of the search page: the key each search document is tagged with, and its label."""
+
+
+def site_context(site: Site, base: str) -> dict[str, Any]:
+    """What every page shows of the site settings."""
+    return {
+        "title": site.title,
+        "organiser": site.organiser,
+        "description": site.description,
+        "contact": site.contact,
+        "footer": list(site.footer),
+        "base": base,
+    }
+
+
+def agency_link(agency: Agency, base: str) -> dict[str, Any]:
+    """An agency as a page context shows it (a mapping, as templates have always had it)."""
+    return {"id": agency.id, "name": agency.name, "region": list(agency.region), "level": agency.level, "url": urls.agency(agency.id).url(base)}
+
+
+def _contact(agency: Agency) -> dict[str, str]:
+    return {"phone": agency.phone, "address": agency.address, "website": agency.website}
+
+
+def _page(route: urls.Route, template: str, context: dict[str, Any]) -> Page:
+    return Page(route.output, HTML, template, context)
+
+
+# --- one agency -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyPages:
+    """What one agency contributes to the site: its reports' pages and its own page."""
+
+    summaries: tuple[Summary, ...]  # its reports as index pages list them, oldest first
+    pages: tuple[Page, ...]
+    copies: tuple[Copy, ...]
+
+
+def agency_pages(agency: Agency, group: tuple[CheckedReport, ...], site: dict[str, Any], registry: Iterable[Agency]) -> AgencyPages:
+    """One agency's report pages and its own page; `group` in year order."""
+    base = site["base"]
+    summaries = tuple(report_summary(c, agency, base) for c in group)
+    years = tuple(c.report.year for c in group)
+    pages = [report_page(c, agency, years, site) for c in group]
+    copies = [
+        Copy(c.report.directory / a.file, urls.attachment(agency.id, c.report.year, a.file).output) for c in group for a in c.report.attachments
+    ]
+    pages.append(agency_page(agency, summaries, site, registry))
+    return AgencyPages(summaries, tuple(pages), tuple(copies))
+
+
+def split_narrative(markdown: str, fmt: Format) -> tuple[str, str]:
+    """Split the narrative where the sections after the tables begin (五、...), so the
+    tables stand where the official form has them; without such a heading, they follow it."""
+    after = sections_after_tables(fmt)
+    if not after:
+        return markdown, ""
+    number = after[0].split("、")[0] + "、"
+    pattern = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*" + re.escape(number), re.MULTILINE)
+    match = pattern.search(markdown)
+    if not match:
+        return markdown, ""
+    return markdown[: match.start()], markdown[match.start() :]
+
+
+def report_page(c: CheckedReport, agency: Agency, years: tuple[int, ...], site: dict[str, Any]) -> Page:
+    """`years`: every year the agency has a report for, linked from the page."""
+    report = c.report
+    fmt = FORMATS[report.format]
+    base = site["base"]
+    before, after = split_narrative(report.narrative, fmt)
+    route = urls.report(agency.id, report.year)
+    url = route.url(base)
+    title = report_title(c, agency)
+    context = {
+        "site": site,
+        "page": {"title": title, "url": url},
+        "breadcrumbs": [
+            {"title": "首页", "url": base},
+            {"title": agency.name, "url": urls.agency(agency.id).url(base)},
+            {"title": f"{report.year}年", "url": None},
+        ],
+        "report": {
+            "title": title,
+            "year": report.year,
+            "published": report.published.isoformat() if report.published else "",
+            "format": fmt.name,
+            "document": fmt.document,
+            "has_tables": bool(fmt.tables),
+            "agency": {**agency_link(agency, base), **_contact(agency)},
+            "attachments": [{"title": a.title, "url": urls.attachment(agency.id, report.year, a.file).url(base), "file": a.file} for a in report.attachments],
+            "problems": [p.as_dict() for p in c.problems],
+            "json_url": urls.report_json(agency.id, report.year).url(base),
+            "year_url": urls.year(report.year).url(base),
+        },
+        "narrative_before": before,
+        "narrative_after": after,
+        "tables": [{"table": table, "filled": c.tables[table.key]} for table in fmt.tables if table.key in c.tables],
+        "siblings": [{"year": y, "url": urls.report(agency.id, y).url(base), "current": y == report.year} for y in years],
+    }
+    return _page(route, "report.html", context)
+
+
+def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, Any], registry: Iterable[Agency]) -> Page:
+    base = site["base"]
+    registry = tuple(registry)
+    parent = next((a for a in registry if a.id == agency.parent), None) if agency.parent else None
+    route = urls.agency(agency.id)
+    context = {
+        "site": site,
+        "page": {"title": agency.name, "url": route.url(base)},
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "机关", "url": urls.AGENCIES.url(base)}, {"title": agency.name, "url": None}],
+        "agency": {
+            **agency_link(agency, base),
+            **_contact(agency),
+            "parent": agency_link(parent, base) if parent else None,
+            "children": [agency_link(a, base) for a in registry if a.parent == agency.id],
+        },
+        "reports": sorted(summaries, key=lambda s: -s.year),
+        "figure_columns": figure_columns(),
+    }
+    return _page(route, "agency.html", context)
+
+
+# --- the whole portal ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageCall:
+    """A portal-wide page to plan, not planned yet: the function that plans it and its
+    arguments, so a caller that has the page already (the build cache, the preview's
+    memo) need not make its context."""
+
+    function: Callable[..., Page]
+    key: str  # tells pages of one function apart (a year page per year)
+    args: tuple[Any, ...]
+
+
+def portal_page_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any]) -> list[PageCall]:
+    """The pages that list the whole portal (home, years, agencies) and those of no
+    agency (search, 404); `summaries` are every agency's, in registry order."""
+    by_year: dict[int, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_year[summary.year].append(summary)
+    calls = [PageCall(year_page, str(year), (year, tuple(listed), agencies, site)) for year, listed in sorted(by_year.items())]
+    reports = tuple((s.agency.id, s.year) for s in summaries)
+    calls.append(PageCall(agencies_index, "", (agencies, reports, site)))
+    calls.append(PageCall(years_index, "", (agencies, reports, site)))
+    calls.append(PageCall(home_page, "", (agencies, summaries, site)))
+    calls.append(PageCall(not_found_page, "", (site,)))
+    calls.append(PageCall(search_page, "", (site,)))
+    return calls
+
+
+def year_page(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
+    base = site["base"]
+    order = {a.id: i for i, a in enumerate(agencies)}
+    listed = sorted(summaries, key=lambda s: order.get(s.agency.id, len(order)))
+    present = {s.agency.id for s in listed}
+    route = urls.year(year)
+    context = {
+        "site": site,
+        "page": {"title": f"{year}年度报告", "url": route.url(base)},
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "年度", "url": urls.YEARS.url(base)}, {"title": f"{year}年", "url": None}],
+        "year": year,
+        "reports": listed,
+        "totals": sum_figures(listed),
+        "with_tables": sum(1 for s in listed if s.figures is not None),
+        "missing": [agency_link(a, base) for a in agencies if a.id not in present],
+        "figure_columns": figure_columns(),
+    }
+    return _page(route, "year.html", context)
+
+
+def region_tree(listed: list[tuple[tuple[str, ...], Any]]) -> list[dict[str, Any]]:
+    """Nest items (agencies as lists show them) under their region path: [{name, agencies, children}]."""
+    root: dict[str, Any] = {"children": {}, "agencies": []}
+    for region, item in listed:
+        node = root
+        for part in region:
+            node = node["children"].setdefault(part, {"name": part, "children": {}, "agencies": []})
+        node["agencies"].append(item)
+
+    def freeze(node: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"name": child["name"], "agencies": child["agencies"], "children": freeze(child)} for child in node["children"].values()]
+
+    return freeze(root)
+
+
+def agencies_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int], ...], site: dict[str, Any]) -> Page:
+    """`reports`: (agency id, year) of every report: all this page needs of them."""
+    base = site["base"]
+    years: dict[str, list[int]] = defaultdict(list)
+    for agency_id, year in reports:
+        years[agency_id].append(year)
+    listed = [(a.region, {**agency_link(a, base), "reports": len(years[a.id]), "latest": max(years[a.id], default=None)}) for a in agencies]
+    context = {
+        "site": site,
+        "page": {"title": "全部机关", "url": urls.AGENCIES.url(base)},
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "机关", "url": None}],
+        "regions": region_tree(listed),
+        "count": len(listed),
+    }
+    return _page(urls.AGENCIES, "agencies.html", context)
+
+
+def years_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int], ...], site: dict[str, Any]) -> Page:
+    """`reports`: (agency id, year) of every report."""
+    base = site["base"]
+    by_year: dict[int, set[str]] = defaultdict(set)
+    counts: dict[int, int] = defaultdict(int)
+    for agency_id, year in reports:
+        by_year[year].add(agency_id)
+        counts[year] += 1
+    years = [
+        {"year": year, "url": urls.year(year).url(base), "reports": counts[year], "missing": len(agencies) - len(by_year[year])}
+        for year in sorted(by_year, reverse=True)
+    ]
+    context = {
+        "site": site,
+        "page": {"title": "按年度浏览", "url": urls.YEARS.url(base)},
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "年度", "url": None}],
+        "years": years,
+        "agency_count": len(agencies),
+    }
+    return _page(urls.YEARS, "years.html", context)
+
+
+def not_found_page(site: dict[str, Any]) -> Page:
+    return _page(urls.NOT_FOUND, "404.html", {"site": site, "page": {"title": "页面未找到", "url": urls.NOT_FOUND.url(site["base"])}})
+
+
+def search_page(site: dict[str, Any]) -> Page:
+    base = site["base"]
+    context = {
+        "site": site,
+        "page": {"title": "搜索", "url": urls.SEARCH.url(base)},
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "搜索", "url": None}],
+        "filters": list(SEARCH_FILTERS),
+    }
+    return _page(urls.SEARCH, "search.html", context)
+
+
+def home_page(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any]) -> Page:
+    base = site["base"]
+    by_id = sorted(summaries, key=lambda s: s.agency.id)
+    latest = sorted(by_id, key=lambda s: (s.year, s.published), reverse=True)  # stable: ties stay by id
+    by_year: dict[int, int] = defaultdict(int)
+    for s in summaries:
+        by_year[s.year] += 1
+    context = {
+        "site": site,
+        "page": {"title": site["title"], "url": base},
+        "latest": latest[:LATEST_ON_HOME],
+        "years": [{"year": y, "url": urls.year(y).url(base), "reports": count} for y, count in sorted(by_year.items(), reverse=True)],
+        "regions": region_tree([(a.region, agency_link(a, base)) for a in agencies]),
+        "report_count": len(summaries),
+        "agency_count": len(agencies),
+    }
+    return _page(urls.HOME, "home.html", context)

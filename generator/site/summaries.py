@@ -1,0 +1,100 @@
+"""What index pages list of a report, and of an agency.
+
+Summaries are the only thing the portal-wide pages (home, years, the year
+pages, agencies) know of reports: those pages are computed from every
+agency's summaries alone, never from the reports themselves. That is what
+lets a build take an unchanged agency's summaries from its cache, and lets
+the preview re-make one agency without looking at the others. A summary's
+digest is what a portal-wide page is looked up by.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..fingerprint import json_digest
+from ..formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE
+from ..model import Agency, CheckedReport, FilledTables, Value
+from . import urls
+
+
+@dataclass(frozen=True)
+class AgencyLink:
+    """An agency as lists and links show it."""
+
+    id: str
+    name: str
+    region: tuple[str, ...]
+    level: str
+    url: str
+
+    @classmethod
+    def of(cls, agency: Agency, base: str) -> AgencyLink:
+        return cls(agency.id, agency.name, agency.region, agency.level, urls.agency(agency.id).url(base))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One report as index pages list it. `figures` is read-only once made."""
+
+    agency: AgencyLink
+    year: int
+    title: str
+    url: str
+    published: str  # ISO date, or "" when not given
+    late: bool
+    warnings: int
+    format: str  # the format's name, as shown
+    figures: dict[str, Value] | None  # the key figures; None for a report without tables
+
+    @cached_property
+    def digest(self) -> str:
+        """Made once (in the worker that made the summary) and pickled with it."""
+        return json_digest(dataclasses.astuple(self))
+
+
+def report_title(c: CheckedReport, agency: Agency) -> str:
+    return c.report.title or REPORT_TITLE.format(agency=agency.name, year=c.report.year)
+
+
+def key_figures(tables: FilledTables, fmt_id: str) -> dict[str, Value] | None:
+    """The key figures of a report, or None when it has no tables (freeform)."""
+    fmt = FORMATS[fmt_id]
+    if not fmt.key_figures or len(tables) != len(fmt.tables):
+        return None
+    figures: dict[str, Value] = {}
+    for figure in fmt.key_figures:
+        table = fmt.table(figure.table)
+        columns = [c.key for c in table.block(figure.block).columns]
+        row = tables[figure.table].block(figure.block).row(figure.row)
+        figures[figure.key] = row.values[columns.index(figure.column)]
+    return figures
+
+
+def report_summary(c: CheckedReport, agency: Agency, base: str) -> Summary:
+    report = c.report
+    return Summary(
+        agency=AgencyLink.of(agency, base),
+        year=report.year,
+        title=report_title(c, agency),
+        url=urls.report(agency.id, report.year).url(base),
+        published=report.published.isoformat() if report.published else "",
+        late=any(p.rule == "late-publication" for p in c.problems),
+        warnings=sum(1 for p in c.problems if p.severity == "warning"),
+        format=FORMATS[report.format].name,
+        figures=key_figures(c.tables, report.format),
+    )
+
+
+def figure_columns() -> list[dict[str, str]]:
+    return [{"key": key, "label": label} for key, label in KEY_FIGURE_LABELS]
+
+
+def sum_figures(summaries: list[Summary]) -> dict[str, Value]:
+    totals: dict[str, Value] = {key: 0 for key, _ in KEY_FIGURE_LABELS}
+    for summary in summaries:
+        for key, value in (summary.figures or {}).items():
+            totals[key] += value
+    return totals

@@ -1,0 +1,69 @@
+"""Every address of the site, in one place.
+
+A Route is a page's (or a downloadable file's) path under the site root; its
+output file and its URL under any base path are derived from it, so a page,
+the links to it, its search document and the file written for it cannot
+disagree. The exports, feeds, sitemap, statistics and compliance pages to
+come add their routes here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from ..content.layout import GENERATED_BESIDE_ATTACHMENTS
+
+INDEX, REPORT_JSON = GENERATED_BESIDE_ATTACHMENTS
+
+
+@dataclass(frozen=True)
+class Route:
+    """`path`: under the site root, without a leading slash; a folder's ends in "/"."""
+
+    path: str
+
+    @property
+    def output(self) -> str:
+        """The file written for it, relative to the site root."""
+        return self.path + INDEX if self.path == "" or self.path.endswith("/") else self.path
+
+    def url(self, base: str) -> str:
+        """Its address under `base` (see `link_prefix`)."""
+        return base + quote(self.path)
+
+
+def link_prefix(base_url: str) -> str:
+    """The path every link starts with: "/" or "/xxgk/ndbg/" (from a path or a full URL)."""
+    path = urlsplit(base_url).path or "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+HOME = Route("")
+AGENCIES = Route("agencies/")
+YEARS = Route("years/")
+SEARCH = Route("search/")
+NOT_FOUND = Route("404.html")
+SEARCH_INDEX = "pagefind"
+"""The folder of the search index under the site root."""
+
+
+def report(agency_id: str, year: int) -> Route:
+    return Route(f"reports/{agency_id}/{year}/")
+
+
+def report_json(agency_id: str, year: int) -> Route:
+    return Route(f"reports/{agency_id}/{year}/{REPORT_JSON}")
+
+
+def attachment(agency_id: str, year: int, file: str) -> Route:
+    """An attachment is published beside its report's page, under its own name."""
+    return Route(f"reports/{agency_id}/{year}/{file}")
+
+
+def agency(agency_id: str) -> Route:
+    return Route(f"agencies/{agency_id}/")
+
+
+def year(year: int) -> Route:
+    return Route(f"years/{year}/")
