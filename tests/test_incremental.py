@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 
 import generator.build.units
 import generator.build.write
+import generator.search.index
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.project import BuildResult, build_project
 from generator.cli import main
@@ -246,33 +248,43 @@ def test_an_interrupted_update_of_the_kept_site_is_finished_by_the_next_build(co
     build(county.root)  # the first site is now kept beside the second
     site = county.root / "site"
     published = tree(site)
-    real = generator.build.write._update
+    real = generator.build.write.link_file
+    calls = 0
 
-    def interrupted(folder, files, listing):  # type: ignore[no-untyped-def]
-        real(folder, dict(list(files.items())[:3]), listing)  # part of the update, then Ctrl-C
-        raise KeyboardInterrupt
+    def interrupted(source, target):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt  # part of the kept site updated, then Ctrl-C
+        real(source, target)
 
-    monkeypatch.setattr("generator.build.write._update", interrupted)
+    monkeypatch.setattr(generator.build.write, "link_file", interrupted)
     edit_figure(county)
     with pytest.raises(KeyboardInterrupt):
         build(county.root)
+    assert calls == 2
     assert tree(site) == published
     monkeypatch.undo()
     build(county.root)
     assert tree(site) == clean_copy(county, tmp_path)
 
 
-def test_a_crash_in_a_worker_leaves_the_site_and_no_temporary_folder(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+class CrashingExecutor(Executor):
+    """Runs units here, and fails on the second as a bug in a worker would."""
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def, override]
+        for number, args in enumerate(zip(*iterables)):
+            if number == 1:
+                raise RuntimeError("a bug")
+            yield fn(*args)
+
+
+def test_a_crash_in_a_worker_leaves_the_site_and_no_temporary_folder(county: Portal) -> None:
     build(county.root)
     site = county.root / "site"
     published = tree(site)
-
-    def crash(page, theme):  # type: ignore[no-untyped-def]
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr("generator.build.units.render_page", crash)  # the workers are forked: they have it too
     with pytest.raises(RuntimeError):
-        build_project(county.root, site, None, TODAY, search=False, jobs=2, clean=True)
+        build_project(county.root, site, None, TODAY, search=False, clean=True, executor=CrashingExecutor())
     assert tree(site) == published
     assert not [p.name for p in county.root.iterdir() if p.name.startswith(".site-") and p.name != ".site-previous"]
 
@@ -299,7 +311,7 @@ def test_the_kept_site_is_updated_from_its_record_without_listing_its_folders(co
     def listing(tree, apart):  # type: ignore[no-untyped-def]
         raise AssertionError("the kept site was listed although its record was there")
 
-    monkeypatch.setattr("generator.build.write._listing", listing)
+    monkeypatch.setattr(generator.build.write, "list_tree", listing)
     edit_figure(county)
     build(county.root)
     assert tree(county.root / "site") == clean_copy(county, tmp_path)
@@ -308,11 +320,11 @@ def test_the_kept_site_is_updated_from_its_record_without_listing_its_folders(co
 def test_unchanged_files_are_not_read_again_and_an_edit_of_the_same_size_and_time_is_seen(
     county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("generator.build.units.SETTLED", 0)  # trust files changed just before the last scan (tests are fast)
+    monkeypatch.setattr(generator.build.units, "SETTLED", 0)  # trust files changed just before the last scan (tests are fast)
     build(county.root)
     reads: list[str] = []
-    real = generator.build.units._hash
-    monkeypatch.setattr("generator.build.units._hash", lambda path: reads.append(path) or real(path))
+    real = generator.build.units.file_digest
+    monkeypatch.setattr(generator.build.units, "file_digest", lambda path: reads.append(path) or real(path))
     assert build(county.root).unchanged
     assert reads == []  # nothing changed: no file was read
     path = county.root / "content/reports/county/2022.md"
@@ -326,7 +338,7 @@ def test_unchanged_files_are_not_read_again_and_an_edit_of_the_same_size_and_tim
 
 
 def test_a_shard_indexed_again_takes_its_unchanged_documents_from_the_cache(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.search.index.OVERLAY_LIMIT", 0)  # no overlay: the edited report's shard is indexed again
+    monkeypatch.setattr(generator.search.index, "OVERLAY_LIMIT", 0)  # no overlay: the edited report's shard is indexed again
     build(county.root, search=True)
     edit_text(county)
     build(county.root, search=True)
@@ -345,7 +357,7 @@ def test_where_hard_links_cannot_be_made_the_site_is_copied_and_stays_right(coun
     def no_link(source, target):  # type: ignore[no-untyped-def]
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr("generator.build.write.os.link", no_link)
+    monkeypatch.setattr(os, "link", no_link)  # as the file system of another disk would
     build(county.root)
     for number in range(4):
         county.report("county", 2022, changes={"仍需改进。": f"仍需改进（第 {number} 次修改）。"})

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import generator.site.render
+import generator.build.write
 from generator.build.project import build_project
 
 from .conftest import FREEFORM, REPORT_2019, Portal
@@ -180,7 +180,7 @@ def test_an_interrupted_build_leaves_the_site_and_no_temporary_folder(three_year
     site = build(three_years)
     before = tree(site)
     calls = 0
-    real = generator.build.write._replace_by_link
+    real = generator.build.write.link_file
 
     def interrupted(source, target):  # type: ignore[no-untyped-def]
         nonlocal calls
@@ -189,7 +189,7 @@ def test_an_interrupted_build_leaves_the_site_and_no_temporary_folder(three_year
             raise KeyboardInterrupt
         return real(source, target)
 
-    monkeypatch.setattr("generator.build.write._replace_by_link", interrupted)
+    monkeypatch.setattr(generator.build.write, "link_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_project(three_years.root, site, None, TODAY, jobs=1, clean=True)
     assert tree(site) == before

@@ -149,13 +149,14 @@ def _files(folder: str, name: str, trusted: dict[str, tuple[Stat, str]], hashes:
         stat = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
         path = f"{name}/{entry.name}"
         old = trusted.get(path)
-        digest = old[1] if old is not None and old[0] == stat else _hash(entry.path)
+        digest = old[1] if old is not None and old[0] == stat else file_digest(entry.path)
         hashes[path] = (stat, digest)
         found.append((entry.name, digest))
     return tuple(sorted(found))
 
 
-def _hash(path: str) -> str:
+def file_digest(path: str) -> str:
+    """The hash of a content file's bytes: read only when its status says it may have changed."""
     with open(path, "rb") as file:
         return bytes_digest(file.read())
 

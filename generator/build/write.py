@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ..files import link_or_copy
+
 MARKER = ".xxgk-site"
 """Left in every built site: only a folder that has it may be replaced by a build."""
 
@@ -77,7 +79,7 @@ def write_site(
         tree = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         if tree == spare:
-            present = _take_record(ledger, tree, apart) or _listing(tree, apart)
+            present = _take_record(ledger, tree, apart) or list_tree(tree, apart)
         else:
             present = ({}, {""})  # a new, empty folder
         linked = _update(tree, files, present)
@@ -196,7 +198,7 @@ def _update(tree: Path, files: Mapping[str, tuple[str, str]], listing: Listing) 
             while parent:
                 folders.add(parent)
                 parent = parent.rpartition("/")[0]
-        _replace_by_link(source, tree / relative)
+        link_file(source, tree / relative)
         linked += 1
     return linked
 
@@ -212,8 +214,9 @@ def _same(present: str | int | None, source: str, digest: str, device: int) -> b
     return status.st_dev == device and status.st_ino == present
 
 
-def _listing(tree: Path, apart: tuple[str, ...]) -> tuple[dict[str, int], set[str]]:
-    """Every file under `tree` (path → inode; os.scandir gives inodes without a stat) and every folder."""
+def list_tree(tree: Path, apart: tuple[str, ...]) -> tuple[dict[str, int], set[str]]:
+    """Every file under `tree` (path → inode; os.scandir gives inodes without a stat) and every
+    folder: the slow way to know a tree, for one whose record (see `_take_record`) is missing."""
     files: dict[str, int] = {}
     folders = {""}
     pending = [(str(tree), "")]
@@ -231,15 +234,12 @@ def _listing(tree: Path, apart: tuple[str, ...]) -> tuple[dict[str, int], set[st
     return files, folders
 
 
-def _replace_by_link(source: str, target: Path) -> None:
+def link_file(source: str, target: Path) -> None:
     """Put `source` at `target` by a hard link (a copy where the file system has none),
-    replacing what is there in one step."""
+    replacing what is there in one step. Every file of a site is put in place by this."""
     temporary = target.with_name(f".{target.name}.xxgk-new")
     temporary.unlink(missing_ok=True)
-    try:
-        os.link(source, temporary)
-    except OSError:
-        shutil.copyfile(source, temporary)
+    link_or_copy(source, str(temporary))
     os.replace(temporary, target)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from .. import __version__
+from ..files import link_or_copy
 from ..site import urls
 from .documents import Indexable, Loader, SearchDocument, document_html, table_labels
 
@@ -266,7 +267,7 @@ def _use(target: Path, base: ShardRecord, out: Path, previous: Path | None) -> N
 def _replace_folder(source: Path, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, copy_function=_link_or_copy)
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def _pages(folder: Path, group: list[Indexable], digests: list[str]) -> dict[str, tuple[str, str]]:
@@ -292,14 +293,6 @@ def _index_shard(executable: Path, group: list[SearchDocument], output: Path) ->
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(document_html(doc))
         _run_pagefind(executable, root, output)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """Hard-link an unchanged file (no build ever writes into a file in place), or copy it."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _run_pagefind(executable: Path, site: Path, output: Path) -> None:
