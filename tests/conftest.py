@@ -205,6 +205,17 @@ def portal(tmp_path: Path) -> Portal:
     return Portal(tmp_path / "portal")
 
 
+def with_reports(portal: Portal) -> Portal:
+    """Five reports of two agencies in all three formats, one of them with an attachment."""
+    portal.report("county", 2018, template=FREEFORM)
+    portal.report("county", 2020, template=REPORT_2019)
+    portal.report("county", 2022)
+    portal.report("county-edu", 2022, published="2023-02-10")
+    portal.write("content/reports/county-edu/plan.pdf", "附件第一版")
+    portal.report("county-edu", 2020, template=REPORT_2019, changes={"---\n\n## 一": "attachments:\n  - file: plan.pdf\n    title: 工作计划\n---\n\n## 一"})
+    return portal
+
+
 def line_of(path: Path, needle: str) -> int:
     """The 1-based line of the first line containing `needle`."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

@@ -27,7 +27,7 @@ from generator.build.project import BuildResult, build_project
 from generator.cli import main
 from generator.site.render import builtin_theme
 
-from .conftest import FREEFORM, REPORT_2019, Portal
+from .conftest import REPORT_2019, Portal, with_reports
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -53,13 +53,7 @@ def clean_copy(portal: Portal, tmp_path: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def county(portal: Portal) -> Portal:
-    portal.report("county", 2018, template=FREEFORM)
-    portal.report("county", 2020, template=REPORT_2019)
-    portal.report("county", 2022)
-    portal.report("county-edu", 2022, published="2023-02-10")
-    portal.write("content/reports/county-edu/plan.pdf", "附件第一版")
-    portal.report("county-edu", 2020, template=REPORT_2019, changes={"---\n\n## 一": "attachments:\n  - file: plan.pdf\n    title: 工作计划\n---\n\n## 一"})
-    return portal
+    return with_reports(portal)
 
 
 def edit_text(portal: Portal) -> None:

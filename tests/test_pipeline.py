@@ -19,7 +19,7 @@ from generator.site.plan import site_context
 from generator.site.render import Theme
 from generator.site.urls import link_prefix
 
-from .conftest import FREEFORM, REPORT_2019, Portal
+from .conftest import Portal, with_reports
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -29,14 +29,8 @@ def tree(site: Path) -> dict[str, bytes]:
 
 
 def fill(portal: Portal) -> Portal:
-    portal.report("county", 2018, template=FREEFORM)
-    portal.report("county", 2020, template=REPORT_2019)
-    portal.report("county", 2022)
-    portal.report("county-edu", 2022, published="2023-02-10")
-    portal.write("content/reports/county-edu/plan.pdf", "附件")
-    portal.report("county-edu", 2020, template=REPORT_2019, changes={"---\n\n## 一": "attachments:\n  - file: plan.pdf\n    title: 工作计划\n---\n\n## 一"})
     portal.report("town", 2021)
-    return portal
+    return with_reports(portal)
 
 
 def unit_context(root: Path) -> UnitContext:
@@ -64,7 +58,7 @@ def test_a_worker_returns_each_output_with_its_bytes_and_their_hash(portal: Port
             "agencies/county-edu/index.html"} <= paths
     for output in result.outputs:
         assert output.data is not None and output.digest == hashlib.sha256(output.data).hexdigest()
-    assert next(o for o in result.outputs if o.path.endswith("plan.pdf")).data == "附件".encode()
+    assert next(o for o in result.outputs if o.path.endswith("plan.pdf")).data == "附件第一版".encode()
 
 
 def test_a_thread_pool_builds_the_same_site_as_the_serial_and_the_forked_build(portal: Portal, tmp_path: Path) -> None:
@@ -104,3 +98,4 @@ def test_the_preview_serves_what_the_build_writes(portal: Portal) -> None:
         if preview.snapshot.pages[output].format.document:  # the preview adds its live-reload script
             body = body.replace(body[body.rfind(b"<script src=\"/__xxgk/") : body.rfind(b"</body>")], b"")
         assert body == built[output], output
+    assert len(preview.snapshot.pages) == 24  # 6 reports × (page, JSON), 3 agencies, 4 years and 5 portal-wide pages
