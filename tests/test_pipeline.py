@@ -10,6 +10,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from generator.build.cache import PACKAGE, code_digest
 from generator.build.part import PartContext
 from generator.build.project import build_project, check_project
 from generator.build.units import UnitContext, build_unit, scan_units
@@ -99,3 +100,13 @@ def test_the_preview_serves_what_the_build_writes(portal: Portal) -> None:
             body = body.replace(body[body.rfind(b"<script src=\"/__xxgk/") : body.rfind(b"</body>")], b"")
         assert body == built[output], output
     assert len(preview.snapshot.pages) == 24  # 6 reports × (page, JSON), 3 agencies, 4 years and 5 portal-wide pages
+
+
+def test_the_code_digest_changes_with_any_module_of_any_subpackage(tmp_path: Path) -> None:
+    package = tmp_path / "generator"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_digest(package)
+    assert before == code_digest(PACKAGE)
+    plan = package / "site/plan.py"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert code_digest(package) != before

@@ -67,23 +67,26 @@ class Registry:
     digest: str
     loaded: Loaded[tuple[Agency, ...]]
 
+
 CACHE_DIR = ".xxgk-cache"
 
 
 class BuildBusy(Exception):
     """Another build of the same portal is running; the message says so, in Chinese."""
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The generator package, whose code decides what a build makes."""
 
 
-def code_digest() -> str:
-    """Everything besides the content that decides a build's output: this package's
-    code and the versions of Python and of the libraries that render and parse."""
+def code_digest(package: Path = PACKAGE) -> str:
+    """Everything besides the content that decides a build's output: the package's
+    code, every module of every subpackage, and the versions of Python and of the
+    libraries that render and parse."""
     digest = hashlib.sha256()
     for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__):
         digest.update(part.encode() + b"\0")
-    for module in sorted(_PACKAGE.rglob("*.py")):  # every module, in every subpackage
-        digest.update(module.relative_to(_PACKAGE).as_posix().encode() + b"\0" + module.read_bytes())
+    for module in sorted(package.rglob("*.py")):
+        digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
 
 
