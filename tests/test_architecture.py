@@ -1,0 +1,81 @@
+"""The package's shape: imports run one way through the pipeline's folders, and no module grows past 400 lines.
+
+    model, messages, fingerprint, files, formats   (plain data and helpers every stage shares)
+      → content → rules → site → exports, search → build → preview, imports → cli
+
+A module may import from its own folder and from folders before its own, never
+from one after it or beside it (exports and search do not import each other).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "generator"
+
+LAYERS: dict[str, int] = {
+    "__init__": 0, "__main__": 8, "model": 0, "messages": 0, "fingerprint": 0, "files": 0, "formats": 0,
+    "content": 1,
+    "rules": 2,
+    "site": 3,
+    "exports": 4, "search": 4,
+    "build": 5,
+    "preview": 6, "imports": 6,
+    "cli": 7,
+}
+
+
+def part_of(module: Path) -> str:
+    """The folder (or top-level module) a file belongs to."""
+    relative = module.relative_to(PACKAGE)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def imported(module: Path, source: str | None = None) -> list[str]:
+    """The parts of the package a module (or `source` put in its place) imports from."""
+    tree = ast.parse(module.read_text(encoding="utf-8") if source is None else source)
+    depth = len(module.relative_to(PACKAGE).parts) - 1  # 0 at the top, 1 in a folder
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            up = node.level - 1  # how many folders above the module's own
+            if up > depth:
+                continue
+            here = module.relative_to(PACKAGE).parts[: depth - up]
+            target = [*here, *(node.module.split(".") if node.module else [])]
+            if not target:  # `from .. import x`: the names are modules of the package, or __version__
+                found += [alias.name if alias.name in LAYERS else "__init__" for alias in node.names]
+            else:
+                found.append(target[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator"):
+            found.append(node.module.split(".")[1] if "." in node.module else "__init__")
+    return found
+
+
+def test_every_part_of_the_package_has_a_place_in_the_layers() -> None:
+    parts = {part_of(module) for module in PACKAGE.rglob("*.py")}
+    assert parts <= LAYERS.keys(), parts - LAYERS.keys()
+
+
+def test_imports_run_one_way_through_the_pipeline() -> None:
+    wrong = []
+    for module in sorted(PACKAGE.rglob("*.py")):
+        own = part_of(module)
+        for target in imported(module):
+            if target != own and LAYERS[target] >= LAYERS[own]:
+                wrong.append(f"{module.relative_to(PACKAGE)} imports {target}")
+    assert wrong == []
+
+
+def test_the_layer_check_sees_a_wrong_import() -> None:
+    """The check itself can fail: site/ importing build/ is caught, however it is spelled."""
+    module = PACKAGE / "site" / "plan.py"
+    assert "build" not in imported(module)
+    for line in ("from ..build.part import AgencyPart", "from ..build import part", "from generator.build.part import AgencyPart"):
+        assert "build" in imported(module, module.read_text(encoding="utf-8") + "\n" + line + "\n")
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {str(m.relative_to(PACKAGE)): n for m in PACKAGE.rglob("*.py") if (n := len(m.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
