@@ -22,7 +22,7 @@ from .formats import FIRST_YEAR, FORMATS, format_for_year
 from .imports.matching import Imported, guess_level, import_document, registry_entry
 from .imports.readers import ReadError, read_document
 from .model import Agency, Problem, of_severity
-from .search.index import SearchError
+from .search.pagefind import SearchError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

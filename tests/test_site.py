@@ -222,7 +222,7 @@ def test_a_failed_search_index_leaves_the_published_site_untouched(three_years: 
 
     site = build(three_years)
     before = tree(site)
-    monkeypatch.setattr("generator.search.index.pagefind_executable", lambda: Path("/bin/false"))
+    monkeypatch.setattr("generator.search.pagefind.executable", lambda: Path("/bin/false"))
     result = CliRunner().invoke(main, ["-p", str(three_years.root), "build", "--clean"])
     assert result.exit_code == 1
     assert "Pagefind 建立搜索索引失败" in result.output and "原有站点保持不变" in result.output

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..search.documents import SearchDocument
-from ..search.index import SEARCH_DIR, SearchError, build_index
+from ..search.index import SEARCH_DIR, build_index
+from ..search.pagefind import SearchError
 
 if TYPE_CHECKING:
     from .app import Preview

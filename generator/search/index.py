@@ -9,13 +9,10 @@ searches together with Pagefind's mergeIndex.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import shutil
-import subprocess
-import tempfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +22,8 @@ from typing import Protocol, TypeVar
 from .. import __version__
 from ..files import link_or_copy
 from ..site import urls
-from .documents import Indexable, Loader, SearchDocument, document_html, table_labels
+from . import pagefind
+from .documents import Indexable, Loader, SearchDocument, table_labels
 
 
 class _Placed(Protocol):
@@ -47,10 +45,6 @@ SHARD_REPORTS = 2000
 0.5 KB per distinct token of each report (measured: the largest shard of the
 10,000-report benchmark, 1,799 reports of 2020–2021, peaked at 1.64 GB), so a
 run is kept under 2 GB; every shard costs the browser a little more per query."""
-
-
-class SearchError(Exception):
-    """Pagefind could not build the index; the message says why, in Chinese."""
 
 
 def shards(documents: Sequence[D], size: int = SHARD_REPORTS) -> list[tuple[str, list[D]]]:
@@ -89,14 +83,6 @@ def shards(documents: Sequence[D], size: int = SHARD_REPORTS) -> list[tuple[str,
     return groups
 
 
-def pagefind_executable() -> Path:
-    try:
-        import pagefind_bin
-    except ImportError as exc:
-        raise SearchError("找不到 Pagefind：请运行 make install（或 pip install pagefind-bin），或加 --no-search 跳过搜索索引") from exc
-    return Path(pagefind_bin.get_executable())
-
-
 RECORD = "xxgk-shard.json"
 """Left in each shard's folder: what it was built from (a hash of all its documents, and
 each document's hash and Pagefind page id), so an unchanged shard can be kept and a
@@ -112,7 +98,7 @@ an overlay of a few reports well under a second."""
 def _code_digest() -> bytes:
     """The code that turns documents into indexed pages: a change to it is a change to every shard."""
     digest = hashlib.sha256(__version__.encode())
-    for module in (Path(__file__), Path(__file__).with_name("documents.py"), Path(__file__).with_name("segment.py")):
+    for module in (Path(__file__), *(Path(__file__).with_name(f"{name}.py") for name in ("documents", "segment", "pagefind"))):
         digest.update(module.read_bytes())
     return digest.digest()
 
@@ -175,7 +161,7 @@ def build_index(
     overlay goes away. `documents` may be references (see DocumentRef): `load`
     gives the documents of those that have to be indexed.
     """
-    executable = pagefind_executable()
+    executable = pagefind.executable()
     out.mkdir(parents=True, exist_ok=True)
     # Newest first: the browser merges shards in this order, so among results
     # of equal score the newest reports come first.
@@ -203,20 +189,20 @@ def build_index(
         overlay = [doc for doc, _ in changed]
     else:
         for shard in stale:
-            _index_shard(executable, _loaded(shard.group, load), out / shard.name)
-            ShardRecord(shard.digest, _pages(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+            pagefind.index_group(executable, _loaded(shard.group, load), out / shard.name)
+            ShardRecord(shard.digest, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
     names = [shard.name for shard in planned]
     if overlay:
         extra = _Shard(OVERLAY, overlay, [document_digest(doc) for doc in overlay], "")
         extra.digest = shard_digest(extra.digests, executable)
         if not _keep(extra, out, previous):
-            _index_shard(executable, _loaded(overlay, load), out / OVERLAY)
-            ShardRecord(extra.digest, _pages(out / OVERLAY, overlay, extra.digests)).write(out / OVERLAY)
+            pagefind.index_group(executable, _loaded(overlay, load), out / OVERLAY)
+            ShardRecord(extra.digest, pagefind.page_ids(out / OVERLAY, overlay, extra.digests)).write(out / OVERLAY)
         names.insert(0, OVERLAY)
     for folder in out.iterdir():
         if folder.is_dir() and folder.name not in names:
             shutil.rmtree(folder)
-    _keep_one_runtime(out, names, previous)
+    pagefind.keep_one_runtime(out, names, previous)
     formats = sorted({doc.format for doc in documents})
     manifest = {"shards": names, "labels": {f: table_labels(f) for f in formats}, "replaced": dict(sorted(replaced.items()))}
     temporary = out / f".{MANIFEST}.new"
@@ -270,71 +256,3 @@ def _replace_folder(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link_or_copy)
 
 
-def _pages(folder: Path, group: list[Indexable], digests: list[str]) -> dict[str, tuple[str, str]]:
-    """Each document's hash and the id of the page Pagefind made of it (its fragment's name)."""
-    by_path = dict(zip((doc.path for doc in group), digests))
-    found = {}
-    for fragment in (folder / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        url = json.loads(data[data.index(b"{") :])["url"]
-        path = url.lstrip("/")
-        if path in by_path:
-            found[path] = (by_path[path], fragment.name.removesuffix(".pf_fragment"))
-    return found
-
-
-def _index_shard(executable: Path, group: list[SearchDocument], output: Path) -> None:
-    if output.exists():
-        shutil.rmtree(output)  # an older version of the shard: Pagefind would leave its pages in place
-    with tempfile.TemporaryDirectory(prefix="xxgk-search-") as staging:
-        root = Path(staging)
-        for doc in group:
-            target = root / doc.path / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(document_html(doc))
-        _run_pagefind(executable, root, output)
-
-
-def _run_pagefind(executable: Path, site: Path, output: Path) -> None:
-    result = subprocess.run(
-        [str(executable), "--site", str(site), "--output-path", str(output), "--silent"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["（无输出）"]
-        raise SearchError(f"Pagefind 建立搜索索引失败：{detail[0]}")
-
-
-RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
-
-
-def _keep_one_runtime(out: Path, names: list[str], previous: Path | None = None) -> None:
-    """Every shard folder gets Pagefind's script and wasm; the site needs them once.
-
-    The first shard keeps (or, when it was copied from a build in which it was
-    not first, gets) a copy; the UI bundles Pagefind writes are not used (the
-    portal has its own search page) and are removed from every shard.
-    """
-    if not names:
-        return  # a portal without reports: nothing indexed
-    first = out / names[0]
-    for file in RUNTIME:
-        if not (first / file).exists():
-            found = [folder / file for folder in _shard_folders(out, previous) if (folder / file).is_file()]
-            if found:
-                shutil.copyfile(found[0], first / file)
-    for index, name in enumerate(names):
-        for path in (out / name).iterdir():
-            if path.is_file() and path.name.startswith("pagefind-") and path.name.endswith((".js", ".css")) and path.name != "pagefind-worker.js":
-                path.unlink()
-            elif index > 0 and path.name in RUNTIME:
-                path.unlink()
-        playground = out / name / "playground"
-        if playground.exists():
-            shutil.rmtree(playground)
-
-
-def _shard_folders(*indexes: Path | None) -> list[Path]:
-    return [folder for index in indexes if index is not None and index.is_dir() for folder in sorted(index.iterdir()) if folder.is_dir()]
