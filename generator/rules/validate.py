@@ -39,6 +39,7 @@ from ..model import (
     Source,
     Value,
 )
+from .catalogue import RULES
 
 
 def check_folder(
@@ -103,12 +104,12 @@ def agency_rules(agencies: tuple[Agency, ...]) -> list[Problem]:
     for agency in agencies:
         at = ("agencies", agency.index)
         if counts[agency.id] > 1 and agency.id in seen:
-            found.append(agency.source.problem("error", "duplicate-agency", f"机关标识 “{agency.id}” 重复：每个机关的标识必须唯一", *at, "id"))
+            found.append(agency.source.problem(RULES.duplicate_agency, f"机关标识 “{agency.id}” 重复：每个机关的标识必须唯一", *at, "id"))
         seen.add(agency.id)
         if agency.parent and agency.parent not in counts:
-            found.append(agency.source.problem("error", "unknown-agency", f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
+            found.append(agency.source.problem(RULES.unknown_agency, f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
         elif agency.parent == agency.id:
-            found.append(agency.source.problem("error", "unknown-agency", "上级机关不能是本机关自己", *at, "parent"))
+            found.append(agency.source.problem(RULES.unknown_agency, "上级机关不能是本机关自己", *at, "parent"))
     return found
 
 
@@ -118,7 +119,7 @@ def duplicate_reports(reports: tuple[Report, ...]) -> list[Problem]:
     for report in reports:
         if report.key in first:
             other = first[report.key].source.file
-            found.append(report.source.problem("error", "duplicate-report", f"{report.year} 年已有该机关的报告（{other}）：每个机关每年只能有一份", "agency"))
+            found.append(report.source.problem(RULES.duplicate_report, f"{report.year} 年已有该机关的报告（{other}）：每个机关每年只能有一份", "agency"))
         else:
             first[report.key] = report
     return found
@@ -137,23 +138,23 @@ def report_rules(report: Report, agency: Agency | None, today: datetime.date) ->
 
 def unknown_agency(report: Report, agency: Agency | None) -> Iterator[Problem]:
     if agency is None:
-        yield report.source.problem("error", "unknown-agency", f"机关 “{report.agency_id}” 不在 content/agencies.yaml 中：请先登记该机关，或改正标识", "agency")
+        yield report.source.problem(RULES.unknown_agency, f"机关 “{report.agency_id}” 不在 content/agencies.yaml 中：请先登记该机关，或改正标识", "agency")
 
 
 def path_matches(report: Report) -> Iterator[Problem]:
     if report.path_agency != report.agency_id:
         yield report.source.problem(
-            "error", "path-mismatch", f"文件位于 reports/{report.path_agency}/，但 agency 写的是 “{report.agency_id}”：两者应一致", "agency"
+            RULES.path_mismatch, f"文件位于 reports/{report.path_agency}/，但 agency 写的是 “{report.agency_id}”：两者应一致", "agency"
         )
     if report.path_year != str(report.year):
         yield report.source.problem(
-            "error", "path-mismatch", f"文件名是 {report.path_year}.md，但 year 写的是 {report.year}：文件名应为 {report.year}.md", "year"
+            RULES.path_mismatch, f"文件名是 {report.path_year}.md，但 year 写的是 {report.year}：文件名应为 {report.year}.md", "year"
         )
 
 
 def year_in_range(report: Report, today: datetime.date) -> Iterator[Problem]:
     if not FIRST_YEAR <= report.year <= today.year:
-        yield report.source.problem("error", "year-range", f"年度 {report.year} 超出范围：应在 {FIRST_YEAR} 至 {today.year} 之间", "year")
+        yield report.source.problem(RULES.year_range, f"年度 {report.year} 超出范围：应在 {FIRST_YEAR} 至 {today.year} 之间", "year")
 
 
 def format_matches_year(report: Report) -> Iterator[Problem]:
@@ -161,8 +162,7 @@ def format_matches_year(report: Report) -> Iterator[Problem]:
     if report.format != expected.id:
         given = FORMATS[report.format]
         yield report.source.problem(
-            "error",
-            "format-mismatch",
+            RULES.format_mismatch,
             f"{report.year} 年度报告应使用{expected.name}（{expected.document}），而不是{given.name}（{given.document}）",
             "format",
         )
@@ -175,16 +175,16 @@ def deadline(agency: Agency | None, year: int) -> datetime.date:
 
 def timeliness(report: Report, agency: Agency | None) -> Iterator[Problem]:
     if report.published is None:
-        yield report.source.problem("warning", "missing-published", "没有填写发布日期 “published”", "published")
+        yield report.source.problem(RULES.missing_published, "没有填写发布日期 “published”", "published")
         return
     due = deadline(agency, report.year)
     if report.published > due:
         yield report.source.problem(
-            "warning", "late-publication", f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}", "published"
+            RULES.late_publication, f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}", "published"
         )
     elif report.published.year <= report.year:
         yield report.source.problem(
-            "warning", "early-publication", f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期", "published"
+            RULES.early_publication, f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期", "published"
         )
 
 
@@ -192,14 +192,14 @@ def attachments_exist(report: Report) -> Iterator[Problem]:
     for index, attachment in enumerate(report.attachments):
         name = PurePosixPath(attachment.file)
         if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file:
-            yield report.source.problem("error", "attachment", f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
+            yield report.source.problem(RULES.attachment, f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
         elif attachment.file.lower() in GENERATED_BESIDE_ATTACHMENTS:
-            yield report.source.problem("error", "attachment", f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
+            yield report.source.problem(RULES.attachment, f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
         elif not (report.directory / attachment.file).is_file():
-            yield report.source.problem("error", "attachment", f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
+            yield report.source.problem(RULES.attachment, f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
         elif (report.directory / attachment.file).resolve().parent != report.directory.resolve():
             yield report.source.problem(
-                "error", "attachment", f"附件 “{attachment.file}” 是指向别处的链接（符号链接），为安全起见不予发布：请把文件本身放在报告旁边", "attachments", index
+                RULES.attachment, f"附件 “{attachment.file}” 是指向别处的链接（符号链接），为安全起见不予发布：请把文件本身放在报告旁边", "attachments", index
             )
 
 
@@ -230,7 +230,7 @@ def _row_totals(rule: RowTotal, block: FilledBlock, source: Source, where: tuple
         expected = sum(row.values[:-1])
         if not total.computed and total.value != expected:
             yield source.problem(
-                "error", rule.rule_id, f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}", *where, row.key, len(row.cells) - 1
+                rule.spec, f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}", *where, row.key, len(row.cells) - 1
             )
 
 
@@ -240,7 +240,7 @@ def _column_totals(rule: ColumnTotal, block: FilledBlock, columns: list[str], so
         expected = sum(block.row(part).values[index] for part in rule.parts)
         if not cell.computed and cell.value != expected:
             yield source.problem(
-                "error", rule.rule_id, f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}", *where, rule.total, index
+                rule.spec, f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}", *where, rule.total, index
             )
 
 
@@ -252,8 +252,7 @@ def _balance(rule: Balance, block: FilledBlock, columns: list[str], source: Sour
         right = [block.row(key).values[index] for key in rule.right]
         if sum(left) != sum(right):
             yield source.problem(
-                "error",
-                rule.rule_id,
+                rule.spec,
                 f"“{column}”列：{rule.message}；现为 {_sum_text(left)}，而 {_sum_text(right)}",
                 *where,
                 anchor,
@@ -296,7 +295,7 @@ def _carry_over(rule: CarryOver, report: Report, now: FilledBlock, before: Fille
     last = before.row(rule.previous_row).values
     wrong = [f"{columns[i]}列本年 {a}、上年 {b}" for i, (a, b) in enumerate(zip(current, last)) if a != b]
     if wrong:
-        yield report.source.problem(rule.severity, rule.rule_id, f"{rule.message}（{report.year - 1} 年度）：{'；'.join(wrong)}", *where, rule.row)
+        yield report.source.problem(rule.spec, f"{rule.message}（{report.year - 1} 年度）：{'；'.join(wrong)}", *where, rule.row)
 
 
 def _continuity(rule: Continuity, report: Report, columns: list[str], now: FilledBlock, before: FilledBlock, where: tuple[str, str]) -> Iterator[Problem]:
@@ -307,8 +306,7 @@ def _continuity(rule: Continuity, report: Report, columns: list[str], now: Fille
         expected = last.values[col] + row.values[add] - row.values[rem]
         if row.values[col] != expected:
             yield report.source.problem(
-                rule.severity,
-                rule.rule_id,
+                rule.spec,
                 f"“{row.label}”：{rule.message}（{last.values[col]} + {row.values[add]} − {row.values[rem]} = {expected}），实际填写 {row.values[col]}",
                 *where,
                 row.key,
