@@ -42,6 +42,24 @@ class Problem:
         }
 
 
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as the catalogue (`rules.catalogue`) names it: its id, how serious a breach
+    is, a short Chinese title and the regulation or format notice it comes from.
+
+    Problems are made from a spec (`at`), never from a bare id and severity, so a
+    rule's severity is written once, in the catalogue, and no id goes uncatalogued.
+    """
+
+    id: str
+    severity: Severity
+    title: str
+    basis: str  # the regulation article or format notice; "xxgk" for the tool's own rules
+
+    def at(self, file: str, line: int, message: str) -> Problem:
+        return Problem(file, line, self.severity, self.id, message)
+
+
 def of_severity(problems: tuple[Problem, ...], severity: Severity) -> tuple[Problem, ...]:
     return tuple(p for p in problems if p.severity == severity)
 
@@ -63,8 +81,9 @@ class Source:
             key = key[:-1]
         return self.first_line
 
-    def problem(self, severity: Severity, rule: str, message: str, *path: str | int) -> Problem:
-        return Problem(self.file, self.line(*path), severity, rule, message)
+    def problem(self, rule: RuleSpec, message: str, *path: str | int) -> Problem:
+        """A breach of `rule` at the line of `path` in this file."""
+        return rule.at(self.file, self.line(*path), message)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from ..formats import FORMATS, LEVELS, format_for_year
 from ..messages import suggestion
 from ..model import Agency, Attachment, Portal, Problem, Report, Site, Source
+from ..rules.catalogue import RULES
 from .layout import AGENCIES_FILE, CONTENT, SITE_FILE, report_files
 from .source import SourceError, parse_yaml, read_text, split_front_matter
 
@@ -89,22 +90,22 @@ def _relative(root: Path, path: Path) -> str:
 def _read_yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[Any, Source] | None:
     rel = _relative(root, path)
     if not path.is_file():
-        problems.append(Problem(rel, 1, "error", "missing-file", "找不到此文件：请运行 “xxgk init” 创建门户骨架，或从示例复制"))
+        problems.append(RULES.missing_file.at(rel, 1, "找不到此文件：请运行 “xxgk init” 创建门户骨架，或从示例复制"))
         return None
     if outside_content(root, path):
-        problems.append(Problem(rel, 1, "error", "outside-content", OUTSIDE))
+        problems.append(RULES.outside_content.at(rel, 1, OUTSIDE))
         return None
     try:
         data, lines = parse_yaml(read_text(path))
     except SourceError as exc:
-        problems.append(Problem(rel, exc.line, "error", exc.rule, exc.message))
+        problems.append(exc.rule.at(rel, exc.line, exc.message))
         return None
     return data, Source(rel, lines)
 
 
 def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], source: Source, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
     return [
-        source.problem("error", "unknown-key", f"未知的键 “{key}”{suggestion(str(key), known)}", *prefix, key)
+        source.problem(RULES.unknown_key, f"未知的键 “{key}”{suggestion(str(key), known)}", *prefix, key)
         for key in data
         if key not in known
     ]
@@ -130,18 +131,18 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         return Site(title="政府信息公开工作年度报告", base_url="/")
     data, source = loaded
     if not isinstance(data, dict):
-        problems.append(source.problem("error", "wrong-type", "site.yaml 应是“键: 值”形式的设置"))
+        problems.append(source.problem(RULES.wrong_type, "site.yaml 应是“键: 值”形式的设置"))
         return Site(title="政府信息公开工作年度报告", base_url="/", source=source)
     problems.extend(_unknown_keys(data, SITE_KEYS, source))
     if not _text(data.get("title")):
-        problems.append(source.problem("error", "required-field", "缺少门户名称 “title”", "title"))
+        problems.append(source.problem(RULES.required_field, "缺少门户名称 “title”", "title"))
     base_url = _text(data.get("base_url")) or "/"
     if (message := base_url_problem(base_url)) is not None:
-        problems.append(source.problem("error", "base-url", message, "base_url"))
+        problems.append(source.problem(RULES.base_url, message, "base_url"))
         base_url = "/"
     footer = data.get("footer") or []
     if not isinstance(footer, list):
-        problems.append(source.problem("error", "wrong-type", "“footer” 应是一个列表，每行一项", "footer"))
+        problems.append(source.problem(RULES.wrong_type, "“footer” 应是一个列表，每行一项", "footer"))
         footer = []
     return Site(
         title=_text(data.get("title")) or "政府信息公开工作年度报告",
@@ -164,7 +165,7 @@ def _load_agencies(root: Path, problems: list[Problem]) -> tuple[Agency, ...]:
     data, source = loaded
     entries = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        problems.append(source.problem("error", "wrong-type", "agencies.yaml 应以 “agencies:” 开头，下面每个机关一项（以 “- id: ...” 开始）"))
+        problems.append(source.problem(RULES.wrong_type, "agencies.yaml 应以 “agencies:” 开头，下面每个机关一项（以 “- id: ...” 开始）"))
         return ()
     agencies = []
     for index, entry in enumerate(entries):
@@ -177,7 +178,7 @@ def _load_agencies(root: Path, problems: list[Problem]) -> tuple[Agency, ...]:
 def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> Agency | None:
     at = ("agencies", index)
     if not isinstance(entry, dict):
-        problems.append(source.problem("error", "wrong-type", "每个机关应是一组 “键: 值”（id、name、region、level ...）", *at))
+        problems.append(source.problem(RULES.wrong_type, "每个机关应是一组 “键: 值”（id、name、region、level ...）", *at))
         return None
     problems.extend(_unknown_keys(entry, AGENCY_KEYS, source, at))
     agency_id = _text(entry.get("id"))
@@ -186,13 +187,13 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
     region = entry.get("region")
     ok = True
     if not AGENCY_ID.match(agency_id):
-        problems.append(source.problem("error", "agency-id", f"机关标识 “{agency_id}” 无效：只能用小写英文字母、数字和连字符（如 shixian-jiaoyu）", *at, "id"))
+        problems.append(source.problem(RULES.agency_id, f"机关标识 “{agency_id}” 无效：只能用小写英文字母、数字和连字符（如 shixian-jiaoyu）", *at, "id"))
         ok = False
     if not name:
-        problems.append(source.problem("error", "required-field", "缺少机关名称 “name”", *at))
+        problems.append(source.problem(RULES.required_field, "缺少机关名称 “name”", *at))
         ok = False
     if level not in LEVELS:
-        problems.append(source.problem("error", "agency-level", f"机关层级 “{level}” 无效，应为：{'、'.join(LEVELS)}", *at, "level"))
+        problems.append(source.problem(RULES.agency_level, f"机关层级 “{level}” 无效，应为：{'、'.join(LEVELS)}", *at, "level"))
     if isinstance(region, str):
         parts = region.split("/")
     elif isinstance(region, list) and all(isinstance(part, str) for part in region):
@@ -201,12 +202,12 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
         parts = []
     region_path = tuple(part.strip() for part in parts if part.strip())
     if region is not None and not isinstance(region, str) and not parts:
-        problems.append(source.problem("error", "wrong-type", "所属地区 “region” 应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表", *at, "region"))
+        problems.append(source.problem(RULES.wrong_type, "所属地区 “region” 应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表", *at, "region"))
     elif not region_path:
-        problems.append(source.problem("error", "required-field", "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
+        problems.append(source.problem(RULES.required_field, "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
     website = _text(entry.get("website"))
     if website and not re.match(r"^https?://[^\s<>\"']+$", website):
-        problems.append(source.problem("error", "agency-website", f"机关网站 “{website}” 无效：应以 http:// 或 https:// 开头", *at, "website"))
+        problems.append(source.problem(RULES.agency_website, f"机关网站 “{website}” 无效：应以 http:// 或 https:// 开头", *at, "website"))
         website = ""
     if not ok:
         return None
@@ -243,32 +244,32 @@ def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | No
     """Read one report file; on a file-level failure add a Problem and return None."""
     rel = _relative(root, path)
     if outside_content(root, path):
-        problems.append(Problem(rel, 1, "error", "outside-content", OUTSIDE))
+        problems.append(RULES.outside_content.at(rel, 1, OUTSIDE))
         return None
     try:
         front = split_front_matter(read_text(path))
         data, lines = parse_yaml(front.yaml_text, front.yaml_first_line)
     except SourceError as exc:
-        problems.append(Problem(rel, exc.line, "error", exc.rule, exc.message))
+        problems.append(exc.rule.at(rel, exc.line, exc.message))
         return None
     source = Source(rel, lines, first_line=1)
     if not isinstance(data, dict):
-        problems.append(source.problem("error", "wrong-type", "前置信息应是“键: 值”形式（agency、year、published ...）"))
+        problems.append(source.problem(RULES.wrong_type, "前置信息应是“键: 值”形式（agency、year、published ...）"))
         return None
     problems.extend(_unknown_keys(data, REPORT_KEYS, source))
 
     agency_id = _text(data.get("agency"))
     if not agency_id:
-        problems.append(source.problem("error", "required-field", "缺少 “agency”：请填写 agencies.yaml 中的机关标识"))
+        problems.append(source.problem(RULES.required_field, "缺少 “agency”：请填写 agencies.yaml 中的机关标识"))
         return None
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
-        problems.append(source.problem("error", "required-field", "缺少或无效的 “year”：应为四位数年份，如 2023", "year"))
+        problems.append(source.problem(RULES.required_field, "缺少或无效的 “year”：应为四位数年份，如 2023", "year"))
         return None
 
     fmt = _text(data.get("format")) or format_for_year(year).id
     if fmt not in FORMATS:
-        problems.append(source.problem("error", "unknown-format", f"未知的表格格式 “{fmt}”，应为：{'、'.join(FORMATS)}", "format"))
+        problems.append(source.problem(RULES.unknown_format, f"未知的表格格式 “{fmt}”，应为：{'、'.join(FORMATS)}", "format"))
         return None
 
     published = data.get("published")
@@ -277,14 +278,14 @@ def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | No
     if isinstance(published, str):
         published = _parse_date(published)
     if published is not None and not isinstance(published, datetime.date):
-        problems.append(source.problem("error", "invalid-date", f"发布日期 “{data.get('published')}” 无效，应写成 2024-01-20 的形式", "published"))
+        problems.append(source.problem(RULES.invalid_date, f"发布日期 “{data.get('published')}” 无效，应写成 2024-01-20 的形式", "published"))
         published = None
 
     tables = data.get("tables")
     if tables is None:
         tables = {}
     if not isinstance(tables, dict):
-        problems.append(source.problem("error", "wrong-type", "“tables” 应是“表名: 数据”形式", "tables"))
+        problems.append(source.problem(RULES.wrong_type, "“tables” 应是“表名: 数据”形式", "tables"))
         tables = None  # reported: validation leaves the tables alone
 
     return Report(
@@ -314,7 +315,7 @@ def _attachments(value: Any, source: Source, problems: list[Problem]) -> tuple[A
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.append(source.problem("error", "wrong-type", "“attachments” 应是一个列表，每项一个文件", "attachments"))
+        problems.append(source.problem(RULES.wrong_type, "“attachments” 应是一个列表，每项一个文件", "attachments"))
         return ()
     found = []
     for index, item in enumerate(value):
@@ -322,7 +323,7 @@ def _attachments(value: Any, source: Source, problems: list[Problem]) -> tuple[A
             item = {"file": item}
         file = _text(item.get("file")) if isinstance(item, dict) else ""
         if not file:
-            problems.append(source.problem("error", "wrong-type", "附件应写成 “- file: 文件名.pdf” 的形式", "attachments", index))
+            problems.append(source.problem(RULES.wrong_type, "附件应写成 “- file: 文件名.pdf” 的形式", "attachments", index))
             continue
         title = _text(item.get("title")) or file
         found.append(Attachment(file=file, title=title))

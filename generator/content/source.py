@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from ..model import KeyPath
+from ..model import KeyPath, RuleSpec
+from ..rules.catalogue import RULES
 
 MAX_NODES = 100_000  # far beyond any report; stops alias bombs early
 
@@ -24,9 +25,9 @@ _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SourceError(Exception):
-    """A file that cannot be read at all; `line` is 1-based."""
+    """A file that cannot be read at all; `line` is 1-based, `rule` the catalogue's entry."""
 
-    def __init__(self, line: int, rule: str, message: str) -> None:
+    def __init__(self, line: int, rule: RuleSpec, message: str) -> None:
         super().__init__(message)
         self.line = line
         self.rule = rule
@@ -39,19 +40,19 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(1, "unreadable", f"无法读取此文件：{exc.strerror or exc}") from None
+        raise SourceError(1, RULES.unreadable, f"无法读取此文件：{exc.strerror or exc}") from None
     if not data.strip():
-        raise SourceError(1, "empty-file", "文件是空的：请填写内容（报告可用 “xxgk new” 生成待填写的骨架），或删除这个文件")
+        raise SourceError(1, RULES.empty_file, "文件是空的：请填写内容（报告可用 “xxgk new” 生成待填写的骨架），或删除这个文件")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SourceError(
-            line, "binary-file", "文件含有 NUL 字符，是二进制文件（如 Word 文档、压缩包）而不是文本：内容文件应是 UTF-8 文本；Word 报告请用 “xxgk import” 导入"
+            line, RULES.binary_file, "文件含有 NUL 字符，是二进制文件（如 Word 文档、压缩包）而不是文本：内容文件应是 UTF-8 文本；Word 报告请用 “xxgk import” 导入"
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(line, "encoding", _encoding_advice(data)) from None
+        raise SourceError(line, RULES.encoding, _encoding_advice(data)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -75,7 +76,7 @@ def split_front_matter(text: str) -> FrontMatter:
     """Split `---` YAML `---` from the Markdown body that follows."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise SourceError(1, "front-matter", "文件应以 “---” 开头的 YAML 前置信息（front matter）开始")
+        raise SourceError(1, RULES.front_matter, "文件应以 “---” 开头的 YAML 前置信息（front matter）开始")
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             return FrontMatter(
@@ -84,7 +85,7 @@ def split_front_matter(text: str) -> FrontMatter:
                 body="\n".join(lines[index + 1 :]),
                 body_first_line=index + 2,
             )
-    raise SourceError(1, "front-matter", "前置信息没有结束：请在 YAML 之后加一行 “---”")
+    raise SourceError(1, RULES.front_matter, "前置信息没有结束：请在 YAML 之后加一行 “---”")
 
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
@@ -96,9 +97,9 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
         mark = (exc.context_mark if at_opening else None) or exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
-        raise SourceError(line, "yaml-syntax", f"YAML 格式有误（第 {column} 列）：{message}") from None
+        raise SourceError(line, RULES.yaml_syntax, f"YAML 格式有误（第 {column} 列）：{message}") from None
     except yaml.YAMLError as exc:
-        raise SourceError(first_line, "yaml-syntax", f"YAML 格式有误：{exc}") from None
+        raise SourceError(first_line, RULES.yaml_syntax, f"YAML 格式有误：{exc}") from None
     if node is None:
         return None, {}
     converter = _Converter(first_line)
@@ -146,7 +147,7 @@ class _Converter:
     def convert(self, node: yaml.Node, path: KeyPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise SourceError(self.first_line + node.start_mark.line, "yaml-too-large", "YAML 内容过大或含有层层嵌套的别名（alias），已拒绝读取")
+            raise SourceError(self.first_line + node.start_mark.line, RULES.yaml_too_large, "YAML 内容过大或含有层层嵌套的别名（alias），已拒绝读取")
         self.lines.setdefault(path, self.first_line + node.start_mark.line)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -160,11 +161,11 @@ class _Converter:
         except (ValueError, TypeError, yaml.YAMLError):
             line = self.first_line + node.start_mark.line
             if node.tag == "tag:yaml.org,2002:timestamp":  # looks like a date and is not one: 2023-02-30
-                raise SourceError(line, "invalid-date", f"日期 “{node.value}” 不存在：请核对年、月、日（应写成 2024-01-20 的形式）") from None
+                raise SourceError(line, RULES.invalid_date, f"日期 “{node.value}” 不存在：请核对年、月、日（应写成 2024-01-20 的形式）") from None
             if not node.tag.startswith("tag:yaml.org,2002:"):
-                raise SourceError(line, "yaml-value", f"不支持的 YAML 标签 “{node.tag}”：请去掉以 “!” 开头的标记") from None
+                raise SourceError(line, RULES.yaml_value, f"不支持的 YAML 标签 “{node.tag}”：请去掉以 “!” 开头的标记") from None
             shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
-            raise SourceError(line, "yaml-value", f"无法识别的值 “{shown}”") from None
+            raise SourceError(line, RULES.yaml_value, f"无法识别的值 “{shown}”") from None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
@@ -172,7 +173,7 @@ class _Converter:
             self.constructor.flatten_mapping(node)  # resolves `<<` merge keys; merged pairs come first
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or node.start_mark
-            raise SourceError(self.first_line + mark.line, "yaml-syntax", "YAML 合并键（<<）后面应是一组“键: 值”或其别名") from None
+            raise SourceError(self.first_line + mark.line, RULES.yaml_syntax, "YAML 合并键（<<）后面应是一组“键: 值”或其别名") from None
         merged = len(node.value) - explicit
         result: dict[Any, Any] = {}
         written: set[Any] = set()  # keys written out here; merged-in ones may be overridden
@@ -183,7 +184,7 @@ class _Converter:
             if index >= merged and key in written:
                 raise SourceError(
                     self.first_line + key_node.start_mark.line,
-                    "duplicate-key",
+                    RULES.duplicate_key,
                     f"键 “{key}” 重复出现：同一层级的每个键只能写一次",
                 )
             if index >= merged:

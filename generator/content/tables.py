@@ -28,6 +28,7 @@ from ..model import (
     Source,
     Value,
 )
+from ..rules.catalogue import RULES
 
 MAX_DECIMALS = 4
 MAX_VALUE = 1_000_000_000
@@ -44,13 +45,13 @@ def read_tables(fmt: Format, raw: dict[str, Any] | None, source: Source) -> tupl
         return {}, []
     if not fmt.tables:
         if raw:
-            return {}, [source.problem("error", "unexpected-tables", f"{fmt.name}的报告没有统计表，请删除 “tables”，或把 “format” 改为 2019 或 2021", "tables")]
+            return {}, [source.problem(RULES.unexpected_tables, f"{fmt.name}的报告没有统计表，请删除 “tables”，或把 “format” 改为 2019 或 2021", "tables")]
         return {}, []
     problems: list[Problem] = []
     expected = tuple(t.front_matter_key for t in fmt.tables)
     for key in raw:
         if key not in expected:
-            problems.append(source.problem("error", "unknown-table", f"未知的表格 “{key}”{suggestion(str(key), expected)}", "tables", key))
+            problems.append(source.problem(RULES.unknown_table, f"未知的表格 “{key}”{suggestion(str(key), expected)}", "tables", key))
     filled: FilledTables = {}
     for table in fmt.tables:
         found = _read_table(fmt, table, raw.get(table.front_matter_key), source, problems)
@@ -62,15 +63,15 @@ def read_tables(fmt: Format, raw: dict[str, Any] | None, source: Source) -> tupl
 def _read_table(fmt: Format, table: Table, raw: Any, source: Source, problems: list[Problem]) -> FilledTable | None:
     at = ("tables", table.front_matter_key)
     if raw is None:
-        problems.append(source.problem("error", "missing-table", f"缺少表{table.key}“{table.title}”：请在 tables 下添加 “{table.front_matter_key}:”", *at))
+        problems.append(source.problem(RULES.missing_table, f"缺少表{table.key}“{table.title}”：请在 tables 下添加 “{table.front_matter_key}:”", *at))
         return None
     if not isinstance(raw, dict):
-        problems.append(source.problem("error", "wrong-type", f"表{table.key} 应是“行: [数值, ...]”形式", *at))
+        problems.append(source.problem(RULES.wrong_type, f"表{table.key} 应是“行: [数值, ...]”形式", *at))
         return None
     known = tuple(row.key for block in table.blocks for row in block.rows)
     for key in raw:
         if key not in known:
-            problems.append(source.problem("error", "unknown-row", f"表{table.key}中没有 “{key}” 这一行{suggestion(str(key), known)}", *at, key))
+            problems.append(source.problem(RULES.unknown_row, f"表{table.key}中没有 “{key}” 这一行{suggestion(str(key), known)}", *at, key))
     before = len(problems)
     blocks = tuple(_read_block(fmt, table, block, raw, source, problems) for block in table.blocks)
     if len(problems) > before or any(b is None for b in blocks):
@@ -113,14 +114,14 @@ def _read_row(table: Table, block: Block, row: Row, raw_rows: dict[str, Any], so
             message, path = f"表{table.key}中 “{row.key}”（{row.label}）这一行是空的", at
         else:
             message, path = f"表{table.key}缺少 “{row.key}”（{row.label}）这一行", at[:2]
-        problems.append(source.problem("error", "missing-row", f"{message}：应填 {len(required)} 个数（{names}）", *path))
+        problems.append(source.problem(RULES.missing_row, f"{message}：应填 {len(required)} 个数（{names}）", *path))
         return None
     values = raw if isinstance(raw, list) else [raw]
     if len(values) not in (len(required), len(block.columns)):
         expected = f"{len(required)} 个数（{names}）"
         if len(required) != len(block.columns):
             expected += f"，或连同总计共 {len(block.columns)} 个数"
-        problems.append(source.problem("error", "column-count", f"“{row.key}”（{row.label}）应有 {expected}，实际写了 {len(values)} 个", *at))
+        problems.append(source.problem(RULES.column_count, f"“{row.key}”（{row.label}）应有 {expected}，实际写了 {len(values)} 个", *at))
         return None
     columns = block.columns if len(values) == len(block.columns) else required
     cells: list[Cell] = []
@@ -129,7 +130,7 @@ def _read_row(table: Table, block: Block, row: Row, raw_rows: dict[str, Any], so
         parsed = _value(column, value)
         if isinstance(parsed, str):
             where = (*at, index) if isinstance(raw, list) else at
-            problems.append(source.problem("error", "invalid-value", f"“{row.key}”（{row.label}）的“{column.label}”{parsed}，实际为 “{value}”", *where))
+            problems.append(source.problem(RULES.invalid_value, f"“{row.key}”（{row.label}）的“{column.label}”{parsed}，实际为 “{value}”", *where))
             ok = False
         else:
             cells.append(Cell(parsed))

@@ -5,6 +5,7 @@ Read the terms in `schema` first; everything here is a value of those types.
 
 from __future__ import annotations
 
+from ..rules.catalogue import RULES
 from .schema import (
     FREEFORM,
     Balance,
@@ -190,13 +191,13 @@ def _rules_3(table: Table) -> tuple[Rule, ...]:
     parts = tuple(r.key for r in block.rows if r.parents and not r.is_total)
     return (
         RowTotal(
-            "applicant-total",
+            RULES.applicant_total,
             "三",
             block.key,
             "“总计”列应等于自然人与法人或其他组织各列之和",
         ),
         ColumnTotal(
-            "results-total",
+            RULES.results_total,
             "三",
             block.key,
             "results-total",
@@ -204,7 +205,7 @@ def _rules_3(table: Table) -> tuple[Rule, ...]:
             "（七）总计应等于（一）至（六）各项之和",
         ),
         Balance(
-            "applications-balance",
+            RULES.applications_balance,
             "三",
             block.key,
             ("received", "carried-over"),
@@ -249,8 +250,8 @@ def _table_4() -> Table:
 def _rules_4() -> tuple[Rule, ...]:
     message = "“总计”应等于结果维持、结果纠正、其他结果、尚未审结之和"
     return (
-        RowTotal("appeal-total", "四", "review", message),
-        RowTotal("appeal-total", "四", "litigation", message),
+        RowTotal(RULES.appeal_total, "四", "review", message),
+        RowTotal(RULES.appeal_total, "四", "litigation", message),
     )
 
 
@@ -290,7 +291,7 @@ def _make_format(id: str, name: str, document: str, first: int, last: int | None
 
 CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
     CarryOver(
-        "carry-over",
+        RULES.carry_over,
         "三",
         "applications",
         "carried-over",
@@ -298,7 +299,7 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
         "“二、上年结转政府信息公开申请数量”应等于上一年度报告的“四、结转下年度继续办理”",
     ),
     Continuity(
-        "in-force-continuity",
+        RULES.in_force_continuity,
         "二",
         "item-1",
         "in-force",

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..model import RuleSpec
+
 ValueKind = Literal["count", "money", "delta"]
 """count: non-negative integer; money: non-negative amount (万元), at most
 4 decimals; delta: an integer that may be negative (本年增/减)."""
@@ -73,7 +75,7 @@ class Block:
 class RowTotal:
     """In every row of a block, the total column equals the sum of the others."""
 
-    rule_id: str
+    spec: RuleSpec  # its catalogue entry: id and severity
     table: str
     block: str
     message: str
@@ -83,7 +85,7 @@ class RowTotal:
 class ColumnTotal:
     """In every column of a block, the total row equals the sum of `parts`."""
 
-    rule_id: str
+    spec: RuleSpec  # its catalogue entry: id and severity
     table: str
     block: str
     total: str
@@ -95,7 +97,7 @@ class ColumnTotal:
 class Balance:
     """In every column of a block, sum(left rows) equals sum(right rows)."""
 
-    rule_id: str
+    spec: RuleSpec  # its catalogue entry: id and severity
     table: str
     block: str
     left: tuple[str, ...]
@@ -110,27 +112,25 @@ Rule = RowTotal | ColumnTotal | Balance
 class CarryOver:
     """Across years: this year's `row` equals last year's `previous_row`, column by column."""
 
-    rule_id: str
+    spec: RuleSpec  # its catalogue entry: id and severity
     table: str
     block: str
     row: str
     previous_row: str
     message: str
-    severity: Literal["error", "warning"] = "error"
 
 
 @dataclass(frozen=True)
 class Continuity:
     """Across years: `column` of a row = last year's + `added` − `removed` (a plausibility check)."""
 
-    rule_id: str
+    spec: RuleSpec  # its catalogue entry: id and severity
     table: str
     block: str
     column: str
     added: str
     removed: str
     message: str
-    severity: Literal["error", "warning"] = "warning"
 
 
 CrossYearRule = CarryOver | Continuity

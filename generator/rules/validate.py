@@ -5,6 +5,10 @@ folder: each report's tables read against its format (with computed totals)
 for the later stages, and every problem found. The registry's own rules are
 `agency_rules`. The arithmetic rules are read from `formats`, so a new
 format needs no code here.
+
+A report's own rules run through the table `REPORT_RULES`, and the rules between
+two years through `BETWEEN_YEARS` (see `ruler`): the tables, at the end of this
+module, say which function emits which of the catalogue's rules and in what order.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..content.layout import GENERATED_BESIDE_ATTACHMENTS
@@ -24,7 +29,6 @@ from ..formats import (
     CarryOver,
     ColumnTotal,
     Continuity,
-    Format,
     RowTotal,
     format_for_year,
     publication_deadline,
@@ -39,6 +43,8 @@ from ..model import (
     Source,
     Value,
 )
+from .catalogue import RULES
+from .ruler import Step, run_table
 
 
 def check_folder(
@@ -78,8 +84,7 @@ def check_report(report: Report, agency: Agency | None, today: datetime.date) ->
     """A report's own rules: its tables read against its format, its fields, its arithmetic."""
     fmt = FORMATS[report.format]
     tables, found = read_tables(fmt, report.tables, report.source)
-    found += report_rules(report, agency, today)
-    found += arithmetic(fmt, tables, report.source)
+    found += run_table(REPORT_RULES, ReportFacts(report, agency, today, tables))
     return CheckedReport(report, tables, tuple(found))
 
 
@@ -87,7 +92,9 @@ def with_cross_year(current: CheckedReport, previous: CheckedReport | None) -> C
     """`current` with the problems found against the same agency's report of the year
     before; `current` itself when there are none, so an edit to one year does not
     make the next year's pages new unless its findings changed."""
-    found = set(cross_year(current, previous)) - set(current.problems)
+    if previous is None:
+        return current
+    found = set(run_table(BETWEEN_YEARS, YearPair(current, previous))) - set(current.problems)
     if not found:
         return current
     return CheckedReport(current.report, current.tables, tuple(sorted({*current.problems, *found})))
@@ -103,12 +110,12 @@ def agency_rules(agencies: tuple[Agency, ...]) -> list[Problem]:
     for agency in agencies:
         at = ("agencies", agency.index)
         if counts[agency.id] > 1 and agency.id in seen:
-            found.append(agency.source.problem("error", "duplicate-agency", f"机关标识 “{agency.id}” 重复：每个机关的标识必须唯一", *at, "id"))
+            found.append(agency.source.problem(RULES.duplicate_agency, f"机关标识 “{agency.id}” 重复：每个机关的标识必须唯一", *at, "id"))
         seen.add(agency.id)
         if agency.parent and agency.parent not in counts:
-            found.append(agency.source.problem("error", "unknown-agency", f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
+            found.append(agency.source.problem(RULES.unknown_agency, f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
         elif agency.parent == agency.id:
-            found.append(agency.source.problem("error", "unknown-agency", "上级机关不能是本机关自己", *at, "parent"))
+            found.append(agency.source.problem(RULES.unknown_agency, "上级机关不能是本机关自己", *at, "parent"))
     return found
 
 
@@ -118,7 +125,7 @@ def duplicate_reports(reports: tuple[Report, ...]) -> list[Problem]:
     for report in reports:
         if report.key in first:
             other = first[report.key].source.file
-            found.append(report.source.problem("error", "duplicate-report", f"{report.year} 年已有该机关的报告（{other}）：每个机关每年只能有一份", "agency"))
+            found.append(report.source.problem(RULES.duplicate_report, f"{report.year} 年已有该机关的报告（{other}）：每个机关每年只能有一份", "agency"))
         else:
             first[report.key] = report
     return found
@@ -127,42 +134,48 @@ def duplicate_reports(reports: tuple[Report, ...]) -> list[Problem]:
 # --- one report ------------------------------------------------------------------
 
 
-def report_rules(report: Report, agency: Agency | None, today: datetime.date) -> list[Problem]:
-    found = [*unknown_agency(report, agency), *path_matches(report), *attachments_exist(report)]
-    out_of_range = list(year_in_range(report, today))
-    if out_of_range:
-        return found + out_of_range  # the rules below mean nothing for a mistyped year
-    return found + [*format_matches_year(report), *timeliness(report, agency)]
+@dataclass(frozen=True)
+class ReportFacts:
+    """What a report's own rules read: the report, its registry entry (None: not
+    registered), today's date, and its tables as read (only the complete ones)."""
+
+    report: Report
+    agency: Agency | None
+    today: datetime.date
+    tables: FilledTables
 
 
-def unknown_agency(report: Report, agency: Agency | None) -> Iterator[Problem]:
-    if agency is None:
-        yield report.source.problem("error", "unknown-agency", f"机关 “{report.agency_id}” 不在 content/agencies.yaml 中：请先登记该机关，或改正标识", "agency")
+def unknown_agency(facts: ReportFacts) -> Iterator[Problem]:
+    report = facts.report
+    if facts.agency is None:
+        yield report.source.problem(RULES.unknown_agency, f"机关 “{report.agency_id}” 不在 content/agencies.yaml 中：请先登记该机关，或改正标识", "agency")
 
 
-def path_matches(report: Report) -> Iterator[Problem]:
+def path_matches(facts: ReportFacts) -> Iterator[Problem]:
+    report = facts.report
     if report.path_agency != report.agency_id:
         yield report.source.problem(
-            "error", "path-mismatch", f"文件位于 reports/{report.path_agency}/，但 agency 写的是 “{report.agency_id}”：两者应一致", "agency"
+            RULES.path_mismatch, f"文件位于 reports/{report.path_agency}/，但 agency 写的是 “{report.agency_id}”：两者应一致", "agency"
         )
     if report.path_year != str(report.year):
         yield report.source.problem(
-            "error", "path-mismatch", f"文件名是 {report.path_year}.md，但 year 写的是 {report.year}：文件名应为 {report.year}.md", "year"
+            RULES.path_mismatch, f"文件名是 {report.path_year}.md，但 year 写的是 {report.year}：文件名应为 {report.year}.md", "year"
         )
 
 
-def year_in_range(report: Report, today: datetime.date) -> Iterator[Problem]:
+def year_in_range(facts: ReportFacts) -> Iterator[Problem]:
+    report, today = facts.report, facts.today
     if not FIRST_YEAR <= report.year <= today.year:
-        yield report.source.problem("error", "year-range", f"年度 {report.year} 超出范围：应在 {FIRST_YEAR} 至 {today.year} 之间", "year")
+        yield report.source.problem(RULES.year_range, f"年度 {report.year} 超出范围：应在 {FIRST_YEAR} 至 {today.year} 之间", "year")
 
 
-def format_matches_year(report: Report) -> Iterator[Problem]:
+def format_matches_year(facts: ReportFacts) -> Iterator[Problem]:
+    report = facts.report
     expected = format_for_year(report.year)
     if report.format != expected.id:
         given = FORMATS[report.format]
         yield report.source.problem(
-            "error",
-            "format-mismatch",
+            RULES.format_mismatch,
             f"{report.year} 年度报告应使用{expected.name}（{expected.document}），而不是{given.name}（{given.document}）",
             "format",
         )
@@ -173,40 +186,44 @@ def deadline(agency: Agency | None, year: int) -> datetime.date:
     return datetime.date(year + 1, month, day)
 
 
-def timeliness(report: Report, agency: Agency | None) -> Iterator[Problem]:
+def timeliness(facts: ReportFacts) -> Iterator[Problem]:
+    report = facts.report
     if report.published is None:
-        yield report.source.problem("warning", "missing-published", "没有填写发布日期 “published”", "published")
+        yield report.source.problem(RULES.missing_published, "没有填写发布日期 “published”", "published")
         return
-    due = deadline(agency, report.year)
+    due = deadline(facts.agency, report.year)
     if report.published > due:
         yield report.source.problem(
-            "warning", "late-publication", f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}", "published"
+            RULES.late_publication, f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}", "published"
         )
     elif report.published.year <= report.year:
         yield report.source.problem(
-            "warning", "early-publication", f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期", "published"
+            RULES.early_publication, f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期", "published"
         )
 
 
-def attachments_exist(report: Report) -> Iterator[Problem]:
+def attachments_exist(facts: ReportFacts) -> Iterator[Problem]:
+    report = facts.report
     for index, attachment in enumerate(report.attachments):
         name = PurePosixPath(attachment.file)
         if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file:
-            yield report.source.problem("error", "attachment", f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
+            yield report.source.problem(RULES.attachment, f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
         elif attachment.file.lower() in GENERATED_BESIDE_ATTACHMENTS:
-            yield report.source.problem("error", "attachment", f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
+            yield report.source.problem(RULES.attachment, f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
         elif not (report.directory / attachment.file).is_file():
-            yield report.source.problem("error", "attachment", f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
+            yield report.source.problem(RULES.attachment, f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)
         elif (report.directory / attachment.file).resolve().parent != report.directory.resolve():
             yield report.source.problem(
-                "error", "attachment", f"附件 “{attachment.file}” 是指向别处的链接（符号链接），为安全起见不予发布：请把文件本身放在报告旁边", "attachments", index
+                RULES.attachment, f"附件 “{attachment.file}” 是指向别处的链接（符号链接），为安全起见不予发布：请把文件本身放在报告旁边", "attachments", index
             )
 
 
 # --- arithmetic (勾稽关系) ----------------------------------------------------------
 
 
-def arithmetic(fmt: Format, tables: FilledTables, source: Source) -> list[Problem]:
+def arithmetic(facts: ReportFacts) -> list[Problem]:
+    """The format's own rules (its totals and balances), on the tables that could be read."""
+    fmt, tables, source = FORMATS[facts.report.format], facts.tables, facts.report.source
     found: list[Problem] = []
     for rule in fmt.rules:
         if rule.table not in tables:
@@ -230,7 +247,7 @@ def _row_totals(rule: RowTotal, block: FilledBlock, source: Source, where: tuple
         expected = sum(row.values[:-1])
         if not total.computed and total.value != expected:
             yield source.problem(
-                "error", rule.rule_id, f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}", *where, row.key, len(row.cells) - 1
+                rule.spec, f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}", *where, row.key, len(row.cells) - 1
             )
 
 
@@ -240,7 +257,7 @@ def _column_totals(rule: ColumnTotal, block: FilledBlock, columns: list[str], so
         expected = sum(block.row(part).values[index] for part in rule.parts)
         if not cell.computed and cell.value != expected:
             yield source.problem(
-                "error", rule.rule_id, f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}", *where, rule.total, index
+                rule.spec, f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}", *where, rule.total, index
             )
 
 
@@ -252,8 +269,7 @@ def _balance(rule: Balance, block: FilledBlock, columns: list[str], source: Sour
         right = [block.row(key).values[index] for key in rule.right]
         if sum(left) != sum(right):
             yield source.problem(
-                "error",
-                rule.rule_id,
+                rule.spec,
                 f"“{column}”列：{rule.message}；现为 {_sum_text(left)}，而 {_sum_text(right)}",
                 *where,
                 anchor,
@@ -268,10 +284,18 @@ def _sum_text(values: Iterable[Value]) -> str:
 # --- across years --------------------------------------------------------------
 
 
-def cross_year(current: CheckedReport, previous: CheckedReport | None) -> Iterator[Problem]:
-    """The rules between a report and the same agency's report of the year before."""
-    if previous is None:
-        return
+@dataclass(frozen=True)
+class YearPair:
+    """A checked report and the same agency's checked report of the year before."""
+
+    current: CheckedReport
+    previous: CheckedReport
+
+
+def cross_year(pair: YearPair) -> Iterator[Problem]:
+    """The rules between a report and the same agency's report of the year before
+    (`formats.CROSS_YEAR_RULES`), where both years' formats have the rows and columns."""
+    current, previous = pair.current, pair.previous
     report = current.report
     fmt, previous_fmt = FORMATS[report.format], FORMATS[previous.report.format]
     for rule in CROSS_YEAR_RULES:
@@ -296,7 +320,7 @@ def _carry_over(rule: CarryOver, report: Report, now: FilledBlock, before: Fille
     last = before.row(rule.previous_row).values
     wrong = [f"{columns[i]}列本年 {a}、上年 {b}" for i, (a, b) in enumerate(zip(current, last)) if a != b]
     if wrong:
-        yield report.source.problem(rule.severity, rule.rule_id, f"{rule.message}（{report.year - 1} 年度）：{'；'.join(wrong)}", *where, rule.row)
+        yield report.source.problem(rule.spec, f"{rule.message}（{report.year - 1} 年度）：{'；'.join(wrong)}", *where, rule.row)
 
 
 def _continuity(rule: Continuity, report: Report, columns: list[str], now: FilledBlock, before: FilledBlock, where: tuple[str, str]) -> Iterator[Problem]:
@@ -307,10 +331,33 @@ def _continuity(rule: Continuity, report: Report, columns: list[str], now: Fille
         expected = last.values[col] + row.values[add] - row.values[rem]
         if row.values[col] != expected:
             yield report.source.problem(
-                rule.severity,
-                rule.rule_id,
+                rule.spec,
                 f"“{row.label}”：{rule.message}（{last.values[col]} + {row.values[add]} − {row.values[rem]} = {expected}），实际填写 {row.values[col]}",
                 *where,
                 row.key,
                 col,
             )
+
+
+# --- the rule tables -------------------------------------------------------------
+
+REPORT_RULES: tuple[Step[ReportFacts], ...] = (
+    Step("agency", (RULES.unknown_agency,), unknown_agency),
+    Step("path", (RULES.path_mismatch,), path_matches),
+    Step("attachments", (RULES.attachment,), attachments_exist),
+    Step("year", (RULES.year_range,), year_in_range),
+    # a mistyped year would make these noise: they run only when the year is in range
+    Step("format", (RULES.format_mismatch,), format_matches_year, unless=(RULES.year_range,)),
+    Step(
+        "timeliness",
+        (RULES.missing_published, RULES.late_publication, RULES.early_publication),
+        timeliness,
+        unless=(RULES.year_range,),
+    ),
+    # the formats' totals and balances, whichever the report's format has
+    Step("arithmetic", tuple(dict.fromkeys(rule.spec for fmt in FORMATS.values() for rule in fmt.rules)), arithmetic),
+)
+"""A report's own rules, in the order they run and their problems are listed."""
+
+BETWEEN_YEARS: tuple[Step[YearPair], ...] = (Step("cross-year", tuple(rule.spec for rule in CROSS_YEAR_RULES), cross_year),)
+"""The rules between a report and the year before, run once every report of the agency is checked."""

@@ -20,6 +20,7 @@ from .. import __version__
 from ..content import narrative
 from ..content.layout import TEMPLATES
 from ..model import Problem
+from ..rules.catalogue import RULES
 from .outputs import Page
 from .tablegrid import table_grid, table_rows
 from .values import format_value
@@ -113,7 +114,7 @@ def render_problem(exc: jinja2.TemplateError, project: Path) -> Problem:
     path = Path(file)
     if path.is_absolute() and path.is_relative_to(project):
         file = path.relative_to(project).as_posix()
-    return Problem(file, line, "error", "template", f"模板错误：{exc.message or exc}")
+    return RULES.template.at(file, line, f"模板错误：{exc.message or exc}")
 
 
 # --- Markdown -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from functools import cached_property
 from ..fingerprint import json_digest
 from ..formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE
 from ..model import Agency, CheckedReport, FilledTables, Value
+from ..rules.catalogue import RULES
 from . import urls
 
 
@@ -81,7 +82,7 @@ def report_summary(c: CheckedReport, agency: Agency, base: str) -> Summary:
         title=report_title(c, agency),
         url=urls.report(agency.id, report.year).url(base),
         published=report.published.isoformat() if report.published else "",
-        late=any(p.rule == "late-publication" for p in c.problems),
+        late=any(p.rule == RULES.late_publication.id for p in c.problems),
         warnings=sum(1 for p in c.problems if p.severity == "warning"),
         format=FORMATS[report.format].name,
         figures=key_figures(c.tables, report.format),
