@@ -64,6 +64,25 @@ def of_severity(problems: tuple[Problem, ...], severity: Severity) -> tuple[Prob
     return tuple(p for p in problems if p.severity == severity)
 
 
+class Findings:
+    """The errors and warnings of a result that carries `problems` (a check, a build,
+    a part of one): an error stops publication, a warning does not."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return of_severity(self.problems, "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return of_severity(self.problems, "warning")
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where values came from: a file and the line of every key path in it."""
@@ -199,17 +218,9 @@ class CheckedReport:
 
 
 @dataclass(frozen=True)
-class Checked:
+class Checked(Findings):
     """The outcome of validation: every problem, and each report's tables read."""
 
     portal: Portal
     reports: tuple[CheckedReport, ...]
     problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return of_severity(self.problems, "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return of_severity(self.problems, "warning")

@@ -27,7 +27,7 @@ from typing import Any
 from ..content.layout import REPORTS_DIR, is_report_name
 from ..content.load import Loaded, load_report
 from ..exports.report_json import report_json
-from ..model import Agency, CheckedReport, Problem, Report
+from ..model import Agency, CheckedReport, Findings, Problem, Report
 from ..rules.validate import check_folder
 from ..search.documents import SearchDocument, search_document
 from ..site.outputs import Copy, Page
@@ -52,15 +52,11 @@ class PartContext:
 
 
 @dataclass(frozen=True)
-class CheckedPart:
+class CheckedPart(Findings):
     folder: str  # the folder's name: the agency id it is meant for
     problems: tuple[Problem, ...]  # sorted
     reports: tuple[CheckedReport, ...]
     read: int  # report files that could be read
-
-    @property
-    def failed(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
 
 
 @dataclass(frozen=True)

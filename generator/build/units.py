@@ -28,7 +28,7 @@ import jinja2
 
 from ..content.layout import REPORTS_DIR, agency_folders, is_report_name
 from ..fingerprint import bytes_digest
-from ..model import Agency, Problem, of_severity
+from ..model import Agency, Findings, Problem
 from ..search.documents import DocumentRef, SearchDocument
 from ..site.render import Theme, render_page, render_problem
 from ..site.summaries import Summary
@@ -67,7 +67,7 @@ class Output:
 
 
 @dataclass(frozen=True)
-class UnitResult:
+class UnitResult(Findings):
     problems: tuple[Problem, ...]
     reports: int  # report files that could be read
     summaries: tuple[Summary, ...] = ()  # as index pages list them, oldest first, their digests made
@@ -76,13 +76,9 @@ class UnitResult:
     rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
     unsettled: bool = False  # a file changed while the unit was built: the result is not kept in the cache
 
-    @property
-    def failed(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
-
 
 @dataclass(frozen=True)
-class BuildResult:
+class BuildResult(Findings):
     """What a whole build reports."""
 
     problems: tuple[Problem, ...]
@@ -93,16 +89,8 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build: the site was left as it was
 
     @property
-    def errors(self) -> tuple[Problem, ...]:
-        return of_severity(self.problems, "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return of_severity(self.problems, "warning")
-
-    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.failed
 
 
 Stat = tuple[int, int, int, int]
