@@ -1,3 +1,6 @@
-"""`xxgk import`: readers by file type (`readers`) and the matching of what they read
-to the official tables (`matching`).
+"""`xxgk import`: reports agencies already published become content files.
+
+    readers     the registry: a reader per file type (text, HTML, Word; PDF next),
+                built on base (the Reader contract) and document (what readers make)
+    matching    a Document as a report: title, format, rows and narrative
 """

@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 
 from ..formats import FORMATS, Block, Format, Row, Table, format_for_year
 from ..model import Value
-from .readers import Document, Grid, Paragraph, ReadError
+from .document import Document, Grid, Paragraph, ReadError
 
 MATCH = 0.8
 """How alike a cell and an official label must be (1.0: the same once normalised).
