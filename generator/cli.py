@@ -19,8 +19,9 @@ from .build.write import OutputError
 from .content.load import AGENCIES_FILE, AGENCY_ID, base_url_problem, load_portal
 from .content.scaffold import portal_files, report_skeleton, report_text
 from .formats import FIRST_YEAR, FORMATS, format_for_year
-from .imports.matching import Imported, guess_level, import_document, registry_entry
+from .imports.matching import Imported, import_document
 from .imports.readers import ReadError, read_document
+from .imports.registration import guess_level, registry_entry
 from .model import Agency, Problem, of_severity
 from .search.index import SearchError
 
