@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,13 +15,11 @@ from . import __version__
 from .build.cache import BuildBusy
 from .build.project import build_project, check_project
 from .build.write import OutputError
-from .content.load import AGENCIES_FILE, AGENCY_ID, base_url_problem, load_portal
-from .content.scaffold import portal_files, report_skeleton, report_text
+from .content.load import AGENCY_ID, base_url_problem, load_portal
+from .content.scaffold import portal_files, report_skeleton
 from .formats import FIRST_YEAR, FORMATS, format_for_year
-from .imports.matching import Imported, import_document
-from .imports.readers import ReadError, read_document
-from .imports.registration import guess_level, registry_entry
-from .model import Agency, Problem, of_severity
+from .imports.batch import Kept, Outcome, Previewed, Refused, import_files
+from .model import Problem, of_severity
 from .search.index import SearchError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -217,70 +214,28 @@ def import_(project: Path, files: tuple[Path, ...], agency: str | None, year: in
     """
     if agency is not None and not AGENCY_ID.match(agency):
         raise click.BadParameter(f"“{agency}” 不能作机关标识：只能用小写英文字母、数字和连字符", param_hint="--agency")
-    sys.exit(max(_import_one(project, file, agency, year, dry_run, force) for file in files))
+    result = import_files(project, files, agency, year, dry_run, force)
+    for outcome in result.outcomes:
+        _print_outcome(outcome)
+    sys.exit(result.exit_code)
 
 
-def _import_one(project: Path, file: Path, agency_id: str | None, year: int | None, dry_run: bool, force: bool) -> int:
-    click.echo(f"导入 {file}")
-    try:
-        imported = import_document(read_document(file), year)
-    except ReadError as exc:
-        click.echo(f"{file}: error [import] {exc}", err=True)
-        return 2
-    portal = load_portal(project)
-    if agency_id is not None:
-        agency = portal.agency(agency_id)
+def _print_outcome(outcome: Outcome) -> None:
+    click.echo(f"导入 {outcome.file}")
+    if isinstance(outcome, Refused):
+        click.echo(f"{outcome.file}: error [import] {outcome.reason}", err=True)
+    elif isinstance(outcome, Kept):
+        click.echo(f"{outcome.target} 已存在，未覆盖（加 --force 覆盖）", err=True)
     else:
-        agency = next((a for a in portal.agencies if a.name == imported.agency_name), None)
-    entry = None
-    if agency is None:
-        if agency_id is None:
-            name = imported.agency_name or "（标题中没有机关名称）"
-            click.echo(f"{file}: error [import] 机关 “{name}” 不在 content/agencies.yaml 中：请用 --agency 给它一个标识（如 --agency pingluo-qukou），将自动登记", err=True)
-            return 2
-        agency = Agency(agency_id, imported.agency_name or agency_id, (), guess_level(imported.agency_name))
-        entry = registry_entry(agency.id, agency.name)
-    target = project / "content" / "reports" / agency.id / f"{imported.year}.md"
-    if target.exists() and not force and not dry_run:
-        click.echo(f"{target} 已存在，未覆盖（加 --force 覆盖）", err=True)
-        return 1
-    values = imported.values() if imported.format.tables else None
-    text = report_text(agency, imported.year, imported.format, imported.narrative, values=values, note=f"由 xxgk import 从 {file.name} 导入")
-    for line in _import_report(imported, agency, entry is not None):
-        click.echo(f"  {line}")
-    if dry_run:
-        click.echo(f"（试运行，未写入 {target}）\n{text}")
-        return 0
-    if entry is not None:
-        registry = project / AGENCIES_FILE
-        existing = registry.read_text(encoding="utf-8") if registry.is_file() else "agencies:\n"
-        registry.parent.mkdir(parents=True, exist_ok=True)
-        registry.write_text(existing + ("" if existing.endswith("\n") else "\n") + entry, encoding="utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"  已写入 {target}")
-    checked = check_project(project)
-    relative = target.relative_to(project).as_posix()
-    mine = [p for p in checked.problems if p.file == relative or (entry is not None and p.file == AGENCIES_FILE)]
-    click.echo("检查结果：" + ("没有问题" if not mine else ""))
-    for problem in mine:
-        click.echo(f"  {problem}")
-    return 1 if any(p.severity == "error" for p in mine) else 0
-
-
-def _import_report(imported: Imported, agency: Agency, new: bool) -> list[str]:
-    lines = [f"机关：{agency.name}（{agency.id}" + ("，新登记到 content/agencies.yaml：请填写所属地区，核对机关层级）" if new else "）")]
-    lines.append(f"年度：{imported.year}；格式：{imported.format.name}")
-    if imported.format.tables:
-        counts = Counter(key for key, _ in imported.rows)
-        lines.append("已填入：" + "，".join(f"表{t.key} {counts[t.key]} 行" for t in imported.format.tables))
-        lines += [f"推测：{guess}" for guess in imported.guesses]
-        if missing := imported.missing():
-            lines.append("原文没有的行（未填写，请补充）：" + "、".join(missing))
-    if imported.unplaced:
-        lines.append(f"未能对应到官方表格的内容 {len(imported.unplaced)} 处：原样保留在正文末尾的“导入说明”中")
-    lines.append("发布日期：原文没有写明发布日期，未填写（请在 published 中填写）")
-    return lines
+        for line in outcome.notes:
+            click.echo(f"  {line}")
+        if isinstance(outcome, Previewed):
+            click.echo(f"（试运行，未写入 {outcome.target}）\n{outcome.text}")
+        else:
+            click.echo(f"  已写入 {outcome.target}")
+            click.echo("检查结果：" + ("没有问题" if not outcome.problems else ""))
+            for problem in outcome.problems:
+                click.echo(f"  {problem}")
 
 
 @main.command()

@@ -39,14 +39,14 @@ def test_an_unknown_type_says_what_can_be_imported(tmp_path: Path, name: str, sh
     )
 
 
-class _WordWithoutLibrary(WordReader):
+class WordWithoutLibrary(WordReader):
     library = "xxgk_test_no_such_library"
 
 
 def test_a_reader_whose_library_is_missing_names_the_package_to_install(tmp_path: Path) -> None:
     source = tmp_path / "report.docx"
     source.write_bytes(b"PK")
-    readers = (TextReader(), _WordWithoutLibrary())
+    readers = (TextReader(), WordWithoutLibrary())
     assert readers[1].available() == "读取 .docx 文件需要 python-docx，当前没有安装：请运行 pip install python-docx"
     with pytest.raises(ReadError, match="pip install python-docx"):
         read_document(source, readers)

@@ -7,4 +7,5 @@
       placement     grid rows in official rows, values fitted to columns
       narrative     paragraphs as Markdown under the official headings
     registration  a new agency's registry entry
+    batch         many files at once: read, match, write, register, check once
 """
