@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -15,6 +16,7 @@ from . import __version__
 from .build.cache import BuildBusy
 from .build.project import build_project, check_project
 from .build.write import OutputError
+from .content.layout import CONTENT, report_path
 from .content.load import AGENCY_ID, base_url_problem, load_portal
 from .content.scaffold import portal_files, report_skeleton
 from .formats import FIRST_YEAR, FORMATS, format_for_year
@@ -24,19 +26,37 @@ from .search.index import SearchError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """Keep the portal directory as the context's object, which each command's context
+    starts from its parent's: so a value given after the command wins over one before
+    it, and the current directory is the default when neither is given."""
+    if value is not None:
+        ctx.obj = value
+    elif ctx.obj is None:
+        ctx.obj = Path(".")
+
+
+def project_option(command: F) -> F:
+    """`--project/-p`, defined once and accepted before the command (`xxgk -p DIR check`)
+    and after it (`xxgk check -p DIR`), as Hugo and MkDocs take their global options."""
+    return click.option(
+        "--project",
+        "-p",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_remember_project,
+        help="门户目录（含 content/），默认为当前目录；写在命令前后均可。The portal directory (default: the current one), before or after the command.",
+    )(command)
+
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="xxgk", message="%(prog)s %(version)s")
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="门户目录（含 content/）。The portal directory (holding content/).",
-)
-@click.pass_context
-def main(ctx: click.Context, project: Path) -> None:
+@project_option
+def main() -> None:
     """xxgk：把各机关的政府信息公开工作年度报告发布为一个静态门户。
 
     xxgk publishes government information-disclosure annual reports
@@ -53,7 +73,6 @@ def main(ctx: click.Context, project: Path) -> None:
                                                导入已有报告 / import an existing report
       xxgk -p my-portal build                  生成站点 / build into site/
     """
-    ctx.obj = project
 
 
 def _print_problems(problems: Iterable[Problem]) -> None:
@@ -68,6 +87,7 @@ def _summary(reports: int, errors: int, warnings: int) -> str:
 @main.command()
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式。Output format.")
+@project_option
 @click.pass_obj
 def check(project: Path, output: str) -> None:
     """检查全部内容是否符合官方格式与勾稽关系。
@@ -101,6 +121,7 @@ def check(project: Path, output: str) -> None:
               help="同时使用的处理器核数，默认全部。Worker processes (default: one per core).")
 @click.option("--clean", is_flag=True,
               help="不使用缓存，全部重新生成。Ignore the build cache and build everything again.")
+@project_option
 @click.pass_obj
 def build(project: Path, out: Path | None, base_url: str | None, no_search: bool, jobs: int | None, clean: bool) -> None:
     """检查内容并生成静态站点（有错误时不生成）。
@@ -141,6 +162,7 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
 @click.option("--base-url", default=None,
               help="站点发布路径，覆盖 site.yaml 中的 base_url。Path the site is served under.")
 @click.option("--no-search", is_flag=True, help="预览时不建立搜索索引。Skip the search index.")
+@project_option
 @click.pass_obj
 def serve(project: Path, port: int, host: str, base_url: str | None, no_search: bool) -> None:
     """在本机预览站点：保存文件后自动重新生成并刷新浏览器。
@@ -153,7 +175,7 @@ def serve(project: Path, port: int, host: str, base_url: str | None, no_search: 
     from .preview.server import PreviewServer
     from .preview.server import serve as run
 
-    if not (project / "content").is_dir():
+    if not (project / CONTENT).is_dir():
         raise click.UsageError(f"{project.absolute()} 下没有 content/ 文件夹：请在门户目录中运行，或用 --project 指定")
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
@@ -177,6 +199,7 @@ def serve(project: Path, port: int, host: str, base_url: str | None, no_search: 
 @click.option("--year", required=True, type=int, help="报告年度。Report year.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
               help="表格格式，默认按年度选择。Table format (default: by year).")
+@project_option
 @click.pass_obj
 def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
     """新建一份待填写的年度报告，每行都带官方名称注释。
@@ -188,7 +211,7 @@ def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
     if found is None:
         known = "、".join(a.id for a in portal.agencies) or "（名录为空）"
         raise click.UsageError(f"机关 “{agency}” 不在 content/agencies.yaml 中。已登记的机关：{known}")
-    path = project / "content" / "reports" / agency / f"{year}.md"
+    path = project / report_path(agency, year)
     if path.exists():
         click.echo(f"{path} 已存在，未覆盖。", err=True)
         sys.exit(1)
@@ -203,6 +226,7 @@ def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
 @click.option("--year", type=click.IntRange(FIRST_YEAR, 2100), default=None, help="报告年度，默认取自标题。Report year (default: from the title).")
 @click.option("--dry-run", is_flag=True, help="只显示结果，不写文件。Show the result, write nothing.")
 @click.option("--force", is_flag=True, help="覆盖已有的报告文件。Overwrite an existing report file.")
+@project_option
 @click.pass_obj
 def import_(project: Path, files: tuple[Path, ...], agency: str | None, year: int | None, dry_run: bool, force: bool) -> None:
     """导入已有的报告（.txt、.md、.html、.docx），生成内容文件并检查。
@@ -245,8 +269,8 @@ def init(directory: Path) -> None:
 
     Create a new portal: site settings, agency registry and one example report.
     """
-    if (directory / "content").exists():
-        click.echo(f"{directory / 'content'} 已存在，未做任何更改。", err=True)
+    if (directory / CONTENT).exists():
+        click.echo(f"{directory / CONTENT} 已存在，未做任何更改。", err=True)
         sys.exit(1)
     for relative, text in portal_files(datetime.date.today()).items():
         path = directory / relative
