@@ -139,3 +139,11 @@ def test_an_unknown_type_is_refused_naming_the_file(portal: Portal, tmp_path: Pa
     source.write_bytes(b"%PDF-1.4")
     code, output = run("-p", str(portal.root), "import", str(source))
     assert code == 2 and f"{source}: error [import] 不支持的文件类型 “.pdf”：可导入 .txt" in output
+
+
+def test_a_report_that_cannot_be_written_is_refused_with_a_message(portal: Portal, tmp_path: Path) -> None:
+    portal.write("content/reports/county", "a file where the agency's folder should be")
+    source = tmp_path / "report.txt"
+    source.write_text(damaged_text(), encoding="utf-8")
+    code, output = run("-p", str(portal.root), "import", str(source))
+    assert code == 2 and f"{source}: error [import] 无法写入 " in output and "Traceback" not in output

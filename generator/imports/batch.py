@@ -131,7 +131,7 @@ def import_files(
     agencies = load_agencies(project).value
     done: list[Outcome | _Planned] = []
     for file in files:
-        planned = plan_file(file, agencies, agency, year, readers)
+        planned = _plan_file(file, agencies, agency, year, readers)
         if isinstance(planned, Refused):
             done.append(planned)
             continue
@@ -140,12 +140,10 @@ def import_files(
             done.append(Previewed(file, target, planned.notes, planned.text))
         elif target.exists() and not force:
             done.append(Kept(file, target))
+        elif (failed := _write(project, planned)) is not None:
+            done.append(failed)
         else:
-            if planned.entry is not None:
-                _register(project, planned.entry)
-                agencies = (*agencies, planned.agency)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(planned.text, encoding="utf-8")
+            agencies = (*agencies, planned.agency) if planned.entry is not None else agencies
             done.append(planned)
     if not any(isinstance(item, _Planned) for item in done):
         return BatchResult(tuple(item for item in done if not isinstance(item, _Planned)), 0)
@@ -153,7 +151,7 @@ def import_files(
     return BatchResult(tuple(_written(project, item, problems) if isinstance(item, _Planned) else item for item in done), 1)
 
 
-def plan_file(file: Path, agencies: Sequence[Agency], agency_id: str | None, year: int | None, readers: Sequence[Reader] = READERS) -> _Planned | Refused:
+def _plan_file(file: Path, agencies: Sequence[Agency], agency_id: str | None, year: int | None, readers: Sequence[Reader] = READERS) -> _Planned | Refused:
     """Read and match one file, and decide its agency and its report's path; nothing is written."""
     try:
         imported = import_document(read_document(file, readers), year)
@@ -195,6 +193,20 @@ def notes(imported: Imported, agency: Agency, new: bool) -> tuple[str, ...]:
         lines.append(f"未能对应到官方表格的内容 {len(imported.unplaced)} 处：原样保留在正文末尾的“导入说明”中")
     lines.append("发布日期：原文没有写明发布日期，未填写（请在 published 中填写）")
     return tuple(lines)
+
+
+def _write(project: Path, planned: _Planned) -> Refused | None:
+    """Register the file's new agency, if any, and write its report; a folder or file that
+    cannot be written is the file's refusal (in Chinese), not a traceback."""
+    target = project / planned.relative
+    try:
+        if planned.entry is not None:
+            _register(project, planned.entry)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(planned.text, encoding="utf-8")
+    except OSError as exc:
+        return Refused(planned.file, f"无法写入 {exc.filename or target}：{exc.strerror or exc}")
+    return None
 
 
 def _register(project: Path, entry: str) -> None:
