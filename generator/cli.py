@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 import json
 import sys
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -16,29 +16,47 @@ from . import __version__
 from .build.cache import BuildBusy
 from .build.project import build_project, check_project
 from .build.write import OutputError
-from .content.load import AGENCIES_FILE, AGENCY_ID, base_url_problem, load_portal
-from .content.scaffold import portal_files, report_skeleton, report_text
+from .content.layout import CONTENT, report_path
+from .content.load import AGENCY_ID, base_url_problem, load_portal
+from .content.scaffold import portal_files, report_skeleton
 from .formats import FIRST_YEAR, FORMATS, format_for_year
-from .imports.matching import Imported, guess_level, import_document, registry_entry
-from .imports.readers import ReadError, read_document
-from .model import Agency, Problem, of_severity
+from .imports.batch import Kept, Outcome, Previewed, Refused, import_files
+from .model import Problem, of_severity
 from .search.pagefind import SearchError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """Keep the portal directory as the context's object, which each command's context
+    starts from its parent's: so a value given after the command wins over one before
+    it, and the current directory is the default when neither is given."""
+    if value is not None:
+        ctx.obj = value
+    elif ctx.obj is None:
+        ctx.obj = Path(".")
+
+
+def project_option(command: F) -> F:
+    """`--project/-p`, defined once and accepted before the command (`xxgk -p DIR check`)
+    and after it (`xxgk check -p DIR`), as Hugo and MkDocs take their global options."""
+    return click.option(
+        "--project",
+        "-p",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_remember_project,
+        help="门户目录（含 content/），默认为当前目录；写在命令前后均可。The portal directory (default: the current one), before or after the command.",
+    )(command)
+
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="xxgk", message="%(prog)s %(version)s")
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="门户目录（含 content/）。The portal directory (holding content/).",
-)
-@click.pass_context
-def main(ctx: click.Context, project: Path) -> None:
+@project_option
+def main() -> None:
     """xxgk：把各机关的政府信息公开工作年度报告发布为一个静态门户。
 
     xxgk publishes government information-disclosure annual reports
@@ -55,7 +73,6 @@ def main(ctx: click.Context, project: Path) -> None:
                                                导入已有报告 / import an existing report
       xxgk -p my-portal build                  生成站点 / build into site/
     """
-    ctx.obj = project
 
 
 def _print_problems(problems: Iterable[Problem]) -> None:
@@ -70,6 +87,7 @@ def _summary(reports: int, errors: int, warnings: int) -> str:
 @main.command()
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式。Output format.")
+@project_option
 @click.pass_obj
 def check(project: Path, output: str) -> None:
     """检查全部内容是否符合官方格式与勾稽关系。
@@ -103,6 +121,7 @@ def check(project: Path, output: str) -> None:
               help="同时使用的处理器核数，默认全部。Worker processes (default: one per core).")
 @click.option("--clean", is_flag=True,
               help="不使用缓存，全部重新生成。Ignore the build cache and build everything again.")
+@project_option
 @click.pass_obj
 def build(project: Path, out: Path | None, base_url: str | None, no_search: bool, jobs: int | None, clean: bool) -> None:
     """检查内容并生成静态站点（有错误时不生成）。
@@ -143,6 +162,7 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
 @click.option("--base-url", default=None,
               help="站点发布路径，覆盖 site.yaml 中的 base_url。Path the site is served under.")
 @click.option("--no-search", is_flag=True, help="预览时不建立搜索索引。Skip the search index.")
+@project_option
 @click.pass_obj
 def serve(project: Path, port: int, host: str, base_url: str | None, no_search: bool) -> None:
     """在本机预览站点：保存文件后自动重新生成并刷新浏览器。
@@ -155,7 +175,7 @@ def serve(project: Path, port: int, host: str, base_url: str | None, no_search: 
     from .preview.server import PreviewServer
     from .preview.server import serve as run
 
-    if not (project / "content").is_dir():
+    if not (project / CONTENT).is_dir():
         raise click.UsageError(f"{project.absolute()} 下没有 content/ 文件夹：请在门户目录中运行，或用 --project 指定")
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
@@ -179,6 +199,7 @@ def serve(project: Path, port: int, host: str, base_url: str | None, no_search: 
 @click.option("--year", required=True, type=int, help="报告年度。Report year.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
               help="表格格式，默认按年度选择。Table format (default: by year).")
+@project_option
 @click.pass_obj
 def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
     """新建一份待填写的年度报告，每行都带官方名称注释。
@@ -190,7 +211,7 @@ def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
     if found is None:
         known = "、".join(a.id for a in portal.agencies) or "（名录为空）"
         raise click.UsageError(f"机关 “{agency}” 不在 content/agencies.yaml 中。已登记的机关：{known}")
-    path = project / "content" / "reports" / agency / f"{year}.md"
+    path = project / report_path(agency, year)
     if path.exists():
         click.echo(f"{path} 已存在，未覆盖。", err=True)
         sys.exit(1)
@@ -205,6 +226,7 @@ def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
 @click.option("--year", type=click.IntRange(FIRST_YEAR, 2100), default=None, help="报告年度，默认取自标题。Report year (default: from the title).")
 @click.option("--dry-run", is_flag=True, help="只显示结果，不写文件。Show the result, write nothing.")
 @click.option("--force", is_flag=True, help="覆盖已有的报告文件。Overwrite an existing report file.")
+@project_option
 @click.pass_obj
 def import_(project: Path, files: tuple[Path, ...], agency: str | None, year: int | None, dry_run: bool, force: bool) -> None:
     """导入已有的报告（.txt、.md、.html、.docx），生成内容文件并检查。
@@ -216,70 +238,28 @@ def import_(project: Path, files: tuple[Path, ...], agency: str | None, year: in
     """
     if agency is not None and not AGENCY_ID.match(agency):
         raise click.BadParameter(f"“{agency}” 不能作机关标识：只能用小写英文字母、数字和连字符", param_hint="--agency")
-    sys.exit(max(_import_one(project, file, agency, year, dry_run, force) for file in files))
+    result = import_files(project, files, agency, year, dry_run, force)
+    for outcome in result.outcomes:
+        _print_outcome(outcome)
+    sys.exit(result.exit_code)
 
 
-def _import_one(project: Path, file: Path, agency_id: str | None, year: int | None, dry_run: bool, force: bool) -> int:
-    click.echo(f"导入 {file}")
-    try:
-        imported = import_document(read_document(file), year)
-    except ReadError as exc:
-        click.echo(f"{file}: error [import] {exc}", err=True)
-        return 2
-    portal = load_portal(project)
-    if agency_id is not None:
-        agency = portal.agency(agency_id)
+def _print_outcome(outcome: Outcome) -> None:
+    click.echo(f"导入 {outcome.file}")
+    if isinstance(outcome, Refused):
+        click.echo(f"{outcome.file}: error [import] {outcome.reason}", err=True)
+    elif isinstance(outcome, Kept):
+        click.echo(f"{outcome.target} 已存在，未覆盖（加 --force 覆盖）", err=True)
     else:
-        agency = next((a for a in portal.agencies if a.name == imported.agency_name), None)
-    entry = None
-    if agency is None:
-        if agency_id is None:
-            name = imported.agency_name or "（标题中没有机关名称）"
-            click.echo(f"{file}: error [import] 机关 “{name}” 不在 content/agencies.yaml 中：请用 --agency 给它一个标识（如 --agency pingluo-qukou），将自动登记", err=True)
-            return 2
-        agency = Agency(agency_id, imported.agency_name or agency_id, (), guess_level(imported.agency_name))
-        entry = registry_entry(agency.id, agency.name)
-    target = project / "content" / "reports" / agency.id / f"{imported.year}.md"
-    if target.exists() and not force and not dry_run:
-        click.echo(f"{target} 已存在，未覆盖（加 --force 覆盖）", err=True)
-        return 1
-    values = imported.values() if imported.format.tables else None
-    text = report_text(agency, imported.year, imported.format, imported.narrative, values=values, note=f"由 xxgk import 从 {file.name} 导入")
-    for line in _import_report(imported, agency, entry is not None):
-        click.echo(f"  {line}")
-    if dry_run:
-        click.echo(f"（试运行，未写入 {target}）\n{text}")
-        return 0
-    if entry is not None:
-        registry = project / AGENCIES_FILE
-        existing = registry.read_text(encoding="utf-8") if registry.is_file() else "agencies:\n"
-        registry.parent.mkdir(parents=True, exist_ok=True)
-        registry.write_text(existing + ("" if existing.endswith("\n") else "\n") + entry, encoding="utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"  已写入 {target}")
-    checked = check_project(project)
-    relative = target.relative_to(project).as_posix()
-    mine = [p for p in checked.problems if p.file == relative or (entry is not None and p.file == AGENCIES_FILE)]
-    click.echo("检查结果：" + ("没有问题" if not mine else ""))
-    for problem in mine:
-        click.echo(f"  {problem}")
-    return 1 if any(p.severity == "error" for p in mine) else 0
-
-
-def _import_report(imported: Imported, agency: Agency, new: bool) -> list[str]:
-    lines = [f"机关：{agency.name}（{agency.id}" + ("，新登记到 content/agencies.yaml：请填写所属地区，核对机关层级）" if new else "）")]
-    lines.append(f"年度：{imported.year}；格式：{imported.format.name}")
-    if imported.format.tables:
-        counts = Counter(key for key, _ in imported.rows)
-        lines.append("已填入：" + "，".join(f"表{t.key} {counts[t.key]} 行" for t in imported.format.tables))
-        lines += [f"推测：{guess}" for guess in imported.guesses]
-        if missing := imported.missing():
-            lines.append("原文没有的行（未填写，请补充）：" + "、".join(missing))
-    if imported.unplaced:
-        lines.append(f"未能对应到官方表格的内容 {len(imported.unplaced)} 处：原样保留在正文末尾的“导入说明”中")
-    lines.append("发布日期：原文没有写明发布日期，未填写（请在 published 中填写）")
-    return lines
+        for line in outcome.notes:
+            click.echo(f"  {line}")
+        if isinstance(outcome, Previewed):
+            click.echo(f"（试运行，未写入 {outcome.target}）\n{outcome.text}")
+        else:
+            click.echo(f"  已写入 {outcome.target}")
+            click.echo("检查结果：" + ("没有问题" if not outcome.problems else ""))
+            for problem in outcome.problems:
+                click.echo(f"  {problem}")
 
 
 @main.command()
@@ -289,8 +269,8 @@ def init(directory: Path) -> None:
 
     Create a new portal: site settings, agency registry and one example report.
     """
-    if (directory / "content").exists():
-        click.echo(f"{directory / 'content'} 已存在，未做任何更改。", err=True)
+    if (directory / CONTENT).exists():
+        click.echo(f"{directory / CONTENT} 已存在，未做任何更改。", err=True)
         sys.exit(1)
     for relative, text in portal_files(datetime.date.today()).items():
         path = directory / relative

@@ -13,6 +13,7 @@ from generator import __version__
 from generator.cli import main
 
 from .conftest import Portal, line_of
+from .test_import import damaged_text
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -145,3 +146,57 @@ def test_build_rejects_an_unsafe_base_url(portal: Portal) -> None:
 def test_serve_outside_a_portal_is_a_usage_error(tmp_path: Path) -> None:
     code, output = run("-p", str(tmp_path), "serve", "--port", "0")
     assert code == 2 and "没有 content/ 文件夹" in output
+
+
+# --- the portal directory before or after the command ------------------------------------------
+
+
+def test_project_after_the_command(portal: Portal) -> None:
+    portal.report()
+    code, output = run("check", "-p", str(portal.root))
+    assert (code, output.strip()) == (0, "共 1 份报告：0 个错误，0 个警告")
+    code, output = run("check", "--project", str(portal.root), "--format", "json")
+    assert code == 0 and json.loads(output)["reports"] == 1
+
+
+def test_project_before_the_command_still_works(portal: Portal) -> None:
+    portal.report()
+    code, output = run("-p", str(portal.root), "check")
+    assert (code, output.strip()) == (0, "共 1 份报告：0 个错误，0 个警告")
+
+
+def test_project_after_the_command_wins_over_one_before_it(portal: Portal, tmp_path: Path) -> None:
+    portal.report(changes={"licensing: 35": "licensing: -35"})
+    other = Portal(tmp_path / "other")  # a portal without reports, so without errors
+    code, output = run("-p", str(other.root), "check", "-p", str(portal.root))
+    assert code == 1 and "content/reports/county/2022.md" in output
+    code, output = run("-p", str(portal.root), "check", "-p", str(other.root))
+    assert (code, output.strip()) == (0, "共 0 份报告：0 个错误，0 个警告")
+
+
+def test_build_with_project_after_the_command(portal: Portal) -> None:
+    portal.report()
+    code, output = run("build", "--project", str(portal.root), "--no-search")
+    assert code == 0 and "已生成" in output, output
+    assert (portal.root / "site/index.html").is_file()
+    assert not (portal.root / "site/pagefind").exists()
+
+
+def test_import_with_project_after_the_command(portal: Portal, tmp_path: Path) -> None:
+    source = tmp_path / "report.txt"
+    source.write_text(damaged_text(), encoding="utf-8")
+    code, output = run("import", str(source), "--project", str(portal.root), "--dry-run")
+    assert code == 0 and "试运行" in output and str(portal.root / "content/reports/county/2022.md") in output
+    assert not (portal.root / "content/reports/county").exists()
+
+
+def test_new_with_project_after_the_command(portal: Portal) -> None:
+    code, output = run("new", "-p", str(portal.root), "--agency", "town", "--year", "2023")
+    assert code == 0, output
+    assert (portal.root / "content/reports/town/2023.md").is_file()
+
+
+def test_every_portal_command_lists_the_project_option() -> None:
+    for command in ("check", "build", "serve", "new", "import"):
+        code, output = run(command, "--help")
+        assert code == 0 and "-p, --project DIRECTORY" in output and "命令前后均可" in output, command

@@ -3,6 +3,7 @@ content files with every figure in its official row, and nothing lost."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from generator.imports.readers import read_document
 
 from .conftest import Portal
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = Path(os.environ.get("XXGK_SEEDS") or Path(__file__).resolve().parent.parent.parent / "shared" / "seeds")
+"""Real published reports: ../shared/seeds beside the repository, or the folder XXGK_SEEDS names
+(a worktree elsewhere)."""
 TABLE_3 = FORMATS["2021"].table("三").blocks[0]
 
 
@@ -290,9 +293,10 @@ def test_import_writes_a_checked_report_and_registers_a_new_agency(portal: Porta
     assert code == 1 and "已写入" in output
 
 
-def test_a_complete_report_of_a_known_agency_imports_with_exit_0(portal: Portal, tmp_path: Path) -> None:
-    text = "\n".join([
-        "测试县人民政府2022年政府信息公开工作年度报告", "", "一、总体情况", "", "本年度未收到申请。", "",
+def complete_text(agency_name: str = "测试县人民政府", year: int = 2022) -> str:
+    """A report that gives every row of the 2021 format (all zeros) and every section."""
+    return "\n".join([
+        f"{agency_name}{year}年政府信息公开工作年度报告", "", "一、总体情况", "", "本年度未收到申请。", "",
         "二、主动公开政府信息情况",
         *[f"{row.label}\t" + "\t".join("0" for _ in block.required_columns) for block in FORMATS["2021"].table("二").blocks for row in block.rows],
         "三、收到和处理政府信息公开申请情况",
@@ -300,8 +304,11 @@ def test_a_complete_report_of_a_known_agency_imports_with_exit_0(portal: Portal,
         "四、政府信息公开行政复议、行政诉讼情况", "\t".join("0" for _ in range(15)), "",
         "五、存在的主要问题及改进情况", "", "无。", "", "六、其他需要报告的事项", "", "无。",
     ])
+
+
+def test_a_complete_report_of_a_known_agency_imports_with_exit_0(portal: Portal, tmp_path: Path) -> None:
     source = tmp_path / "2022.txt"
-    source.write_text(text, encoding="utf-8")
+    source.write_text(complete_text(), encoding="utf-8")
     code, output = run("-p", str(portal.root), "import", str(source))  # the agency found by its name
     assert code == 0, output
     assert (portal.root / "content/reports/county/2022.md").is_file()
@@ -345,7 +352,7 @@ def test_an_unknown_agency_without_agency_option_is_exit_2(portal: Portal, tmp_p
 SECTION = re.compile(r"^[#*\s]*([一二三四五六七八九十]+、[^\t*]+?)[*\s]*$")
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository (set XXGK_SEEDS)")
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [], ids=lambda p: p.name[:3])
 def test_every_sample_imports_with_its_figures_and_every_section(seed: Path) -> None:
     imported = import_document(read_document(seed))

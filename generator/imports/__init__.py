@@ -1,3 +1,11 @@
-"""`xxgk import`: readers by file type (`readers`) and the matching of what they read
-to the official tables (`matching`).
+"""`xxgk import`: reports agencies already published become content files.
+
+    readers       the registry: a reader per file type (text, HTML, Word; PDF next),
+                  built on base (the Reader contract) and document (what readers make)
+    matching      a Document as a report: title, format, rows and narrative, from
+      labels        cells and labels by meaning, numbers in cells
+      placement     grid rows in official rows, values fitted to columns
+      narrative     paragraphs as Markdown under the official headings
+    registration  a new agency's registry entry
+    batch         many files at once: read, match, write, register, check once
 """

@@ -1,0 +1,41 @@
+"""What every reader makes of a file: one plain Document of paragraphs and grids.
+
+Readers (see `readers`) read only the shape of a source; what its rows mean is
+the matching's business (see `matching`). Keeping this hand-off plain and
+frozen is what lets a new file type join with one reader and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    heading: int = 0  # 1–6 when the source marks it as a heading, else 0
+    line: int = 0  # where it starts in the source, when the source has lines
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as a reader sees it: rows of cell texts, a merged cell's text repeated
+    in every position it covers."""
+
+    rows: tuple[tuple[str, ...], ...]
+    line: int = 0
+
+
+Block = Paragraph | Grid
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file's paragraphs (with `**bold**` kept) and grids, in reading order."""
+
+    blocks: tuple[Block, ...] = ()
+
+
+class ReadError(Exception):
+    """The file cannot be read as a report; the message says why, in Chinese. It does
+    not repeat the file's name: whoever reports it names the file (see `batch`)."""

@@ -1,0 +1,83 @@
+"""Labels and cells by meaning: how alike a cell is to an official row's label,
+and what number a cell holds.
+
+Published tables are retyped, reworded and re-encoded: full-width and
+half-width forms, spaces, quotes, emphasis and numbering differ from the
+official text. Everything that compares a cell with a label, or reads a cell
+as a number, goes through here, so the tolerance is decided in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from difflib import SequenceMatcher
+
+from ..model import Value
+
+MATCH = 0.8
+"""How alike a cell and an official label must be (1.0: the same once normalised).
+Reworded labels seen in published reports score 0.85–0.95; different rows of
+one table score below 0.6."""
+
+ZERO_MARKS = {"", "/", "-", "—", "——", "－", "–", "无", "0"}
+"""What published tables put in a cell that means 0 (after NFKC normalisation)."""
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+"""The numerals of section and item numbering (一、 （二）)."""
+
+_NUMBERING = re.compile(rf"^(?:[{CHINESE_NUMERALS}]+[、.]|\([{CHINESE_NUMERALS}]+\)|\d+[.、])")
+_NUMBER = re.compile(r"^-?\d{1,15}(?:\.\d{1,8})?$")
+
+
+def normalise(text: str) -> str:
+    """One spelling for a label: half-width digits and brackets, no spaces, quotes or emphasis."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s*#“”\"'‘’「」]", "", text)
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """(numbering, the rest): "(三)不予公开" → ("(三)", "不予公开"); "1.属于国家秘密" → ("1.", …)."""
+    text = normalise(text)
+    match = _NUMBERING.match(text)
+    if not match:
+        return "", text
+    return match.group(0).replace("、", "."), text[match.end() :]
+
+
+def likeness(cell: str, label: str) -> float:
+    """How surely `cell` names the row labelled `label`."""
+    cell_number, cell_core = split_label(cell)
+    label_number, label_core = split_label(label)
+    if not cell_core:
+        return 0.0
+    score = 1.0 if cell_core == label_core else SequenceMatcher(None, cell_core, label_core).ratio()
+    if cell_number and label_number:
+        score += 0.05 if cell_number == label_number else -0.3
+    return score
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def parse_value(cell: str, kind: str) -> Value | None:
+    """A cell as a number, 0 for the marks that mean none, None when it is text."""
+    text = unicodedata.normalize("NFKC", cell).strip().replace(",", "").replace(" ", "")
+    if text in ZERO_MARKS:
+        return 0
+    if not _NUMBER.match(text):
+        return None  # words, and forms Decimal takes but no table prints (1e9, Infinity, NaN)
+    number = Decimal(text)
+    if kind == "money":
+        return number
+    if number == number.to_integral_value():
+        return int(number)
+    return None
+
+
+def is_value(cell: str) -> bool:
+    """Whether a cell gives a number: what tells a data row from a header row (an
+    empty cell counts as 0 in a data row, but gives nothing)."""
+    return parse_value(cell, "money") is not None and cell.strip() != ""
+
