@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from ..formats import FREEFORM, REPORT_TITLE, SECTIONS, Format, Table, format_for_year
+from ..formats import REPORT_TITLE, SECTIONS, format_for_year
+from ..formats.schema import FREEFORM, Format, Table
 from ..model import Agency, Value
 
 COMMENT_COLUMN = 40

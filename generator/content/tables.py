@@ -15,7 +15,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..formats import Block, Column, ColumnTotal, Format, Row, Table
+from ..formats.schema import Block, Column, ColumnTotal, Format, Row, Table
 from ..messages import suggestion
 from ..model import (
     Cell,

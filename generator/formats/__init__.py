@@ -1,5 +1,6 @@
 """The official report formats, as data: `schema` says what a table, block, row,
-column and arithmetic rule are; `official` holds the formats themselves.
+column and arithmetic rule are (import the types from there); `official` holds
+the formats themselves, and this package gives their names.
 
 Everything that knows an official label, a row key, a column or a rule reads
 it from here: validation, rendering, the JSON export, `xxgk new` and import.
@@ -18,28 +19,8 @@ from .official import (
     publication_deadline,
     sections_after_tables,
 )
-from .schema import (
-    FREEFORM,
-    Balance,
-    Block,
-    CarryOver,
-    Column,
-    ColumnTotal,
-    Continuity,
-    CrossYearRule,
-    Format,
-    KeyFigure,
-    Layout,
-    Row,
-    RowTotal,
-    Rule,
-    Table,
-    ValueKind,
-)
 
 __all__ = [
-    "CROSS_YEAR_RULES", "FIRST_YEAR", "FORMATS", "FREEFORM", "GOVERNMENT_LEVELS", "KEY_FIGURE_LABELS", "LEVELS",
-    "REPORT_TITLE", "SECTIONS", "Balance", "Block", "CarryOver", "Column", "ColumnTotal", "Continuity", "CrossYearRule",
-    "Format", "KeyFigure", "Layout", "Row", "RowTotal", "Rule", "Table", "ValueKind", "format_for_year",
-    "publication_deadline", "sections_after_tables",
+    "CROSS_YEAR_RULES", "FIRST_YEAR", "FORMATS", "GOVERNMENT_LEVELS", "KEY_FIGURE_LABELS", "LEVELS", "REPORT_TITLE", "SECTIONS",
+    "format_for_year", "publication_deadline", "sections_after_tables",
 ]

@@ -196,21 +196,14 @@ def _rules_3(table: Table) -> tuple[Rule, ...]:
             block.key,
             "“总计”列应等于自然人与法人或其他组织各列之和",
         ),
-        ColumnTotal(
-            RULES.results_total,
-            "三",
-            block.key,
-            "results-total",
-            parts,
-            "（七）总计应等于（一）至（六）各项之和",
-        ),
+        ColumnTotal(RULES.results_total, "三", block.key, "（七）总计应等于（一）至（六）各项之和", total="results-total", parts=parts),
         Balance(
             RULES.applications_balance,
             "三",
             block.key,
-            ("received", "carried-over"),
-            ("results-total", "carried-forward"),
             "第一项加第二项之和应等于第三项（七）总计加第四项之和",
+            left=("received", "carried-over"),
+            right=("results-total", "carried-forward"),
         ),
     )
 
@@ -294,18 +287,18 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
         RULES.carry_over,
         "三",
         "applications",
-        "carried-over",
-        "carried-forward",
         "“二、上年结转政府信息公开申请数量”应等于上一年度报告的“四、结转下年度继续办理”",
+        row="carried-over",
+        previous_row="carried-forward",
     ),
     Continuity(
         RULES.in_force_continuity,
         "二",
         "item-1",
-        "in-force",
-        "issued",
-        "repealed",
         "“现行有效件数”通常应等于上一年度的现行有效件数加本年制发件数、减本年废止件数",
+        column="in-force",
+        added="issued",
+        removed="repealed",
     ),
 )
 """Rules between a report and the same agency's report for the year before;

@@ -72,65 +72,56 @@ class Block:
 
 
 @dataclass(frozen=True)
-class RowTotal:
+class BlockRule:
+    """A rule over the figures of one block of a table: its catalogue entry (id and
+    severity), where it applies, and what a breach says. The kinds below add, by
+    keyword, what they compare."""
+
+    spec: RuleSpec
+    table: str
+    block: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RowTotal(BlockRule):
     """In every row of a block, the total column equals the sum of the others."""
 
-    spec: RuleSpec  # its catalogue entry: id and severity
-    table: str
-    block: str
-    message: str
 
-
-@dataclass(frozen=True)
-class ColumnTotal:
+@dataclass(frozen=True, kw_only=True)
+class ColumnTotal(BlockRule):
     """In every column of a block, the total row equals the sum of `parts`."""
 
-    spec: RuleSpec  # its catalogue entry: id and severity
-    table: str
-    block: str
     total: str
     parts: tuple[str, ...]
-    message: str
 
 
-@dataclass(frozen=True)
-class Balance:
+@dataclass(frozen=True, kw_only=True)
+class Balance(BlockRule):
     """In every column of a block, sum(left rows) equals sum(right rows)."""
 
-    spec: RuleSpec  # its catalogue entry: id and severity
-    table: str
-    block: str
     left: tuple[str, ...]
     right: tuple[str, ...]
-    message: str
 
 
 Rule = RowTotal | ColumnTotal | Balance
 
 
-@dataclass(frozen=True)
-class CarryOver:
+@dataclass(frozen=True, kw_only=True)
+class CarryOver(BlockRule):
     """Across years: this year's `row` equals last year's `previous_row`, column by column."""
 
-    spec: RuleSpec  # its catalogue entry: id and severity
-    table: str
-    block: str
     row: str
     previous_row: str
-    message: str
 
 
-@dataclass(frozen=True)
-class Continuity:
+@dataclass(frozen=True, kw_only=True)
+class Continuity(BlockRule):
     """Across years: `column` of a row = last year's + `added` − `removed` (a plausibility check)."""
 
-    spec: RuleSpec  # its catalogue entry: id and severity
-    table: str
-    block: str
     column: str
     added: str
     removed: str
-    message: str
 
 
 CrossYearRule = CarryOver | Continuity

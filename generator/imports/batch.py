@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from ..build.project import check_project
 from ..content.layout import AGENCIES_FILE, report_path
@@ -36,10 +37,7 @@ class Refused:
 
     file: Path
     reason: str
-
-    @property
-    def exit_code(self) -> int:
-        return 2
+    exit_code: ClassVar[int] = 2
 
 
 @dataclass(frozen=True)
@@ -48,10 +46,7 @@ class Kept:
 
     file: Path
     target: Path
-
-    @property
-    def exit_code(self) -> int:
-        return 1
+    exit_code: ClassVar[int] = 1
 
 
 @dataclass(frozen=True)
@@ -62,10 +57,7 @@ class Previewed:
     target: Path
     notes: tuple[str, ...]
     text: str
-
-    @property
-    def exit_code(self) -> int:
-        return 0
+    exit_code: ClassVar[int] = 0
 
 
 @dataclass(frozen=True)

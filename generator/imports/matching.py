@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..formats import Format
+from ..formats.schema import Format
 from ..model import Value
 from .document import Document, Paragraph, ReadError
 from .narrative import build_narrative

@@ -12,7 +12,7 @@ import re
 from collections.abc import Container
 from difflib import SequenceMatcher
 
-from ..formats import Format
+from ..formats.schema import Format
 from .document import Document, Grid, Paragraph
 from .labels import CHINESE_NUMERALS, MATCH, normalise, split_label
 

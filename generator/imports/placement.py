@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..formats import FORMATS, Block, Format, Row, Table, format_for_year
+from ..formats import FORMATS, format_for_year
+from ..formats.schema import Block, Format, Row, Table
 from ..model import Value
 from .document import Document, Grid
 from .labels import MATCH, is_value, likeness, normalise, parse_value

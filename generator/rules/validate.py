@@ -21,18 +21,8 @@ from pathlib import PurePosixPath
 
 from ..content.layout import GENERATED_BESIDE_ATTACHMENTS
 from ..content.tables import read_tables
-from ..formats import (
-    CROSS_YEAR_RULES,
-    FIRST_YEAR,
-    FORMATS,
-    Balance,
-    CarryOver,
-    ColumnTotal,
-    Continuity,
-    RowTotal,
-    format_for_year,
-    publication_deadline,
-)
+from ..formats import CROSS_YEAR_RULES, FIRST_YEAR, FORMATS, format_for_year, publication_deadline
+from ..formats.schema import Balance, CarryOver, ColumnTotal, Continuity, RowTotal
 from ..model import (
     Agency,
     CheckedReport,

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..formats import FORMATS, Format, sections_after_tables
+from ..formats import FORMATS, sections_after_tables
+from ..formats.schema import Format
 from ..model import Agency, CheckedReport, Site
 from . import urls
 from .outputs import HTML, Copy, Page

@@ -23,17 +23,15 @@ from . import urls
 
 @dataclass(frozen=True)
 class AgencyLink:
-    """An agency as lists and links show it."""
+    """An agency as a list of reports names it: what a summary needs of its registry entry."""
 
     id: str
     name: str
-    region: tuple[str, ...]
-    level: str
     url: str
 
     @classmethod
     def of(cls, agency: Agency, base: str) -> AgencyLink:
-        return cls(agency.id, agency.name, agency.region, agency.level, urls.agency(agency.id).url(base))
+        return cls(agency.id, agency.name, urls.agency(agency.id).url(base))
 
 
 @dataclass(frozen=True)

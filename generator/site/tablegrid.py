@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..formats import Table
+from ..formats.schema import Table
 from ..model import FilledTable
 from .values import format_value
 
