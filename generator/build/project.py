@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from ..content.layout import AGENCIES_FILE, SITE_FILE, agency_folders, file_names
+from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
 from ..fingerprint import bytes_digest, json_digest
 from ..model import Agency, Checked, Portal
@@ -62,7 +62,7 @@ def check_project(project: Path, today: datetime.date | None = None) -> Checked:
 def output_problem(project: Path, out: Path) -> str | None:
     """Why the site may not be written to `out`: it would replace what editors wrote, or the cache."""
     out, project = out.resolve(), project.resolve()
-    if project.is_relative_to(out) or any(out.is_relative_to(project / kept) for kept in ("content", "templates", CACHE_DIR)):
+    if project.is_relative_to(out) or any(out.is_relative_to(project / kept) for kept in (CONTENT, TEMPLATES, CACHE_DIR)):
         return f"不能输出到 {out}：那样会覆盖门户的内容、模板或缓存。请用门户目录下的 site/ 或另一个文件夹"
     return None
 

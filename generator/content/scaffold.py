@@ -12,6 +12,7 @@ import datetime
 from ..formats import REPORT_TITLE, SECTIONS, format_for_year
 from ..formats.schema import FREEFORM, Format, Table
 from ..model import Agency, Value
+from .layout import AGENCIES_FILE, SITE_FILE, report_path
 
 COMMENT_COLUMN = 40
 
@@ -131,8 +132,8 @@ def portal_files(today: datetime.date) -> dict[str, str]:
     year = today.year - 1
     agency = EXAMPLE_AGENCY
     return {
-        "content/site.yaml": SITE_YAML.format(title="示例县政府信息公开工作年度报告", organiser="示例县人民政府办公室"),
-        "content/agencies.yaml": AGENCIES_YAML.format(id=agency.id, name=agency.name),
-        f"content/reports/{agency.id}/{year}.md": report_skeleton(agency, year, published=datetime.date(year + 1, 1, 20)),
+        SITE_FILE: SITE_YAML.format(title="示例县政府信息公开工作年度报告", organiser="示例县人民政府办公室"),
+        AGENCIES_FILE: AGENCIES_YAML.format(id=agency.id, name=agency.name),
+        report_path(agency.id, year): report_skeleton(agency, year, published=datetime.date(year + 1, 1, 20)),
         ".gitignore": "site/\n.xxgk-cache/\n",
     }
