@@ -279,6 +279,11 @@ def test_a_save_rebuilds_only_the_pages_it_affects(county: Portal) -> None:
     edit(path, "仍需继续改进。", "仍需继续改进。")  # saved unchanged
     assert changed_pages(preview, path) == []
 
+    # Edit after edit of the same agency (its part made again each time): still only what changed.
+    for old, new in (("仍需继续改进。", "仍需进一步改进。"), ("仍需进一步改进。", "仍需再进一步改进。")):
+        edit(path, old, new)
+        assert changed_pages(preview, path) == ["reports/county/2022/index.html", "reports/county/2022/report.json"]
+
 
 def test_a_changed_template_or_setting_renders_every_page_again(county: Portal) -> None:
     preview = Preview(county.root)

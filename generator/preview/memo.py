@@ -67,11 +67,15 @@ def _content(page: Page) -> bytes:
 
 def keep_unchanged(old: AgencyPart, new: AgencyPart) -> AgencyPart:
     """`new`, with each page and summary that is the same as in `old` the old object."""
+    # Summaries first, with the digest of every one of both sides made: an agency's page
+    # lists them, and a summary whose digest is cached pickles differently from one whose is not.
+    listed = {summary.url: summary for summary in old.summaries}
+    for summary in (*old.summaries, *new.summaries):
+        _ = summary.digest
+    summaries = tuple(old_one if (old_one := listed.get(s.url)) is not None and old_one.digest == s.digest else s for s in new.summaries)
     pages = {page.output: page for page in old.pages}
     kept = []
     for page in new.pages:
         before = pages.get(page.output)
         kept.append(before if before is not None and _content(before) == _content(page) else page)
-    listed = {summary.url: summary for summary in old.summaries}
-    summaries = tuple(old_one if (old_one := listed.get(s.url)) is not None and old_one.digest == s.digest else s for s in new.summaries)
     return replace(new, pages=tuple(kept), summaries=summaries)
