@@ -8,9 +8,11 @@ import hashlib
 import pickle
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from generator.build.cache import PACKAGE, code_digest
+from generator.build.objects import ObjectStore
 from generator.build.part import PartContext
 from generator.build.project import build_project, check_project
 from generator.build.units import UnitContext, build_unit, scan_units
@@ -62,7 +64,19 @@ def test_a_worker_returns_each_output_with_its_bytes_and_their_hash(portal: Port
     assert next(o for o in result.outputs if o.path.endswith("plan.pdf")).data == "附件第一版".encode()
 
 
+def test_a_worker_beside_the_store_stores_its_files_itself_and_sends_back_their_hashes(portal: Portal, tmp_path: Path) -> None:
+    store = ObjectStore(str(tmp_path / "objects"))
+    context = replace(unit_context(fill(portal).root), store=store)
+    units, _ = scan_units(portal.root, context.part.agencies)
+    result = build_unit(context, next(u for u in units if u.folder == "county-edu"))
+    assert result.outputs and all(o.data is None for o in result.outputs)
+    for output in result.outputs:
+        assert hashlib.sha256(Path(store.path(output.digest)).read_bytes()).hexdigest() == output.digest
+
+
 def test_a_thread_pool_builds_the_same_site_as_the_serial_and_the_forked_build(portal: Portal, tmp_path: Path) -> None:
+    """Serial and forked workers store their files themselves; a thread pool, like any
+    executor given, sends the bytes back to be stored: the same site comes out."""
     fill(portal)
     sites = {}
     for name, options in (("serial", {"jobs": 1}), ("forked", {"jobs": 2}), ("threads", {"executor": ThreadPoolExecutor(2)})):

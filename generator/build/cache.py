@@ -48,6 +48,7 @@ from ..content.load import Loaded
 from ..fingerprint import bytes_digest
 from ..model import Agency
 from ..search.documents import SearchDocument
+from .objects import ObjectStore, write_whole
 from .units import BuildResult, FileHashes, UnitResult
 
 T = TypeVar("T")
@@ -116,7 +117,7 @@ class BuildCache:
         self.builds = folder / "builds"
         self.pages = folder / "pages"
         self.trees = folder / "trees"  # what the published and the kept site hold (see write.write_site)
-        self._objects = str(self.objects)
+        self.object_store = ObjectStore(str(self.objects), trusted)
         self._listed: dict[str, int] | None = None  # stored files by hash → inode, listed once
 
     @contextmanager
@@ -212,15 +213,13 @@ class BuildCache:
     # --- stored files --------------------------------------------------------
 
     def object_path(self, digest: str) -> str:
-        return f"{self._objects}/{digest[:2]}/{digest[2:]}"  # a str: a Path costs more than the rest of a rebuild
+        return self.object_store.path(digest)
 
     def store(self, data: bytes, digest: str | None = None) -> str:
         """Keep `data` (whose hash is `digest`, when a worker made it already); return
         its hash, by which the file is linked into a site."""
         digest = digest or bytes_digest(data)
-        path = self.object_path(digest)
-        if not (self.trusted and os.path.exists(path)):
-            self._write(Path(path), data, mode=0o444)
+        self.object_store.put(data, digest)
         return digest
 
     def store_file(self, source: Path, digest: str) -> None:
@@ -272,24 +271,8 @@ class BuildCache:
         for digest in self._listing().keys() - objects:  # files stored during this build are all in use
             _remove(self.object_path(digest))
 
-    def _write(self, path: Path, data: bytes, mode: int = 0o644) -> None:
-        temporary = path.with_name(f".new-{os.getpid()}-{path.name}")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-        try:
-            handle = os.open(temporary, flags, mode)  # the mode is set as it is made
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(temporary, flags, mode)
-        except FileExistsError:  # left by a build of the same process id that was stopped
-            temporary.unlink()
-            handle = os.open(temporary, flags, mode)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+    def _write(self, path: Path, data: bytes) -> None:
+        write_whole(path, data)
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

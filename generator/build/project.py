@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -108,7 +108,8 @@ def _build(
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
         return replace(kept, rendered=0, linked=0, unchanged=True)
 
-    unit_context = UnitContext(PartContext(project, context, registry, today, search), theme)
+    local = executor is None  # our own workers, on this machine: they store their files themselves
+    unit_context = UnitContext(PartContext(project, context, registry, today, search), theme, cache.object_store if local else None)
     done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
     problems = tuple(sorted({*own, *(p for r in done for p in r.problems)}))
@@ -160,6 +161,11 @@ def _load_registry(project: Path, cache: BuildCache) -> Loaded[tuple[Agency, ...
     return loaded
 
 
+STORE_THREADS = 4
+"""Threads that store the files workers send back. Making a file waits on the disk more than
+it works the processor, so a few at once keep the controller up with the workers."""
+
+
 def _unit_results(
     context: UnitContext, cache: BuildCache, units: list[Unit], keys: list[str], clean: bool, jobs: int, executor: Executor | None
 ) -> tuple[list[UnitResult], int]:
@@ -168,23 +174,21 @@ def _unit_results(
     found = {} if clean else {key: _cached(cache, key, context.part.search) for key in keys}
     missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
     rendered = 0
-    with nullcontext(executor) if executor is not None else default_executor(jobs, len(missing)) as pool:
-        chunk = max(1, len(missing) // (jobs * 8))
-        for (_, key), fresh in zip(missing, build_units(context, [unit for unit, _ in missing], pool, chunk)):
-            fresh = _store_outputs(cache, fresh)
-            found[key] = fresh
-            rendered += fresh.rendered
-            if not fresh.unsettled:
-                _keep_unit(cache, key, fresh)
+    with ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="xxgk-store") as storing:
+        stored: list[Future[str]] = []
+        with nullcontext(executor) if executor is not None else default_executor(jobs, len(missing)) as pool:
+            chunk = max(1, len(missing) // (jobs * 32))
+            for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
+                key = missing[number][1]
+                stored += [storing.submit(cache.store, o.data, o.digest) for o in fresh.outputs if o.data is not None]
+                fresh = replace(fresh, outputs=tuple(replace(o, data=None) for o in fresh.outputs))
+                found[key] = fresh
+                rendered += fresh.rendered
+                if not fresh.unsettled:
+                    _keep_unit(cache, key, fresh)
+        for future in stored:
+            future.result()  # a file that could not be stored fails the build here
     return [result for result in (found[key] for key in keys) if result is not None], rendered
-
-
-def _store_outputs(cache: BuildCache, result: UnitResult) -> UnitResult:
-    """Store the files a worker made; the result keeps their paths and hashes only."""
-    for output in result.outputs:
-        if output.data is not None:
-            cache.store(output.data, output.digest)
-    return replace(result, outputs=tuple(replace(o, data=None) for o in result.outputs))
 
 
 def _keep_unit(cache: BuildCache, key: str, result: UnitResult) -> None:

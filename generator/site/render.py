@@ -9,6 +9,8 @@ tables laid out by `tablegrid`.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -41,9 +43,11 @@ class Theme:
 
     folders: tuple[Path, ...]
 
-    def __reduce__(self) -> tuple[type[Theme], tuple[tuple[Path, ...]]]:
-        """Pickled as its folders alone: a worker builds its own Jinja environment."""
-        return (Theme, (self.folders,))
+    def __reduce__(self) -> tuple[Callable[[tuple[Path, ...]], Theme], tuple[tuple[Path, ...]]]:
+        """Pickled as its folders alone, and unpickled as the one Theme of those folders
+        in the process: a worker builds its Jinja environment (and compiles each template)
+        once, not once for every task it is sent."""
+        return (_theme_of, (self.folders,))
 
     @classmethod
     def for_project(cls, project: Path) -> Theme:
@@ -79,6 +83,11 @@ class Theme:
         env.globals["table_rows"] = table_rows
         env.globals["xxgk_version"] = __version__
         return env
+
+
+@functools.lru_cache(maxsize=8)
+def _theme_of(folders: tuple[Path, ...]) -> Theme:
+    return Theme(folders)
 
 
 def render_page(page: Page, theme: Theme) -> bytes:

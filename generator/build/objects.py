@@ -1,0 +1,53 @@
+"""The content-addressed store of a build's files: each rendered page and attachment
+kept once, read-only, under the hash of its bytes, and hard-linked into every site.
+
+A plain value (a folder and whether files already there are trusted), so it can
+be handed to a worker process on the same machine, which then stores its own
+files instead of sending their bytes back (see `units.UnitContext`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    folder: str  # a str: a Path costs more than the rest of a rebuild
+    trusted: bool = True  # False (a clean build): files are written again, not taken as they are
+
+    def path(self, digest: str) -> str:
+        return f"{self.folder}/{digest[:2]}/{digest[2:]}"
+
+    def put(self, data: bytes, digest: str) -> None:
+        """Keep `data`, whose bytes hash to `digest`."""
+        path = self.path(digest)
+        if not (self.trusted and os.path.exists(path)):
+            write_whole(Path(path), data, mode=0o444)
+
+
+def write_whole(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `path` by a temporary file renamed into place, so that a build
+    stopped half-way, or two writing at once, leave only whole files behind."""
+    # Named by process and thread: files are stored from several threads and processes,
+    # and two outputs with the same bytes are the same stored file.
+    temporary = path.with_name(f".new-{os.getpid()}-{threading.get_ident()}-{path.name}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        handle = os.open(temporary, flags, mode)  # the mode is set as it is made
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temporary, flags, mode)
+    except FileExistsError:  # left by a build of the same process and thread ids that was stopped
+        temporary.unlink()
+        handle = os.open(temporary, flags, mode)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
