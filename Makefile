@@ -44,7 +44,7 @@ lint: $(STAMP)
 test: $(STAMP) browser lint
 	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
-# Benchmarks (minutes, not part of `make test`): see README, "性能 / Performance".
+# Benchmarks (minutes, not part of `make test`): see docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python tests/bench/search_bench.py --reports 10000

@@ -1,6 +1,6 @@
 """The rule catalogue: every rule the code can emit is catalogued (found by running
 `xxgk check` over portals that break every rule, and by reading the code), every
-entry has a title and a basis, the README's table agrees with it, and the rule
+entry has a title and a basis, the guide's table (docs/zh/check.md) agrees with it, and the rule
 tables of `validate` emit only the rules they declare."""
 
 from __future__ import annotations
@@ -264,21 +264,21 @@ def test_the_formats_rules_are_catalogued() -> None:
     assert specs <= set(CATALOGUE)
 
 
-# --- (c) the README's table agrees ---------------------------------------------------------
+# --- (c) the guide's table agrees ----------------------------------------------------------
 
 SEVERITY_WORDS = {"错误": "error", "警告": "warning"}
 
 
-def readme_rules() -> list[tuple[str, str]]:
-    """(id, severity) for every id in the README's “### 校验规则” table, in order."""
-    text = (REPOSITORY / "README.md").read_text(encoding="utf-8")
-    section = text.split("### 校验规则", 1)[1].split("\n#", 1)[0]
+def guide_rules() -> list[tuple[str, str]]:
+    """(id, severity) for every id in the “## 校验规则” table of docs/zh/check.md, in order."""
+    text = (REPOSITORY / "docs" / "zh" / "check.md").read_text(encoding="utf-8")
+    section = text.split("## 校验规则", 1)[1].split("\n#", 1)[0]
     rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("|")][2:]  # past the header and rule
     return [(rule_id, SEVERITY_WORDS[cells[1].strip()]) for cells in rows for rule_id in re.findall(r"`([a-z-]+)`", cells[0])]
 
 
-def test_the_readme_lists_every_rule_once_with_its_severity() -> None:
-    listed = readme_rules()
+def test_the_guide_lists_every_rule_once_with_its_severity() -> None:
+    listed = guide_rules()
     assert len(listed) == len(dict(listed)), "an id is listed twice"
     assert dict(listed) == {rule.id: rule.severity for rule in CATALOGUE}
 

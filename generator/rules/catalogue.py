@@ -5,7 +5,7 @@ own rules about files and syntax).
 Every problem is made from an entry here (`Source.problem(RULES.x, ...)`,
 `RULES.x.at(...)`, `SourceError(line, RULES.x, ...)`), so a rule's severity is
 written in one place and an id cannot be emitted without being catalogued
-(tests/test_rules.py checks this, and that the README's table agrees).
+(tests/test_rules.py checks this, and that the table in docs/zh/check.md agrees).
 
 Why here, and why content/ and formats/ may import it although they sit below
 rules/: problems are made in every stage (reading files, reading tables, the
@@ -14,7 +14,7 @@ importable by all of them. This module is a leaf: it imports only `model` (for
 `RuleSpec`), and `rules/__init__.py` imports nothing, so `import
 generator.rules.catalogue` loads no rule and no stage (a test guards that). It
 stays in rules/ because that is where a reader looks for the rules, as
-architecture.md lays out; the checks themselves (`validate`) stay above content/.
+docs/en/architecture.md lays out; the checks themselves (`validate`) stay above content/.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ TABLE_SHAPE = f"{REGULATION}第五十条；{FORMAT_NOTICES}"
 
 @dataclass(frozen=True)
 class Rules:
-    """One attribute per rule, named after its id (`-` becomes `_`), in the README's order."""
+    """One attribute per rule, named after its id (`-` becomes `_`), in the order of docs/zh/check.md."""
 
     # --- arithmetic (勾稽关系) and years ---
     applicant_total: RuleSpec = RuleSpec("applicant-total", "error", "表三每行总计", f"{FORMAT_NOTICES} 表三")
