@@ -8,6 +8,7 @@ rendered in parallel.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -62,6 +63,11 @@ class RuleSpec:
 
 def of_severity(problems: tuple[Problem, ...], severity: Severity) -> tuple[Problem, ...]:
     return tuple(p for p in problems if p.severity == severity)
+
+
+def merged(*groups: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems from several places, each once, in file and line order: as `xxgk check` prints them."""
+    return tuple(sorted({p for group in groups for p in group}))
 
 
 class Findings:

@@ -147,3 +147,12 @@ def test_a_report_that_cannot_be_written_is_refused_with_a_message(portal: Porta
     source.write_text(damaged_text(), encoding="utf-8")
     code, output = run("-p", str(portal.root), "import", str(source))
     assert code == 2 and f"{source}: error [import] 无法写入 " in output and "Traceback" not in output
+
+
+def test_a_registry_saved_in_gbk_refuses_a_new_agency_with_a_message(portal: Portal, tmp_path: Path) -> None:
+    registry = portal.root / "content/agencies.yaml"
+    registry.write_bytes(registry.read_text(encoding="utf-8").encode("gbk"))
+    source = tmp_path / "report.txt"
+    source.write_text(complete_text("测试县南山镇人民政府"), encoding="utf-8")
+    code, output = run("-p", str(portal.root), "import", str(source), "--agency", "nanshan")
+    assert code == 2 and "不是 UTF-8 编码，无法登记新机关" in output and "Traceback" not in output

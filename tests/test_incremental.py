@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ import generator.build.units
 import generator.build.write
 import generator.search.index
 from generator.build.cache import CACHE_DIR, BuildCache
-from generator.build.project import BuildResult, build_project
+from generator.build.project import BuildResult, build_project, check_project
 from generator.cli import main
 from generator.site.render import builtin_theme
 
@@ -264,23 +264,45 @@ def test_an_interrupted_update_of_the_kept_site_is_finished_by_the_next_build(co
 
 
 class CrashingExecutor(Executor):
-    """Runs units here, and fails on the second as a bug in a worker would."""
+    """Runs each task here, and the second fails as a bug in a worker would."""
 
-    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def, override]
-        for number, args in enumerate(zip(*iterables)):
-            if number == 1:
-                raise RuntimeError("a bug")
-            yield fn(*args)
+    def __init__(self) -> None:
+        self.tasks = 0
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        self.tasks += 1
+        future: Future[object] = Future()
+        if self.tasks == 2:
+            future.set_exception(RuntimeError("a bug in a worker"))
+        else:
+            future.set_result(fn(*args, **kwargs))
+        return future
 
 
 def test_a_crash_in_a_worker_leaves_the_site_and_no_temporary_folder(county: Portal) -> None:
     build(county.root)
     site = county.root / "site"
     published = tree(site)
-    with pytest.raises(RuntimeError):
-        build_project(county.root, site, None, TODAY, search=False, clean=True, executor=CrashingExecutor())
+    executor = CrashingExecutor()
+    with pytest.raises(RuntimeError, match="a bug in a worker"):
+        build_project(county.root, site, None, TODAY, search=False, clean=True, executor=executor)
+    assert executor.tasks == 3  # every agency's task was sent; the second failed
     assert tree(site) == published
     assert not [p.name for p in county.root.iterdir() if p.name.startswith(".site-") and p.name != ".site-previous"]
+
+
+def test_a_report_filed_under_another_agency_is_checked_against_that_agency_as_it_is_now(county: Portal) -> None:
+    """Its checks read the registry entry of the agency it names, which the key of the folder
+    it sits in does not cover: so its result is never taken from the cache, and build and check agree."""
+    misfiled = county.report("town", 2021, published="2022-02-20")  # late for a township (31 January), not for a county
+    misfiled = misfiled.rename(county.root / "content/reports/county-edu/2021.md")  # a sibling's folder, not town's parent's
+    first = build_project(county.root, county.root / "site", None, TODAY, search=False)
+    assert {p.rule for p in first.problems if p.file == "content/reports/county-edu/2021.md"} == {"path-mismatch", "late-publication"}
+    registry = county.root / "content/agencies.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("level: 乡镇/街道", "level: 县级"), encoding="utf-8")
+    again = build_project(county.root, county.root / "site", None, TODAY, search=False)
+    assert {p.rule for p in again.problems if p.file == "content/reports/county-edu/2021.md"} == {"path-mismatch"}
+    assert again.problems == check_project(county.root, TODAY).problems
 
 
 def test_what_a_killed_build_left_is_cleared_and_a_site_moved_aside_is_put_back(county: Portal, tmp_path: Path) -> None:

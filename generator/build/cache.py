@@ -223,7 +223,7 @@ class BuildCache:
         return digest
 
     def store_file(self, source: Path, digest: str) -> None:
-        """Keep a copy of `source`, whose bytes hash to `digest` (an attachment)."""
+        """Keep a copy of `source`, whose bytes hash to `digest` (a file of the theme's assets)."""
         path = Path(self.object_path(digest))
         if self.trusted and path.exists():
             return

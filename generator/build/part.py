@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 from ..content.layout import REPORTS_DIR, is_report_name
 from ..content.load import Loaded, load_report
 from ..exports.report_json import report_json
-from ..model import Agency, CheckedReport, Findings, Problem, Report
+from ..model import Agency, CheckedReport, Findings, Problem, Report, Source, merged
 from ..rules.validate import check_folder
 from ..search.documents import SearchDocument, search_document
 from ..site.outputs import Copy, Page
@@ -70,6 +70,13 @@ class AgencyPart(CheckedPart):
     documents: tuple[SearchDocument, ...] | None = None
 
 
+def without_lines(agencies: tuple[Agency, ...]) -> tuple[Agency, ...]:
+    """The registry as a part needs it: without the line of every value of agencies.yaml
+    (a map of megabytes for a province, sent with every task to a worker), which only
+    the registry's own checks read."""
+    return tuple(replace(agency, source=Source(agency.source.file)) for agency in agencies)
+
+
 def folders(agencies: Iterable[Agency], present: Iterable[str]) -> list[str]:
     """The folders parts are made of, in the order their results are listed: every
     registered agency in registry order (a folder it lacks makes an empty part, so
@@ -90,12 +97,12 @@ def check_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Report
     reports = tuple(item.value for item in loaded if item.value is not None)
     checked, found = check_folder(reports, context.registry, context.today)
     group = tuple(sorted(checked, key=lambda c: c.report.year))
-    return CheckedPart(folder, tuple(sorted({*problems, *found})), group, len(reports))
+    return CheckedPart(folder, merged(problems, found), group, len(reports))
 
 
 def agency_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Report | None]]) -> AgencyPart:
     checked = check_part(context, folder, loaded)
-    part = AgencyPart(checked.folder, checked.problems, checked.reports, checked.read)
+    part = AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, documents=() if context.search else None)
     agency = context.registry.get(folder)
     if agency is None or checked.failed:
         return part

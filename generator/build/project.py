@@ -27,7 +27,7 @@ import jinja2
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
 from ..fingerprint import bytes_digest, json_digest
-from ..model import Agency, Checked, Portal
+from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
 from ..search.documents import DocumentRef, Indexable, SearchDocument
 from ..search.index import SEARCH_DIR, Loader, build_index
@@ -36,7 +36,7 @@ from ..site.render import Theme, render_page, render_problem, template_problems
 from ..site.summaries import Summary
 from ..site.urls import link_prefix
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
-from .part import PartContext, check_part, folders, load_folder
+from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
 from .write import OutputError, stamp, write_site
 
@@ -56,7 +56,7 @@ def check_project(project: Path, today: datetime.date | None = None) -> Checked:
     own = (*site.problems, *agencies.problems, *agency_rules(agencies.value))
     checked = tuple(c for part in parts for c in part.reports)
     portal = Portal(project, site.value, agencies.value, tuple(c.report for c in checked), own)
-    return Checked(portal, checked, tuple(sorted({*own, *(p for part in parts for p in part.problems)})))
+    return Checked(portal, checked, merged(own, *(part.problems for part in parts)))
 
 
 def output_problem(project: Path, out: Path) -> str | None:
@@ -109,10 +109,11 @@ def _build(
         return replace(kept, rendered=0, linked=0, unchanged=True)
 
     local = executor is None  # our own workers, on this machine: they store their files themselves
-    unit_context = UnitContext(PartContext(project, context, registry, today, search), theme, cache.object_store if local else None)
+    part_context = PartContext(project, context, without_lines(registry), today, search)
+    unit_context = UnitContext(part_context, theme, cache.object_store if local else None)
     done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
-    problems = tuple(sorted({*own, *(p for r in done for p in r.problems)}))
+    problems = merged(own, *(r.problems for r in done))
     result = BuildResult(problems, sum(r.reports for r in done), 0, rendered)
     if result.errors:
         return result
@@ -184,7 +185,7 @@ def _unit_results(
                 fresh = replace(fresh, outputs=tuple(replace(o, data=None) for o in fresh.outputs))
                 found[key] = fresh
                 rendered += fresh.rendered
-                if not fresh.unsettled:
+                if fresh.cacheable:
                     _keep_unit(cache, key, fresh)
         for future in stored:
             future.result()  # a file that could not be stored fails the build here

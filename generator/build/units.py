@@ -28,11 +28,13 @@ import jinja2
 from ..content.layout import REPORTS_DIR, agency_folders, is_report_name
 from ..fingerprint import bytes_digest
 from ..model import Agency, Findings, Problem
+from ..rules.catalogue import RULES
 from ..search.documents import DocumentRef, SearchDocument
+from ..site.outputs import Copy
 from ..site.render import Theme, render_page, render_problem
 from ..site.summaries import Summary
 from .objects import ObjectStore
-from .part import PartContext, agency_part, folders, load_folder
+from .part import AgencyPart, PartContext, agency_part, folders, load_folder
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,13 @@ class UnitResult(Findings):
     documents: tuple[SearchDocument | DocumentRef, ...] | None = None  # None: not made (a build without search); references once cached
     outputs: tuple[Output, ...] = ()  # empty when it has errors
     rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
-    unsettled: bool = False  # a file changed while the unit was built: the result is not kept in the cache
+    unsettled: bool = False  # a file changed while the unit was built
+    foreign: bool = False  # a report names another agency, whose registry entry its checks read but the key does not cover
+
+    @property
+    def cacheable(self) -> bool:
+        """Whether the unit's key tells all it was made from, so the result may be kept."""
+        return not (self.unsettled or self.foreign)
 
 
 @dataclass(frozen=True)
@@ -138,9 +146,12 @@ def _files(folder: str, name: str, trusted: dict[str, tuple[Stat, str]], hashes:
     except (FileNotFoundError, NotADirectoryError):
         return ()
     for entry in entries:
-        if not entry.is_file():  # hidden files count: an attachment may be one
+        try:
+            if not entry.is_file():  # hidden files count: an attachment may be one
+                continue
+            status = entry.stat()
+        except OSError:  # deleted while listed
             continue
-        status = entry.stat()
         stat = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
         path = f"{name}/{entry.name}"
         old = trusted.get(path)
@@ -150,10 +161,19 @@ def _files(folder: str, name: str, trusted: dict[str, tuple[Stat, str]], hashes:
     return tuple(sorted(found))
 
 
+UNREADABLE = "unreadable"
+"""The "hash" of a file that cannot be read: its unit is built (and the loader or the
+build says why, in Chinese); a change of its permissions changes its status, so it is
+hashed again."""
+
+
 def file_digest(path: str) -> str:
     """The hash of a content file's bytes: read only when its status says it may have changed."""
-    with open(path, "rb") as file:
-        return bytes_digest(file.read())
+    try:
+        with open(path, "rb") as file:
+            return bytes_digest(file.read())
+    except OSError:
+        return UNREADABLE
 
 
 def _read_again(folder: Path) -> tuple[tuple[str, str], ...]:
@@ -187,19 +207,33 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
     """Make one agency's part and render its pages: what a worker does."""
     root = context.part.root
     part = agency_part(context.part, unit.folder, load_folder(root, unit.folder, unit.reports))
-    result = UnitResult(part.problems, part.read)
+    foreign = any(c.report.agency_id != unit.folder for c in part.reports)
+    result = UnitResult(part.problems, part.read, documents=part.documents, foreign=foreign)
     if part.pages:
         try:
             outputs = [_output(context.store, page.output, render_page(page, context.theme)) for page in part.pages]
         except jinja2.TemplateError as exc:  # a portal's own template that fails on these pages
             return replace(result, problems=(*result.problems, render_problem(exc, root)))
-        outputs += [_output(context.store, copy.output, copy.source.read_bytes()) for copy in part.copies]
+        for copy in part.copies:
+            try:
+                outputs.append(_output(context.store, copy.output, copy.source.read_bytes()))
+            except OSError as exc:  # an attachment that cannot be read (its permissions): say which, never a traceback
+                return replace(result, problems=(*result.problems, _unreadable(part, copy, exc)))
         # Hashed here, in the worker: cached on each object and pickled with it.
         _ = [summary.digest for summary in part.summaries], [doc.digest for doc in part.documents or ()]
-        result = UnitResult(result.problems, part.read, part.summaries, part.documents, tuple(outputs), len(part.pages))
+        result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
     if _read_again(root / REPORTS_DIR / unit.folder) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result
+
+
+def _unreadable(part: AgencyPart, copy: Copy, exc: OSError) -> Problem:
+    """An attachment the checks found but that cannot be read, at the line that lists it."""
+    for c in part.reports:
+        for index, attachment in enumerate(c.report.attachments):
+            if c.report.directory / attachment.file == copy.source:
+                return c.report.source.problem(RULES.attachment, f"无法读取附件 “{attachment.file}”：{exc.strerror or exc}", "attachments", index)
+    return RULES.attachment.at(copy.output, 1, f"无法读取附件：{exc.strerror or exc}")
 
 
 def _output(store: ObjectStore | None, path: str, data: bytes) -> Output:

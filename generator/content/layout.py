@@ -46,10 +46,6 @@ def report_path(agency_id: str, year: int) -> str:
     return f"{REPORTS_DIR}/{agency_id}/{year}{REPORT_SUFFIX}"
 
 
-def agency_folder(agency_id: str) -> str:
-    return f"{REPORTS_DIR}/{agency_id}"
-
-
 def agency_folders(root: Path) -> dict[str, str]:
     """Every agency folder under content/reports: its name → its path."""
     try:

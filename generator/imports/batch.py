@@ -198,6 +198,8 @@ def _write(project: Path, planned: _Planned) -> Refused | None:
         target.write_text(planned.text, encoding="utf-8")
     except OSError as exc:
         return Refused(planned.file, f"无法写入 {exc.filename or target}：{exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return Refused(planned.file, f"{AGENCIES_FILE} 不是 UTF-8 编码，无法登记新机关：请先用 UTF-8 重新保存它（xxgk check 会指出问题所在）")
     return None
 
 

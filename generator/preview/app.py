@@ -32,7 +32,7 @@ import jinja2
 
 from ..build.part import AgencyPart, PartContext, agency_part, folders
 from ..content.layout import CONTENT, TEMPLATES
-from ..model import Problem
+from ..model import Problem, merged
 from ..rules.validate import agency_rules
 from ..search.documents import SearchDocument
 from ..search.index import SEARCH_DIR
@@ -146,7 +146,7 @@ class Preview:
         for gone in self.parts.keys() - {part.folder for part in parts}:
             del self.parts[gone]
         own = (*site.problems, *registry.problems, *self.memo.call(agency_rules, "registry", registry.value))
-        problems = tuple(sorted({*own, *(p for part in parts for p in part.problems)}))
+        problems = merged(own, *(part.problems for part in parts))
         errors = (*(p for p in problems if p.severity == "error"), *self.template_errors)
         assets = self.theme.assets()
         reports = sum(part.read for part in parts)

@@ -27,9 +27,7 @@ class Sources:
         self.files: dict[str, tuple[bytes, Loaded[Any]]] = {}  # by path relative to root
         self.folders: dict[str, set[str]] = {}  # agency folder → its reports' relative paths
         self._reports: dict[str, Reports] = {}  # agency folder → its loaded reports, in name order
-        self._read(SITE_FILE, lambda root, _: load_site(root))
-        self._read(AGENCIES_FILE, lambda root, _: load_agencies(root))
-        self.rescan()
+        self.read_all()
 
     @property
     def site(self) -> Loaded[Site]:
@@ -45,6 +43,18 @@ class Sources:
         if kept is None:
             kept = self._reports[folder] = tuple(self.files[relative][1] for relative in sorted(self.folders.get(folder, ())))
         return kept
+
+    def read_all(self, force: bool = False) -> None:
+        """Read every file: at the start, or (`force`) when content/ or its reports folder was
+        replaced at once and the watcher named only the folder."""
+        self._read(SITE_FILE, lambda root, _: load_site(root), force)
+        self._read(AGENCIES_FILE, lambda root, _: load_agencies(root), force)
+        self.rescan()
+        if force:
+            for reports in self.folders.values():
+                for relative in reports:
+                    self._read(relative, load_report, force=True)
+            self._reports.clear()
 
     def rescan(self) -> None:
         """Follow added and removed report files (a folder moved or deleted at once)."""
@@ -65,10 +75,8 @@ class Sources:
     def reload(self, path: Path) -> None:
         """Read `path` again after it was saved, added or deleted."""
         where = place(self.root, path)
-        if where.kind == "reports":  # the folders themselves moved or replaced
-            self._read(SITE_FILE, lambda root, _: load_site(root))
-            self._read(AGENCIES_FILE, lambda root, _: load_agencies(root))
-            self.rescan()
+        if where.kind == "reports":  # the folders themselves moved or replaced: attachments may differ too
+            self.read_all(force=True)
         elif where.kind == "settings":
             self._read(SITE_FILE, lambda root, _: load_site(root))
         elif where.kind == "registry":

@@ -23,16 +23,7 @@ from ..content.layout import GENERATED_BESIDE_ATTACHMENTS
 from ..content.tables import read_tables
 from ..formats import CROSS_YEAR_RULES, FIRST_YEAR, FORMATS, format_for_year, publication_deadline
 from ..formats.schema import Balance, CarryOver, ColumnTotal, Continuity, RowTotal
-from ..model import (
-    Agency,
-    CheckedReport,
-    FilledBlock,
-    FilledTables,
-    Problem,
-    Report,
-    Source,
-    Value,
-)
+from ..model import Agency, CheckedReport, FilledBlock, FilledTables, Problem, Report, Source, Value, merged
 from .catalogue import RULES
 from .ruler import Step, run_table
 
@@ -87,7 +78,7 @@ def with_cross_year(current: CheckedReport, previous: CheckedReport | None) -> C
     found = set(run_table(BETWEEN_YEARS, YearPair(current, previous))) - set(current.problems)
     if not found:
         return current
-    return CheckedReport(current.report, current.tables, tuple(sorted({*current.problems, *found})))
+    return CheckedReport(current.report, current.tables, merged(current.problems, found))
 
 
 # --- the registry --------------------------------------------------------------
@@ -196,7 +187,7 @@ def attachments_exist(facts: ReportFacts) -> Iterator[Problem]:
     report = facts.report
     for index, attachment in enumerate(report.attachments):
         name = PurePosixPath(attachment.file)
-        if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file:
+        if len(name.parts) != 1 or attachment.file in (".", "..") or "\\" in attachment.file or attachment.file.endswith("/"):
             yield report.source.problem(RULES.attachment, f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
         elif attachment.file.lower() in GENERATED_BESIDE_ATTACHMENTS:
             yield report.source.problem(RULES.attachment, f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)

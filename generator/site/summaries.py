@@ -23,15 +23,17 @@ from . import urls
 
 @dataclass(frozen=True)
 class AgencyLink:
-    """An agency as a list of reports names it: what a summary needs of its registry entry."""
+    """An agency as a list of reports names it (a portal's own templates may show its region or level)."""
 
     id: str
     name: str
+    region: tuple[str, ...]
+    level: str
     url: str
 
     @classmethod
     def of(cls, agency: Agency, base: str) -> AgencyLink:
-        return cls(agency.id, agency.name, urls.agency(agency.id).url(base))
+        return cls(agency.id, agency.name, agency.region, agency.level, urls.agency(agency.id).url(base))
 
 
 @dataclass(frozen=True)
