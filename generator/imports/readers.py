@@ -14,17 +14,18 @@ from pathlib import Path
 
 from .base import LibraryReader, Reader
 from .document import Document, ReadError
+from .legacy_word import LegacyWordReader
 from .text import TextReader
 from .webpage import HtmlReader
 from .word import WordReader
 
 __all__ = ["READERS", "Document", "LibraryReader", "ReadError", "Reader", "read_document", "reader_for", "supported"]
 
-READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), WordReader())
+READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), WordReader(), LegacyWordReader())
 """Every reader, in the order their extensions are listed to editors."""
 
-CONVERT_FIRST = "（.doc 请先在 Word 或 WPS 中另存为 .docx）"
-"""The type editors most often have that no reader takes, and what to do with it."""
+CONVERT_FIRST = "（其他格式请先在 Word 或 WPS 中另存为 .docx）"
+"""What to do with a type no reader takes."""
 
 
 def supported(readers: Sequence[Reader] = READERS) -> tuple[str, ...]:
