@@ -31,9 +31,16 @@ Block = Paragraph | Grid
 
 @dataclass(frozen=True)
 class Document:
-    """A source file's paragraphs (with `**bold**` kept) and grids, in reading order."""
+    """A source file's paragraphs (with `**bold**` kept) and grids, in reading order, and
+    what the page it was saved from says about it (索引号, 发布机构, 发布日期 ...), by label."""
 
     blocks: tuple[Block, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    def meta(self, *labels: str) -> str:
+        """The value of the first of `labels` the page gives, or ""."""
+        found = dict(self.metadata)
+        return next((found[label] for label in labels if found.get(label)), "")
 
 
 class ReadError(Exception):

@@ -1,5 +1,6 @@
 """The HTML reader: a report page saved from a government site (.html, .htm), its
-paragraphs and its tables with merged cells laid out on a full grid.
+paragraphs and its tables with merged cells laid out on a full grid; the site's
+menus, forms and footers left out, and the page's metadata kept apart (see `chrome`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .base import Reader, decode, file_bytes
+from .chrome import article
 from .document import Block, Document, Grid, Paragraph
 
 
@@ -18,6 +20,9 @@ class HtmlReader(Reader):
     def read(self, path: Path) -> Document:
         return read_html(decode(file_bytes(path)))
 
+
+_SKIPPED = {"script", "style", "head", "noscript", "nav", "aside", "footer", "form", "select", "button", "iframe", "menu"}
+"""What a page holds besides its content: code, and the site's navigation, forms and footer."""
 
 _BLOCK_TAGS = {"p", "div", "li", "br", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "title"}
 
@@ -44,7 +49,7 @@ class _PageParser(HTMLParser):
         return bool(self.tables) and not self.layout[-1]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "head", "noscript"):
+        if tag in _SKIPPED:
             self.skip += 1
         elif tag == "table":
             if self.cell is not None:  # a table inside a cell: the outer one is layout
@@ -73,7 +78,7 @@ class _PageParser(HTMLParser):
                     self.heading = int(tag[1:])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "head", "noscript"):
+        if tag in _SKIPPED:
             self.skip = max(0, self.skip - 1)
         elif tag in ("td", "th") and self._in_grid():
             self._close_cell()
@@ -162,4 +167,4 @@ def read_html(text: str) -> Document:
     while parser.tables:  # a table never closed: keep what it held
         parser.handle_endtag("table")
     parser._flush()
-    return Document(tuple(parser.blocks))
+    return article(Document(tuple(parser.blocks)))
