@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from generator.build.project import check_project
 from generator.cli import main
+from generator.content.load import load_site
 from generator.model import Problem
 
 from .conftest import FREEFORM, REPORT_2019, Portal, line_of
@@ -454,6 +455,20 @@ def test_freeform_with_tables_is_one_problem(portal: Portal) -> None:
 def test_region_of_the_wrong_type(portal: Portal, region: str) -> None:
     portal.write("content/agencies.yaml", f"agencies:\n  - id: a\n    name: 甲\n    region: {region}\n    level: 部门\n")
     assert only(portal, "wrong-type").line == 4
+
+
+@pytest.mark.parametrize(("value", "expected"), [("江苏省 / 淮安市", ("江苏省", "淮安市")), ("[江苏省, 淮安市]", ("江苏省", "淮安市")), ('""', ())])
+def test_the_default_region_is_a_site_setting(portal: Portal, value: str, expected: tuple[str, ...]) -> None:
+    portal.write("content/site.yaml", f"title: 门户\ndefault_region: {value}\n")
+    loaded = load_site(portal.root)
+    assert loaded.value.default_region == expected and not loaded.problems
+
+
+def test_a_default_region_of_the_wrong_type_is_named_at_its_line(portal: Portal) -> None:
+    portal.write("content/site.yaml", "title: 门户\ndefault_region: 3\n")
+    problem = only(portal, "wrong-type")
+    assert (problem.file, problem.line) == ("content/site.yaml", 2) and "default_region" in problem.message
+    assert load_site(portal.root).value.default_region == ()
 
 
 def test_agency_may_not_be_its_own_parent(portal: Portal) -> None:
