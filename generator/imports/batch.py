@@ -217,7 +217,8 @@ def notes(imported: Imported, agency: Agency, new: NewAgency | None = None) -> t
     if new is None:
         lines = [f"机关：{agency.name}（{agency.id}）"]
     else:
-        lines = [f"机关：{agency.name}（{agency.id}，新登记到 content/agencies.yaml：标识按名称拼音生成，层级按名称推测为“{agency.level}”，请核对）"]
+        named = "标识按名称拼音生成，" if new.id_from_name else ""
+        lines = [f"机关：{agency.name}（{agency.id}，新登记到 content/agencies.yaml：{named}层级按名称推测为“{agency.level}”，请核对）"]
         lines.append(f"所属地区：{' / '.join(agency.region)}（{new.region.basis}）" if new.region.found else f"所属地区：{new.region.basis}")
     lines.append(f"年度：{imported.year}；格式：{imported.format.name}")
     if imported.format.tables:

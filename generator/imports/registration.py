@@ -58,6 +58,7 @@ class NewAgency:
     agency: Agency
     entry: str
     region: Inferred
+    id_from_name: bool  # False when the editor chose the id (--agency)
 
 
 class KnownAgencies:
@@ -98,7 +99,7 @@ class KnownAgencies:
     def new(self, name: str, agency_id: str | None = None) -> NewAgency:
         """A new agency called `name` (its id given, or made from its name), with its region
         inferred; not yet added (see `add`: only once its entry is written)."""
-        agency_id = agency_id or new_agency_id(name, self._by_id)
-        region = infer_region(name or agency_id, self._regions, self.default_region) if name else Inferred((), NOT_FOUND)
-        agency = Agency(agency_id, name or agency_id, region.region, guess_level(name))
-        return NewAgency(agency, registry_entry(agency.id, agency.name, region.region), region)
+        chosen = agency_id or new_agency_id(name, self._by_id)
+        region = infer_region(name, self._regions, self.default_region) if name else Inferred((), NOT_FOUND)
+        agency = Agency(chosen, name or chosen, region.region, guess_level(name))
+        return NewAgency(agency, registry_entry(agency.id, agency.name, region.region), region, agency_id is None)
