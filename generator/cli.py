@@ -238,10 +238,12 @@ PROGRESS_FROM = 20
 @click.option("--force", is_flag=True, help="覆盖已有的报告文件。Overwrite an existing report file.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="把汇总表另存为 .csv（Excel 可直接打开）或 .json 文件。Write the summary table as CSV or JSON.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+              help="同时读取文件的处理器核数，默认全部。Worker processes reading the files (default: one per core).")
 @project_option
 @click.pass_obj
 def import_(project: Path, paths: tuple[Path, ...], agency: str | None, year: int | None, dry_run: bool, force: bool,
-            summary_path: Path | None) -> None:
+            summary_path: Path | None, jobs: int | None) -> None:
     """导入已有的报告（文件或整个文件夹：.txt、.md、.html、.docx），生成内容文件并检查。
 
     Import existing reports (files, or folders of them, at any depth) as content
@@ -260,7 +262,7 @@ def import_(project: Path, paths: tuple[Path, ...], agency: str | None, year: in
         skipped = f"；跳过了 {len(sources.skipped)} 个其他文件" if sources.skipped else ""
         click.echo(f"没有找到可导入的报告文件（可导入 {'、'.join(supported())}）{skipped}", err=True)
         sys.exit(2)
-    result = _import_with_progress(project, sources, agency, year, dry_run, force)
+    result = _import_with_progress(project, sources, agency, year, dry_run, force, jobs)
     for outcome in result.outcomes:
         _print_outcome(outcome)
     rows = summary_rows(result.outcomes)
@@ -279,13 +281,15 @@ def import_(project: Path, paths: tuple[Path, ...], agency: str | None, year: in
     sys.exit(result.exit_code)
 
 
-def _import_with_progress(project: Path, sources: Sources, agency: str | None, year: int | None, dry_run: bool, force: bool) -> BatchResult:
+def _import_with_progress(
+    project: Path, sources: Sources, agency: str | None, year: int | None, dry_run: bool, force: bool, jobs: int | None = None
+) -> BatchResult:
     """The batch import, with a progress bar on stderr when it is a terminal and the files are many."""
     files = sources.files
     if len(files) < PROGRESS_FROM or not sys.stderr.isatty():
-        return import_files(project, files, agency, year, dry_run, force)
+        return import_files(project, files, agency, year, dry_run, force, jobs=jobs)
     with click.progressbar(length=len(files), label="正在导入（全部读完后检查门户一次）", file=sys.stderr) as bar:
-        return import_files(project, files, agency, year, dry_run, force, on_file=lambda _: bar.update(1))
+        return import_files(project, files, agency, year, dry_run, force, jobs=jobs, on_file=lambda _: bar.update(1))
 
 
 def _print_outcome(outcome: Outcome) -> None:

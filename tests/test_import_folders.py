@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from generator import cli
 from generator.cli import main
 from generator.content.load import load_agencies
+from generator.imports import reading
 from generator.imports.batch import Written, import_files
 from generator.imports.folders import collect
 from generator.imports.naming import base_id, same_name, split_name
@@ -288,3 +289,14 @@ def test_many_files_show_progress_on_a_terminal_only(portal: Portal, tmp_path: P
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     result = cli._import_with_progress(portal.root, sources, None, None, True, False)
     assert "正在导入" in capsys.readouterr().err and len(result.outcomes) == 2
+
+
+def test_files_read_in_worker_processes_give_what_one_process_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = collect([reports_folder(tmp_path / "in")]).files
+    results = []
+    for jobs in (1, 2):
+        portal = empty_portal(Portal(tmp_path / f"portal-{jobs}"))
+        monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
+        results.append(import_files(portal.root, files, jobs=jobs))
+    serial, parallel = (tuple((o.facts, o.notes, o.problems) for o in r.outcomes if isinstance(o, Written)) for r in results)
+    assert serial == parallel and len(serial) == 4

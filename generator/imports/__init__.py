@@ -10,6 +10,7 @@
       naming        a name's places, its pinyin id, two spellings of one name
       regions       a new agency's region, from the registry's regions or default_region
     batch         many files at once: read, match, write, register, check once
+    reading       files read and matched in worker processes when they are many
     folders       the files a command line's files and folders stand for
     summary       a batch's outcomes as one row per file: a table, CSV, JSON
 """

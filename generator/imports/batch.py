@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ..build.project import check_project
+from ..build.project import check_project, default_jobs
 from ..content.layout import AGENCIES_FILE, report_path
 from ..content.load import load_agencies, load_site
 from ..content.scaffold import report_text
 from ..model import Agency, Checked, Problem
-from .document import ReadError
-from .matching import Imported, import_document
-from .readers import READERS, Reader, read_document
+from .matching import Imported
+from .readers import READERS, Reader
+from .reading import read_reports
 from .registration import KnownAgencies, NewAgency
 
 Check = Callable[[Path], Checked]
@@ -149,17 +149,19 @@ def import_files(
     check: Check = check_project,
     readers: Sequence[Reader] = READERS,
     on_file: Callable[[Path], object] | None = None,
+    jobs: int | None = None,
 ) -> BatchResult:
     """Import `files` into the portal at `project`. `agency` (a valid id) is the agency of
     every file, registered if new; without it each file's agency is found by the name in
     its title, and registered under an id made from that name when the registry does not
     know it. `year` overrides the title's. Files are handled in order, as if imported one
-    by one: a later file sees what an earlier one wrote and registered. `on_file` is told
-    of each file once it is handled (a progress bar)."""
+    by one: a later file sees what an earlier one wrote and registered (they are read and
+    matched in `jobs` worker processes, by default one per core, see `reading`). `on_file`
+    is told of each file once it is handled (a progress bar)."""
     known = KnownAgencies(load_agencies(project).value, load_site(project).value.default_region)
     done: list[Outcome | _Done] = []
-    for file in files:
-        done.append(_import_one(project, file, known, agency, year, dry_run, force, readers))
+    for file, read in zip(files, read_reports(files, year, readers, jobs or default_jobs())):
+        done.append(_import_one(project, file, read, known, agency, dry_run, force))
         if on_file is not None:
             on_file(file)
     if not any(isinstance(item, _Done) for item in done):
@@ -168,12 +170,10 @@ def import_files(
     return BatchResult(tuple(_written(project, item, problems) if isinstance(item, _Done) else item for item in done), 1)
 
 
-def _import_one(
-    project: Path, file: Path, known: KnownAgencies, agency: str | None, year: int | None, dry_run: bool, force: bool, readers: Sequence[Reader]
-) -> Outcome | _Done:
-    """One file read, matched and (unless a dry run, or its report exists) written; its new
+def _import_one(project: Path, file: Path, read: Imported | str, known: KnownAgencies, agency: str | None, dry_run: bool, force: bool) -> Outcome | _Done:
+    """One file, read and matched, written (unless a dry run, or its report exists); its new
     agency, if any, is then known to the files after it."""
-    planned = _plan_file(file, known, agency, year, readers)
+    planned = _plan_file(file, read, known, agency)
     if isinstance(planned, Refused):
         return planned
     target = project / planned.relative
@@ -191,12 +191,11 @@ def _import_one(
     return outcome
 
 
-def _plan_file(file: Path, known: KnownAgencies, agency_id: str | None, year: int | None, readers: Sequence[Reader] = READERS) -> _Planned | Refused:
-    """Read and match one file, and decide its agency and its report's path; nothing is written."""
-    try:
-        imported = import_document(read_document(file, readers), year)
-    except ReadError as exc:
-        return Refused(file, str(exc))
+def _plan_file(file: Path, imported: Imported | str, known: KnownAgencies, agency_id: str | None) -> _Planned | Refused:
+    """Decide the agency of a file read and matched (or refuse it, with why it could not
+    be read), and its report's text and path; nothing is written."""
+    if isinstance(imported, str):
+        return Refused(file, imported)
     found = known.by_id(agency_id) if agency_id is not None else known.by_name(imported.agency_name)
     new = None
     if found is None:
