@@ -256,7 +256,7 @@ def test_a_refused_file_and_a_dry_run_in_the_summary(portal: Portal, tmp_path: P
     (tmp_path / "src/2023/空白.txt").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     code, output = run("-p", str(portal.root), "import", "src", "--dry-run", "--summary", "s.json")
-    assert code == 2 and "共 5 个文件：0 个通过，0 个有错误，4 个试运行未写入，1 个未导入，新登记 0 个机关" in output
+    assert code == 2 and "共 5 个文件：0 个通过，0 个有错误，4 个试运行未写入，1 个未导入，新登记 0 个机关，将新登记 3 个机关，另有 2 个其他文件已跳过\n" in output
     files = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["files"]
     assert files[0] == {"file": "src/2023/洪泽区.txt", "agency": "hongze", "year": 2023, "format": "2021", "filled": 34,
                         "missing": 0, "guesses": 0, "result": "试运行，未写入；将新登记机关"}

@@ -72,10 +72,12 @@ def totals(outcomes: Sequence[Outcome], skipped: int) -> str:
     previewed = sum(1 for o in outcomes if isinstance(o, Previewed))
     refused = sum(1 for o in outcomes if isinstance(o, Refused))
     new = len({o.facts.agency for o in written if o.facts.new_agency})
+    planned = len({o.facts.agency for o in outcomes if isinstance(o, Previewed) and o.facts.new_agency})
     parts = [f"共 {len(outcomes)} 个文件：{sum(1 for o in written if not o.errors)} 个通过", f"{sum(1 for o in written if o.errors)} 个有错误"]
     parts += [f"{kept} 个已存在未覆盖"] if kept else []
     parts += [f"{previewed} 个试运行未写入"] if previewed else []
     parts += [f"{refused} 个未导入", f"新登记 {new} 个机关"]
+    parts += [f"将新登记 {planned} 个机关"] if planned else []
     parts += [f"另有 {skipped} 个其他文件已跳过"] if skipped else []
     return "，".join(parts)
 
