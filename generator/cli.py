@@ -20,7 +20,11 @@ from .content.layout import CONTENT, report_path
 from .content.load import AGENCY_ID, base_url_problem, load_portal
 from .content.scaffold import portal_files, report_skeleton
 from .formats import FIRST_YEAR, FORMATS, format_for_year
-from .imports.batch import Kept, Outcome, Previewed, Refused, import_files
+from .imports.batch import BatchResult, Kept, Outcome, Previewed, Refused, import_files
+from .imports.folders import Sources, collect
+from .imports.readers import supported
+from .imports.summary import FORMATS as SUMMARY_FORMATS
+from .imports.summary import as_text, summary_file, summary_rows, totals
 from .model import Problem, of_severity
 from .search.pagefind import SearchError
 
@@ -71,6 +75,8 @@ def main() -> None:
       xxgk -p my-portal serve                  本机预览 / preview at http://127.0.0.1:8000
       xxgk -p my-portal import 旧报告.docx --agency ID
                                                导入已有报告 / import an existing report
+      xxgk -p my-portal import 报告文件夹/ --summary 汇总.csv
+                                               导入整个文件夹 / import a folder of reports
       xxgk -p my-portal build                  生成站点 / build into site/
     """
 
@@ -220,28 +226,70 @@ def new(project: Path, agency: str, year: int, fmt: str | None) -> None:
     click.echo(f"已创建 {path}：请填写数据与正文，然后运行 xxgk check")
 
 
+PROGRESS_FROM = 20
+"""From this many files on, an import shows a progress bar (when stderr is a terminal)."""
+
+
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--agency", default=None, help="机关标识；不在名录中时自动登记。Agency id (added to the registry if new).")
 @click.option("--year", type=click.IntRange(FIRST_YEAR, 2100), default=None, help="报告年度，默认取自标题。Report year (default: from the title).")
 @click.option("--dry-run", is_flag=True, help="只显示结果，不写文件。Show the result, write nothing.")
 @click.option("--force", is_flag=True, help="覆盖已有的报告文件。Overwrite an existing report file.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="把汇总表另存为 .csv（Excel 可直接打开）或 .json 文件。Write the summary table as CSV or JSON.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+              help="同时读取文件的处理器核数，默认全部。Worker processes reading the files (default: one per core).")
 @project_option
 @click.pass_obj
-def import_(project: Path, files: tuple[Path, ...], agency: str | None, year: int | None, dry_run: bool, force: bool) -> None:
-    """导入已有的报告（.txt、.md、.html、.docx），生成内容文件并检查。
+def import_(project: Path, paths: tuple[Path, ...], agency: str | None, year: int | None, dry_run: bool, force: bool,
+            summary_path: Path | None, jobs: int | None) -> None:
+    """导入已有的报告（文件或整个文件夹：.txt、.md、.html、.docx），生成内容文件并检查。
 
-    Import existing reports (text, Markdown, HTML, Word) as content files, then
-    check them. Prints what was filled, guessed and not found. Exits 0 when
-    the report imported and passes the checks, 1 when it imported with errors
-    to fix, 2 when it could not be read.
+    Import existing reports (files, or folders of them, at any depth) as content
+    files, then check the portal once. Prints what was filled, guessed and not
+    found; for several files, a summary table. New agencies are registered with
+    an id from their name in pinyin and a region inferred from it. Exits 0 when
+    every report imported and passes the checks, 1 when one imported with errors
+    to fix, 2 when one could not be read.
     """
     if agency is not None and not AGENCY_ID.match(agency):
         raise click.BadParameter(f"“{agency}” 不能作机关标识：只能用小写英文字母、数字和连字符", param_hint="--agency")
-    result = import_files(project, files, agency, year, dry_run, force)
+    if summary_path is not None and summary_path.suffix.lower() not in SUMMARY_FORMATS:
+        raise click.BadParameter(f"汇总表只能存为 {' 或 '.join(SUMMARY_FORMATS)} 文件", param_hint="--summary")
+    sources = collect(paths)
+    if not sources.files:
+        skipped = f"；跳过了 {len(sources.skipped)} 个其他文件" if sources.skipped else ""
+        click.echo(f"没有找到可导入的报告文件（可导入 {'、'.join(supported())}）{skipped}", err=True)
+        sys.exit(2)
+    result = _import_with_progress(project, sources, agency, year, dry_run, force, jobs)
     for outcome in result.outcomes:
         _print_outcome(outcome)
+    rows = summary_rows(result.outcomes)
+    if len(sources.files) > 1 or any(path.is_dir() for path in paths):
+        click.echo("\n导入汇总：")
+        for line in as_text(rows):
+            click.echo(line)
+        click.echo(totals(result.outcomes, len(sources.skipped)))
+    if summary_path is not None:
+        try:
+            summary_path.write_bytes(summary_file(summary_path, rows, sources.skipped))
+        except OSError as exc:
+            click.echo(f"无法写入汇总表 {summary_path}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        click.echo(f"汇总表已写入 {summary_path}")
     sys.exit(result.exit_code)
+
+
+def _import_with_progress(
+    project: Path, sources: Sources, agency: str | None, year: int | None, dry_run: bool, force: bool, jobs: int | None = None
+) -> BatchResult:
+    """The batch import, with a progress bar on stderr when it is a terminal and the files are many."""
+    files = sources.files
+    if len(files) < PROGRESS_FROM or not sys.stderr.isatty():
+        return import_files(project, files, agency, year, dry_run, force, jobs=jobs)
+    with click.progressbar(length=len(files), label="正在导入（全部读完后检查门户一次）", file=sys.stderr) as bar:
+        return import_files(project, files, agency, year, dry_run, force, jobs=jobs, on_file=lambda _: bar.update(1))
 
 
 def _print_outcome(outcome: Outcome) -> None:

@@ -119,6 +119,7 @@ class Site:
     description: str = ""
     contact: str = ""
     footer: tuple[str, ...] = ()  # ICP备案号, 政府网站标识码, ...
+    default_region: tuple[str, ...] = ()  # where a new agency met by `xxgk import` is, when its name does not say
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 
 

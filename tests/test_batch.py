@@ -27,18 +27,25 @@ def run(*args: str) -> tuple[int, str]:
 
 def sources(folder: Path) -> list[Path]:
     """One file of each kind a batch meets: known agencies (clean, with errors, two years of
-    one agency), a type no reader takes, and an agency the registry does not know."""
+    one agency), a type no reader takes, an agency the registry does not know (registered,
+    its region not inferable) and a report whose title names no agency."""
     texts = {
         "county-2021.txt": complete_text("测试县人民政府", 2021),
         "county-2022.txt": damaged_text(),
         "town.txt": complete_text("测试县北山镇人民政府"),
-        "report.pdf": "%PDF-1.4",
+        "report.xls": "not a report",
         "elsewhere.txt": damaged_text().replace("测试县人民政府", "别处的机关", 1),
+        "untitled.txt": complete_text("", 2022),
     }
     folder.mkdir()
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     return [folder / name for name in texts]
+
+
+def per_file(output: str) -> str:
+    """What an import printed for its files, without the summary table several files end with."""
+    return output.split("\n导入汇总：\n")[0]
 
 
 def files_of(root: Path) -> dict[str, str]:
@@ -66,12 +73,12 @@ def test_several_files_at_once_give_the_same_files_and_messages_as_one_by_one(po
     shutil.copytree(before, portal.root / "content")
 
     code, output = run("-p", str(portal.root), "import", *map(str, files))
-    assert output == "".join(out for _, out in one_by_one)
+    assert per_file(output) == "".join(out for _, out in one_by_one)
     assert code == max(c for c, _ in one_by_one) == 2
     assert files_of(portal.root) == written_one_by_one
     assert sorted(written_one_by_one) == [
-        "content/agencies.yaml", "content/reports/county/2021.md", "content/reports/county/2022.md",
-        "content/reports/town/2022.md", "content/site.yaml",
+        "content/agencies.yaml", "content/reports/biechudejiguan/2022.md", "content/reports/county/2021.md",
+        "content/reports/county/2022.md", "content/reports/town/2022.md", "content/site.yaml",
     ]
 
 
@@ -89,10 +96,11 @@ def test_a_new_agency_is_registered_once_and_its_files_match_one_by_one(portal: 
     shutil.copytree(before, portal.root / "content")
 
     code, output = run("-p", str(portal.root), "import", *map(str, files), "--agency", "nanshan")
-    assert (code, output) == (max(c for c, _ in one_by_one), "".join(out for _, out in one_by_one))
+    assert (code, per_file(output)) == (max(c for c, _ in one_by_one), "".join(out for _, out in one_by_one))
     assert files_of(portal.root) == written_one_by_one
     assert written_one_by_one["content/agencies.yaml"].count("id: nanshan") == 1
-    assert output.count("新登记到 content/agencies.yaml") == 1 and output.count("[required-field]") == 1
+    assert output.count("新登记到 content/agencies.yaml") == 1 and output.count("所属地区：测试省 / 测试市 / 测试县 / 南山镇（") == 1
+    assert code == 0 and "[required-field]" not in output  # the region inferred: a clean import is clean
 
 
 def test_the_portal_is_checked_once_for_many_files(portal: Portal, tmp_path: Path) -> None:
@@ -100,16 +108,22 @@ def test_the_portal_is_checked_once_for_many_files(portal: Portal, tmp_path: Pat
     check = Counting()
     result = import_files(portal.root, files, check=check)
     assert check.calls == result.checks == 1
-    assert [type(o) for o in result.outcomes] == [Written, Written, Written, Refused, Refused]
+    assert [type(o) for o in result.outcomes] == [Written, Written, Written, Refused, Written, Refused]
     assert result.exit_code == 2
-    for outcome in result.outcomes:
-        if isinstance(outcome, Written):  # each problem given to the file it is about
-            relative = outcome.target.relative_to(portal.root).as_posix()
-            assert outcome.problems and all(p.file == relative for p in outcome.problems)
+    for outcome in result.outcomes[:3]:
+        assert isinstance(outcome, Written)  # each problem given to the file it is about
+        relative = outcome.target.relative_to(portal.root).as_posix()
+        assert outcome.problems and all(p.file == relative for p in outcome.problems)
     county_2022 = result.outcomes[1]
     assert isinstance(county_2022, Written) and county_2022.exit_code == 1
-    assert any(p.rule == "missing-row" for p in county_2022.problems)
-    assert [o.exit_code for o in result.outcomes] == [0, 1, 0, 2, 2]
+    assert [p.rule for p in county_2022.problems if p.severity == "error"] == ["missing-row"] * 3
+    elsewhere = result.outcomes[4]  # registered; the region it could not infer is its registry entry's error
+    assert isinstance(elsewhere, Written) and elsewhere.facts.agency == "biechudejiguan" and elsewhere.facts.new_agency
+    assert [(p.file, p.rule) for p in elsewhere.problems if p.severity == "error"] == [("content/agencies.yaml", "required-field")] + [
+        ("content/reports/biechudejiguan/2022.md", "missing-row")] * 3
+    assert [o.exit_code for o in result.outcomes] == [0, 1, 0, 2, 1, 2]
+    untitled = result.outcomes[5]
+    assert isinstance(untitled, Refused) and "标题中没有机关名称" in untitled.reason
 
 
 def test_nothing_written_means_nothing_checked(portal: Portal, tmp_path: Path) -> None:
@@ -117,7 +131,7 @@ def test_nothing_written_means_nothing_checked(portal: Portal, tmp_path: Path) -
     check = Counting()
     dry = import_files(portal.root, files, dry_run=True, check=check)
     assert check.calls == dry.checks == 0 and dry.exit_code == 2
-    assert [type(o) for o in dry.outcomes] == [Previewed, Previewed, Previewed, Refused, Refused]
+    assert [type(o) for o in dry.outcomes] == [Previewed, Previewed, Previewed, Refused, Previewed, Refused]
     assert not (portal.root / "content/reports/county").exists()
 
     import_files(portal.root, files[:1], check=check)

@@ -280,10 +280,12 @@ def test_import_writes_a_checked_report_and_registers_a_new_agency(portal: Porta
     assert "未能对应到官方表格的内容 1 处" in output
     assert "推测：“四、结转下年度继续办理”：6 个数对应 7 列" in output
     assert "发布日期：原文没有写明" in output
-    assert "content/reports/nanshan/2022.md" in output and "[missing-row]" in output
-    assert "content/agencies.yaml" in output and "[required-field]" in output  # the region, left for the editor
+    assert "content/reports/nanshan/2022.md" in output and output.count("[missing-row]") == 3  # every row the source lacks
+    assert "所属地区：测试省 / 测试市 / 测试县 / 南山镇（按名称中的“测试县”与机关名录中已有的地区推断，请核对）" in output
+    assert "[required-field]" not in output  # the region inferred from the registry's 测试县
     registry = (portal.root / "content/agencies.yaml").read_text(encoding="utf-8")
-    assert '  - id: nanshan\n    name: "测试县南山镇人民政府"\n' in registry and "level: 乡镇/街道" in registry
+    assert '  - id: nanshan\n    name: "测试县南山镇人民政府"\n    region: "测试省 / 测试市 / 测试县 / 南山镇"' in registry
+    assert "level: 乡镇/街道" in registry
     text = written.read_text(encoding="utf-8")
     assert "    licensing: 7" in text and "published: " in text and "# denied-process: " in text
 
@@ -340,11 +342,11 @@ def test_what_cannot_be_read_is_exit_2_with_a_reason(portal: Portal, tmp_path: P
     assert code == 2 and message in output and "Traceback" not in output
 
 
-def test_an_unknown_agency_without_agency_option_is_exit_2(portal: Portal, tmp_path: Path) -> None:
+def test_a_title_without_an_agency_name_is_exit_2_asking_for_agency(portal: Portal, tmp_path: Path) -> None:
     source = tmp_path / "report.txt"
-    source.write_text(damaged_text().replace("测试县人民政府", "别处的机关", 1), encoding="utf-8")
+    source.write_text(complete_text(""), encoding="utf-8")
     code, output = run("-p", str(portal.root), "import", str(source))
-    assert code == 2 and "别处的机关" in output and "--agency" in output
+    assert code == 2 and "标题中没有机关名称" in output and "--agency" in output
 
 
 # --- the real samples -------------------------------------------------------------------------

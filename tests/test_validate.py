@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from click.testing import CliRunner
 
 from generator.build.project import check_project
+from generator.cli import main
+from generator.content.load import load_site
 from generator.model import Problem
 
 from .conftest import FREEFORM, REPORT_2019, Portal, line_of
@@ -97,6 +100,35 @@ def test_missing_row_names_its_official_label(portal: Portal) -> None:
     problem = only(portal, "missing-row")
     assert "8.属于行政查询事项" in problem.message
     assert problem.line == line_of(path, "applications:")
+
+
+def test_every_missing_row_is_listed_with_its_label_at_its_table_line(portal: Portal) -> None:
+    """Ten rows missing are ten problems, each naming its official row, at the line of its
+    table's key (where the row belongs), not one problem for the first of each block."""
+    gone = ("denied-process", "denied-enforcement", "denied-inquiry", "unable-unclear", "other-no-fee", "carried-forward")
+    changes = {f"    {key}: [{'1' if key == 'carried-forward' else '0'}, 0, 0, 0, 0, 0]\n": "" for key in gone}
+    path = portal.report(changes={**changes, "    licensing: 35\n": "", "    enforcement: 3\n": ""})
+    found = [p for p in problems(portal) if p.rule == "missing-row"]
+    labels = ("6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项", "3.补正后申请内容仍不明确",
+              "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "四、结转下年度继续办理")
+    assert len(found) == 8, found
+    for key, label in zip(gone, labels):
+        problem = next(p for p in found if f"“{key}”" in p.message)
+        assert f"表三缺少 “{key}”（{label}）这一行：应填 6 个数" in problem.message
+        assert (problem.file, problem.line) == ("content/reports/county/2022.md", line_of(path, "applications:"))
+    for key in ("licensing", "enforcement"):
+        problem = next(p for p in found if f"“{key}”" in p.message)
+        assert problem.message.startswith(f"表二缺少 “{key}”") and problem.line == line_of(path, "active:")
+
+
+def test_check_prints_every_missing_row_with_file_and_line(portal: Portal) -> None:
+    path = portal.report(changes={"    denied-process: [0, 0, 0, 0, 0, 0]\n": "", "    denied-inquiry: [0, 0, 0, 0, 0, 0]\n": ""})
+    result = CliRunner().invoke(main, ["-p", str(portal.root), "check"])
+    where = f"content/reports/county/2022.md:{line_of(path, 'applications:')}: error [missing-row] "
+    assert result.exit_code == 1
+    assert f"{where}表三缺少 “denied-process”（6.属于四类过程性信息）这一行" in result.output
+    assert f"{where}表三缺少 “denied-inquiry”（8.属于行政查询事项）这一行" in result.output
+    assert result.output.count("[missing-row]") == 2
 
 
 def test_unknown_row_suggests_the_nearest_key(portal: Portal) -> None:
@@ -423,6 +455,20 @@ def test_freeform_with_tables_is_one_problem(portal: Portal) -> None:
 def test_region_of_the_wrong_type(portal: Portal, region: str) -> None:
     portal.write("content/agencies.yaml", f"agencies:\n  - id: a\n    name: 甲\n    region: {region}\n    level: 部门\n")
     assert only(portal, "wrong-type").line == 4
+
+
+@pytest.mark.parametrize(("value", "expected"), [("江苏省 / 淮安市", ("江苏省", "淮安市")), ("[江苏省, 淮安市]", ("江苏省", "淮安市")), ('""', ())])
+def test_the_default_region_is_a_site_setting(portal: Portal, value: str, expected: tuple[str, ...]) -> None:
+    portal.write("content/site.yaml", f"title: 门户\ndefault_region: {value}\n")
+    loaded = load_site(portal.root)
+    assert loaded.value.default_region == expected and not loaded.problems
+
+
+def test_a_default_region_of_the_wrong_type_is_named_at_its_line(portal: Portal) -> None:
+    portal.write("content/site.yaml", "title: 门户\ndefault_region: 3\n")
+    problem = only(portal, "wrong-type")
+    assert (problem.file, problem.line) == ("content/site.yaml", 2) and "default_region" in problem.message
+    assert load_site(portal.root).value.default_region == ()
 
 
 def test_agency_may_not_be_its_own_parent(portal: Portal) -> None:

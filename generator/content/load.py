@@ -25,7 +25,7 @@ from .source import SourceError, parse_yaml, read_text, split_front_matter
 AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%/-]*$")
 
-SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "footer")
+SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "footer", "default_region")
 AGENCY_KEYS = ("id", "name", "region", "level", "parent", "phone", "address", "website")
 REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
 
@@ -122,6 +122,23 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+REGION_FORM = "应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表"
+
+
+def region_path(value: Any) -> tuple[str, ...] | None:
+    """A region as its places, outermost first, from "省 / 市 / 县" or a list of names;
+    () when not given or blank, None when it is neither a text nor a non-empty list of texts."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts: list[str] = value.split("/")
+    elif isinstance(value, list) and value and all(isinstance(part, str) for part in value):
+        parts = value
+    else:
+        return None
+    return tuple(part.strip() for part in parts if part.strip())
+
+
 # --- site.yaml ---------------------------------------------------------------
 
 
@@ -144,6 +161,9 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     if not isinstance(footer, list):
         problems.append(source.problem(RULES.wrong_type, "“footer” 应是一个列表，每行一项", "footer"))
         footer = []
+    default_region = region_path(data.get("default_region"))
+    if default_region is None:
+        problems.append(source.problem(RULES.wrong_type, f"默认地区 “default_region” {REGION_FORM}", "default_region"))
     return Site(
         title=_text(data.get("title")) or "政府信息公开工作年度报告",
         base_url=base_url,
@@ -151,6 +171,7 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         description=_text(data.get("description")),
         contact=_text(data.get("contact")),
         footer=tuple(_text(line) for line in footer),
+        default_region=default_region or (),
         source=source,
     )
 
@@ -184,7 +205,7 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
     agency_id = _text(entry.get("id"))
     name = _text(entry.get("name"))
     level = _text(entry.get("level"))
-    region = entry.get("region")
+    region = region_path(entry.get("region"))
     ok = True
     if not AGENCY_ID.match(agency_id):
         problems.append(source.problem(RULES.agency_id, f"机关标识 “{agency_id}” 无效：只能用小写英文字母、数字和连字符（如 shixian-jiaoyu）", *at, "id"))
@@ -194,16 +215,9 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
         ok = False
     if level not in LEVELS:
         problems.append(source.problem(RULES.agency_level, f"机关层级 “{level}” 无效，应为：{'、'.join(LEVELS)}", *at, "level"))
-    if isinstance(region, str):
-        parts = region.split("/")
-    elif isinstance(region, list) and all(isinstance(part, str) for part in region):
-        parts = region
-    else:
-        parts = []
-    region_path = tuple(part.strip() for part in parts if part.strip())
-    if region is not None and not isinstance(region, str) and not parts:
-        problems.append(source.problem(RULES.wrong_type, "所属地区 “region” 应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表", *at, "region"))
-    elif not region_path:
+    if region is None:
+        problems.append(source.problem(RULES.wrong_type, f"所属地区 “region” {REGION_FORM}", *at, "region"))
+    elif not region:
         problems.append(source.problem(RULES.required_field, "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
     website = _text(entry.get("website"))
     if website and not re.match(r"^https?://[^\s<>\"']+$", website):
@@ -214,7 +228,7 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
     return Agency(
         id=agency_id,
         name=name,
-        region=region_path,
+        region=region or (),
         level=level,
         parent=_text(entry.get("parent")) or None,
         phone=_text(entry.get("phone")),

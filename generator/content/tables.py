@@ -80,14 +80,21 @@ def _read_table(fmt: Format, table: Table, raw: Any, source: Source, problems: l
 
 
 def _read_block(fmt: Format, table: Table, block: Block, raw: dict[str, Any], source: Source, problems: list[Problem]) -> FilledBlock | None:
+    """The block's rows, or None when one cannot be read. Every row is read even after
+    one fails, so that ten missing rows are ten problems an editor sees at once, not
+    one at a time over ten runs of `xxgk check`."""
     rows: dict[str, FilledRow] = {}
+    complete = True
     for row in block.rows:
         if row.key not in raw and row.is_total:
             continue  # computed below, once its parts are known
         cells = _read_row(table, block, row, raw, source, problems)
         if cells is None:
-            return None
-        rows[row.key] = FilledRow(row.key, row.label, row.path, cells)
+            complete = False
+        else:
+            rows[row.key] = FilledRow(row.key, row.label, row.path, cells)
+    if not complete:
+        return None
     for row in block.rows:
         if row.key not in rows:
             rule = _total_rule(fmt, table, block, row)

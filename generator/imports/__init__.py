@@ -6,6 +6,11 @@
       labels        cells and labels by meaning, numbers in cells
       placement     grid rows in official rows, values fitted to columns
       narrative     paragraphs as Markdown under the official headings
-    registration  a new agency's registry entry
+    registration  the agencies a batch knows, and a new one's registry entry, from
+      naming        a name's places, its pinyin id, two spellings of one name
+      regions       a new agency's region, from the registry's regions or default_region
     batch         many files at once: read, match, write, register, check once
+    reading       files read and matched in worker processes when they are many
+    folders       the files a command line's files and folders stand for
+    summary       a batch's outcomes as one row per file: a table, CSV, JSON
 """

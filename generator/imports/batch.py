@@ -1,6 +1,7 @@
 """Many files imported at once: the registry read once; every file read, matched and
-written in turn (a new agency registered the first time one of its files is met);
-then the portal checked once, and each problem handed back to the file it is about.
+written in turn (a new agency registered the first time one of its files is met,
+with an id and a region made from its name, see `registration`); then the portal
+checked once, and each problem handed back to the file it is about.
 
 Checking the whole portal is what an import costs on a large portal, and a
 batch of N files used to pay it N times (`xxgk import` loaded and checked the
@@ -16,18 +17,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ..build.project import check_project
+from ..build.project import check_project, default_jobs
 from ..content.layout import AGENCIES_FILE, report_path
-from ..content.load import load_agencies
+from ..content.load import load_agencies, load_site
 from ..content.scaffold import report_text
 from ..model import Agency, Checked, Problem
-from .document import ReadError
-from .matching import Imported, import_document
-from .readers import READERS, Reader, read_document
-from .registration import guess_level, registry_entry
+from .matching import Imported
+from .readers import READERS, Reader
+from .reading import read_reports
+from .registration import KnownAgencies, NewAgency
 
 Check = Callable[[Path], Checked]
 """What checks a portal: `build.project.check_project`, or a stand-in that counts its calls."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an import found in a file, for the summary table: the agency (its id, and
+    whether this batch registered it), the year, the format, and how many official rows
+    were filled, are missing (totals aside) and were guessed."""
+
+    agency: str
+    year: int
+    format: str
+    filled: int
+    missing: int
+    guesses: int
+    new_agency: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,7 @@ class Kept:
 
     file: Path
     target: Path
+    facts: Facts
     exit_code: ClassVar[int] = 1
 
 
@@ -57,6 +74,7 @@ class Previewed:
     target: Path
     notes: tuple[str, ...]
     text: str
+    facts: Facts
     exit_code: ClassVar[int] = 0
 
 
@@ -70,10 +88,15 @@ class Written:
     target: Path
     notes: tuple[str, ...]
     problems: tuple[Problem, ...]
+    facts: Facts
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(p.severity == "error" for p in self.problems) else 0
+        return 1 if self.errors else 0
 
 
 Outcome = Refused | Kept | Previewed | Written
@@ -95,14 +118,24 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class _Planned:
-    """A file read and matched: the report it makes, for which agency, and where it goes."""
+    """A file read and matched: the report it makes, for which agency (and its registry
+    entry when new), and where it goes."""
 
     file: Path
     agency: Agency
-    entry: str | None  # the registry lines of a new agency
+    new: NewAgency | None
     relative: str  # the report's path in the project
     text: str
     notes: tuple[str, ...]
+    facts: Facts
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A file written: what was planned, and the registry lines its new agency's entry took."""
+
+    planned: _Planned
+    entry_lines: range
 
 
 def import_files(
@@ -115,65 +148,77 @@ def import_files(
     *,
     check: Check = check_project,
     readers: Sequence[Reader] = READERS,
+    on_file: Callable[[Path], object] | None = None,
+    jobs: int | None = None,
 ) -> BatchResult:
     """Import `files` into the portal at `project`. `agency` (a valid id) is the agency of
     every file, registered if new; without it each file's agency is found by the name in
-    its title. `year` overrides the title's. Files are handled in order, as if imported
-    one by one: a later file sees what an earlier one wrote and registered."""
-    agencies = load_agencies(project).value
-    done: list[Outcome | _Planned] = []
-    for file in files:
-        planned = _plan_file(file, agencies, agency, year, readers)
-        if isinstance(planned, Refused):
-            done.append(planned)
-            continue
-        target = project / planned.relative
-        if dry_run:
-            done.append(Previewed(file, target, planned.notes, planned.text))
-        elif target.exists() and not force:
-            done.append(Kept(file, target))
-        elif (failed := _write(project, planned)) is not None:
-            done.append(failed)
-        else:
-            agencies = (*agencies, planned.agency) if planned.entry is not None else agencies
-            done.append(planned)
-    if not any(isinstance(item, _Planned) for item in done):
-        return BatchResult(tuple(item for item in done if not isinstance(item, _Planned)), 0)
+    its title, and registered under an id made from that name when the registry does not
+    know it. `year` overrides the title's. Files are handled in order, as if imported one
+    by one: a later file sees what an earlier one wrote and registered (they are read and
+    matched in `jobs` worker processes, by default one per core, see `reading`). `on_file`
+    is told of each file once it is handled (a progress bar)."""
+    known = KnownAgencies(load_agencies(project).value, load_site(project).value.default_region)
+    done: list[Outcome | _Done] = []
+    for file, read in zip(files, read_reports(files, year, readers, jobs or default_jobs())):
+        done.append(_import_one(project, file, read, known, agency, dry_run, force))
+        if on_file is not None:
+            on_file(file)
+    if not any(isinstance(item, _Done) for item in done):
+        return BatchResult(tuple(item for item in done if not isinstance(item, _Done)), 0)
     problems = check(project).problems
-    return BatchResult(tuple(_written(project, item, problems) if isinstance(item, _Planned) else item for item in done), 1)
+    return BatchResult(tuple(_written(project, item, problems) if isinstance(item, _Done) else item for item in done), 1)
 
 
-def _plan_file(file: Path, agencies: Sequence[Agency], agency_id: str | None, year: int | None, readers: Sequence[Reader] = READERS) -> _Planned | Refused:
-    """Read and match one file, and decide its agency and its report's path; nothing is written."""
-    try:
-        imported = import_document(read_document(file, readers), year)
-    except ReadError as exc:
-        return Refused(file, str(exc))
-    found = _find_agency(imported, agencies, agency_id)
-    entry = None
+def _import_one(project: Path, file: Path, read: Imported | str, known: KnownAgencies, agency: str | None, dry_run: bool, force: bool) -> Outcome | _Done:
+    """One file, read and matched, written (unless a dry run, or its report exists); its new
+    agency, if any, is then known to the files after it."""
+    planned = _plan_file(file, read, known, agency)
+    if isinstance(planned, Refused):
+        return planned
+    target = project / planned.relative
+    if dry_run:
+        outcome: Outcome | _Done = Previewed(file, target, planned.notes, planned.text, planned.facts)
+    elif target.exists() and not force:
+        return Kept(file, target, planned.facts)
+    else:
+        written = _write(project, planned)
+        if isinstance(written, Refused):
+            return written
+        outcome = _Done(planned, written)
+    if planned.new is not None:
+        known.add(planned.agency)
+    return outcome
+
+
+def _plan_file(file: Path, imported: Imported | str, known: KnownAgencies, agency_id: str | None) -> _Planned | Refused:
+    """Decide the agency of a file read and matched (or refuse it, with why it could not
+    be read), and its report's text and path; nothing is written."""
+    if isinstance(imported, str):
+        return Refused(file, imported)
+    found = known.by_id(agency_id) if agency_id is not None else known.by_name(imported.agency_name)
+    new = None
     if found is None:
-        if agency_id is None:
-            name = imported.agency_name or "（标题中没有机关名称）"
-            return Refused(file, f"机关 “{name}” 不在 content/agencies.yaml 中：请用 --agency 给它一个标识（如 --agency pingluo-qukou），将自动登记")
-        found = Agency(agency_id, imported.agency_name or agency_id, (), guess_level(imported.agency_name))
-        entry = registry_entry(found.id, found.name)
+        if agency_id is None and not imported.agency_name:
+            return Refused(file, "标题中没有机关名称，无法确定是哪个机关的报告：请用 --agency 指定机关标识（如 --agency pingluo-qukou）")
+        new = known.new(imported.agency_name, agency_id)
+        found = new.agency
     values = imported.values() if imported.format.tables else None
     text = report_text(found, imported.year, imported.format, imported.narrative, values=values, note=f"由 xxgk import 从 {file.name} 导入")
-    return _Planned(file, found, entry, report_path(found.id, imported.year), text, notes(imported, found, entry is not None))
+    facts = Facts(found.id, imported.year, imported.format.id, len(imported.rows), len(imported.missing()), len(imported.guesses), new is not None)
+    return _Planned(file, found, new, report_path(found.id, imported.year), text, notes(imported, found, new), facts)
 
 
-def _find_agency(imported: Imported, agencies: Iterable[Agency], agency_id: str | None) -> Agency | None:
-    """The registered agency a report is for: the one with the given id, else the one
-    whose name is the title's."""
-    if agency_id is not None:
-        return next((a for a in agencies if a.id == agency_id), None)
-    return next((a for a in agencies if a.name == imported.agency_name), None)
-
-
-def notes(imported: Imported, agency: Agency, new: bool) -> tuple[str, ...]:
-    """What an editor should know about an imported report: the agency and format, the rows
-    filled, every guess, the rows the source lacks, what was kept unplaced, the date."""
-    lines = [f"机关：{agency.name}（{agency.id}" + ("，新登记到 content/agencies.yaml：请填写所属地区，核对机关层级）" if new else "）")]
+def notes(imported: Imported, agency: Agency, new: NewAgency | None = None) -> tuple[str, ...]:
+    """What an editor should know about an imported report: the agency (for a new one, how
+    its id, region and level were found) and format, the rows filled, every guess, the
+    rows the source lacks, what was kept unplaced, the date."""
+    if new is None:
+        lines = [f"机关：{agency.name}（{agency.id}）"]
+    else:
+        named = "标识按名称拼音生成，" if new.id_from_name else ""
+        lines = [f"机关：{agency.name}（{agency.id}，新登记到 content/agencies.yaml：{named}层级按名称推测为“{agency.level}”，请核对）"]
+        lines.append(f"所属地区：{' / '.join(agency.region)}（{new.region.basis}）" if new.region.found else f"所属地区：{new.region.basis}")
     lines.append(f"年度：{imported.year}；格式：{imported.format.name}")
     if imported.format.tables:
         counts = Counter(key for key, _ in imported.rows)
@@ -187,32 +232,36 @@ def notes(imported: Imported, agency: Agency, new: bool) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _write(project: Path, planned: _Planned) -> Refused | None:
-    """Register the file's new agency, if any, and write its report; a folder or file that
-    cannot be written is the file's refusal (in Chinese), not a traceback."""
+def _write(project: Path, planned: _Planned) -> Refused | range:
+    """Register the file's new agency, if any, and write its report; the registry lines the
+    entry took (none when no agency was new). A folder or file that cannot be written is
+    the file's refusal (in Chinese), not a traceback."""
     target = project / planned.relative
     try:
-        if planned.entry is not None:
-            _register(project, planned.entry)
+        lines = _register(project, planned.new.entry) if planned.new is not None else range(0)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(planned.text, encoding="utf-8")
     except OSError as exc:
         return Refused(planned.file, f"无法写入 {exc.filename or target}：{exc.strerror or exc}")
     except UnicodeDecodeError:
         return Refused(planned.file, f"{AGENCIES_FILE} 不是 UTF-8 编码，无法登记新机关：请先用 UTF-8 重新保存它（xxgk check 会指出问题所在）")
-    return None
+    return lines
 
 
-def _register(project: Path, entry: str) -> None:
-    """Append a new agency's entry to the registry (made when there is none)."""
+def _register(project: Path, entry: str) -> range:
+    """Append a new agency's entry to the registry (made when there is none); the lines it took."""
     registry = project / AGENCIES_FILE
     existing = registry.read_text(encoding="utf-8") if registry.is_file() else "agencies:\n"
+    before = existing + ("" if existing.endswith("\n") else "\n")
     registry.parent.mkdir(parents=True, exist_ok=True)
-    registry.write_text(existing + ("" if existing.endswith("\n") else "\n") + entry, encoding="utf-8")
+    registry.write_text(before + entry, encoding="utf-8")
+    first = before.count("\n") + 1
+    return range(first, first + entry.count("\n"))
 
 
-def _written(project: Path, planned: _Planned, problems: Iterable[Problem]) -> Written:
+def _written(project: Path, done: _Done, problems: Iterable[Problem]) -> Written:
     """A written file's outcome: the problems in its report, and those in the registry
-    when it registered an agency (the region it left for the editor to fill)."""
-    mine = tuple(p for p in problems if p.file == planned.relative or (planned.entry is not None and p.file == AGENCIES_FILE))
-    return Written(planned.file, project / planned.relative, planned.notes, mine)
+    entry it made for a new agency (a region that could not be inferred)."""
+    planned = done.planned
+    mine = tuple(p for p in problems if p.file == planned.relative or (p.file == AGENCIES_FILE and p.line in done.entry_lines))
+    return Written(planned.file, project / planned.relative, planned.notes, mine, planned.facts)
