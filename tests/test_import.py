@@ -328,7 +328,8 @@ def test_dry_run_writes_nothing(portal: Portal, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("report.pdf", b"%PDF-1.4", "不支持的文件类型"),
+        ("report.pdf", b"%PDF-1.4", "不是有效的 PDF"),
+        ("report.xls", b"\xd0\xcf\x11\xe0", "不支持的文件类型"),
         ("report.txt", b"\x00\x01binary", "二进制"),
         ("report.txt", "今天天气很好。".encode(), "不像政府信息公开工作年度报告"),
         ("report.txt", b"", "文件是空的"),

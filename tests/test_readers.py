@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.imports.document import Document, Paragraph
+from generator.imports.pdf import PdfReader
 from generator.imports.readers import READERS, LibraryReader, ReadError, read_document, reader_for, supported
 from generator.imports.text import TextReader
 from generator.imports.webpage import HtmlReader
@@ -17,25 +18,25 @@ from generator.imports.word import WordReader
 @pytest.mark.parametrize(
     ("name", "kind"),
     [("a.txt", TextReader), ("a.md", TextReader), ("a.MARKDOWN", TextReader), ("a.html", HtmlReader),
-     ("a.HTM", HtmlReader), ("a.docx", WordReader)],
+     ("a.HTM", HtmlReader), ("a.docx", WordReader), ("a.PDF", PdfReader)],
 )
 def test_the_extension_chooses_the_reader(name: str, kind: type) -> None:
     assert isinstance(reader_for(Path(name)), kind)
 
 
 def test_every_installed_reader_is_available() -> None:
-    assert [reader.available() for reader in READERS] == [None, None, None]
-    assert supported() == (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
+    assert [reader.available() for reader in READERS] == [None, None, None, None]
+    assert supported() == (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 
 
-@pytest.mark.parametrize(("name", "shown"), [("report.pdf", "“.pdf”"), ("report.doc", "“.doc”"), ("report", "“（无扩展名）”")])
+@pytest.mark.parametrize(("name", "shown"), [("report.xls", "“.xls”"), ("report.doc", "“.doc”"), ("report", "“（无扩展名）”")])
 def test_an_unknown_type_says_what_can_be_imported(tmp_path: Path, name: str, shown: str) -> None:
     source = tmp_path / name
     source.write_bytes(b"%PDF-1.4")
     with pytest.raises(ReadError) as raised:
         read_document(source)
     assert str(raised.value) == (
-        f"不支持的文件类型 {shown}：可导入 .txt、.md、.markdown、.html、.htm 和 .docx（.doc 请先在 Word 或 WPS 中另存为 .docx）"
+        f"不支持的文件类型 {shown}：可导入 .txt、.md、.markdown、.html、.htm、.docx 和 .pdf（.doc 请先在 Word 或 WPS 中另存为 .docx）"
     )
 
 
@@ -52,29 +53,29 @@ def test_a_reader_whose_library_is_missing_names_the_package_to_install(tmp_path
         read_document(source, readers)
 
 
-class _FakePdfReader(LibraryReader):
-    """What the coming PDF reader looks like: one class (a library, a read)."""
+class _FakeOdtReader(LibraryReader):
+    """What a new reader looks like: one class (a library, a read)."""
 
-    extensions = (".pdf",)
-    library = "json"  # a module that is always there, standing in for pdfplumber
-    package = "pdfplumber"
+    extensions = (".odt",)
+    library = "json"  # a module that is always there, standing in for odfpy
+    package = "odfpy"
 
     def read(self, path: Path) -> Document:
         return Document((Paragraph(path.read_text(encoding="utf-8")),))
 
 
 def test_a_new_type_is_one_reader_added_to_the_registry(tmp_path: Path) -> None:
-    source = tmp_path / "report.pdf"
+    source = tmp_path / "report.odt"
     source.write_text("政府信息公开", encoding="utf-8")
-    readers = (*READERS, _FakePdfReader())
+    readers = (*READERS, _FakeOdtReader())
     assert read_document(source, readers) == Document((Paragraph("政府信息公开"),))
-    assert supported(readers)[-1] == ".pdf"
+    assert supported(readers)[-1] == ".odt"
     with pytest.raises(ReadError, match="不支持的文件类型"):
         read_document(source)  # not in the registry: not read
 
 
 def test_an_unreadable_or_empty_file_is_refused_the_same_way_by_every_reader(tmp_path: Path) -> None:
-    for name in ("empty.txt", "empty.html", "empty.docx"):
+    for name in ("empty.txt", "empty.html", "empty.docx", "empty.pdf"):
         (tmp_path / name).write_bytes(b"  \n")
         with pytest.raises(ReadError, match="文件是空的"):
             read_document(tmp_path / name)
