@@ -13,6 +13,7 @@ import pytest
 
 from generator.imports.document import Document, Paragraph
 from generator.imports.legacy_word import LegacyWordReader
+from generator.imports.pdf import PdfReader
 from generator.imports.readers import READERS, LibraryReader, ReadError, read_document, reader_for, supported
 from generator.imports.text import TextReader
 from generator.imports.webpage import HtmlReader
@@ -22,7 +23,7 @@ from generator.imports.word import WordReader
 @pytest.mark.parametrize(
     ("name", "kind"),
     [("a.txt", TextReader), ("a.md", TextReader), ("a.MARKDOWN", TextReader), ("a.html", HtmlReader),
-     ("a.HTM", HtmlReader), ("a.docx", WordReader)],
+     ("a.HTM", HtmlReader), ("a.docx", WordReader), ("a.PDF", PdfReader)],
 )
 def test_the_extension_chooses_the_reader(name: str, kind: type) -> None:
     assert isinstance(reader_for(Path(name)), kind)
@@ -30,19 +31,19 @@ def test_the_extension_chooses_the_reader(name: str, kind: type) -> None:
 
 def test_every_installed_reader_is_available() -> None:
     libraries = [reader.available() for reader in READERS if not isinstance(reader, LegacyWordReader)]
-    assert libraries == [None, None, None]
+    assert libraries == [None, None, None, None]
     assert (LegacyWordReader().available() is None) == (shutil.which("soffice") is not None or shutil.which("libreoffice") is not None)
-    assert supported() == (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".wps")
+    assert supported() == (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".wps", ".pdf")
 
 
-@pytest.mark.parametrize(("name", "shown"), [("report.pdf", "“.pdf”"), ("report.xls", "“.xls”"), ("report", "“（无扩展名）”")])
+@pytest.mark.parametrize(("name", "shown"), [("report.xls", "“.xls”"), ("report.rtf", "“.rtf”"), ("report", "“（无扩展名）”")])
 def test_an_unknown_type_says_what_can_be_imported(tmp_path: Path, name: str, shown: str) -> None:
     source = tmp_path / name
     source.write_bytes(b"%PDF-1.4")
     with pytest.raises(ReadError) as raised:
         read_document(source)
     assert str(raised.value) == (
-        f"不支持的文件类型 {shown}：可导入 .txt、.md、.markdown、.html、.htm、.docx、.doc 和 .wps（其他格式请先在 Word 或 WPS 中另存为 .docx）"
+        f"不支持的文件类型 {shown}：可导入 .txt、.md、.markdown、.html、.htm、.docx、.doc、.wps 和 .pdf（其他格式请先在 Word 或 WPS 中另存为 .docx）"
     )
 
 
@@ -59,29 +60,29 @@ def test_a_reader_whose_library_is_missing_names_the_package_to_install(tmp_path
         read_document(source, readers)
 
 
-class _FakePdfReader(LibraryReader):
-    """What the coming PDF reader looks like: one class (a library, a read)."""
+class _FakeOdtReader(LibraryReader):
+    """What a new reader looks like: one class (a library, a read)."""
 
-    extensions = (".pdf",)
-    library = "json"  # a module that is always there, standing in for pdfplumber
-    package = "pdfplumber"
+    extensions = (".odt",)
+    library = "json"  # a module that is always there, standing in for odfpy
+    package = "odfpy"
 
     def read(self, path: Path) -> Document:
         return Document((Paragraph(path.read_text(encoding="utf-8")),))
 
 
 def test_a_new_type_is_one_reader_added_to_the_registry(tmp_path: Path) -> None:
-    source = tmp_path / "report.pdf"
+    source = tmp_path / "report.odt"
     source.write_text("政府信息公开", encoding="utf-8")
-    readers = (*READERS, _FakePdfReader())
+    readers = (*READERS, _FakeOdtReader())
     assert read_document(source, readers) == Document((Paragraph("政府信息公开"),))
-    assert supported(readers)[-1] == ".pdf"
+    assert supported(readers)[-1] == ".odt"
     with pytest.raises(ReadError, match="不支持的文件类型"):
         read_document(source)  # not in the registry: not read
 
 
 def test_an_unreadable_or_empty_file_is_refused_the_same_way_by_every_reader(tmp_path: Path) -> None:
-    for name in ("empty.txt", "empty.html", "empty.docx"):
+    for name in ("empty.txt", "empty.html", "empty.docx", "empty.pdf"):
         (tmp_path / name).write_bytes(b"  \n")
         with pytest.raises(ReadError, match="文件是空的"):
             read_document(tmp_path / name)

@@ -19,11 +19,15 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Grid:
-    """A table as a reader sees it: rows of cell texts, a merged cell's text repeated
-    in every position it covers."""
+    """A table as a reader sees it: rows of cell texts. A merged cell's text is either
+    repeated in every position it covers (HTML, Word: harmless for labels) or kept at
+    its first position only, the positions it covers listed in `merged` (PDF): those
+    are not cells, neither blanks (zeros) nor values, so a merged figure is never
+    read twice and never turns its neighbours into zeros."""
 
     rows: tuple[tuple[str, ...], ...]
     line: int = 0
+    merged: frozenset[tuple[int, int]] = frozenset()  # (row, column) covered by a merged cell
 
 
 Block = Paragraph | Grid

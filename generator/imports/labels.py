@@ -32,9 +32,36 @@ _NUMBER = re.compile(r"^-?\d{1,15}(?:\.\d{1,8})?$")
 
 
 def normalise(text: str) -> str:
-    """One spelling for a label: half-width digits and brackets, no spaces, quotes or emphasis."""
-    text = unicodedata.normalize("NFKC", text)
+    """One spelling for a label: half-width digits and brackets, no spaces, quotes or emphasis,
+    radicals and compatibility ideographs as the ideographs they stand for."""
+    text = unicodedata.normalize("NFKC", fold_cjk(text))
     return re.sub(r"[\s*#“”\"'‘’「」]", "", text)
+
+
+# --- ideographs as PDFs spell them -------------------------------------------------------------
+
+RADICALS = dict(
+    zip(
+        "⺀⺁⺂⺃⺄⺅⺆⺉⺊⺋⺎⺏⺐⺒⺓⺔⺕⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺫⺬⺭⺮⺯⺰⺱⺳⺴⺹⺺⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻈⻉⻋⻍⻏⻐⻑⻒⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+        "冫厂乛乚乙亻冂刂卜㔾兀尣尢巳幺彑彐忄㣺扌攵旡日月歺母民氵氺灬爫爫丬牛犭王罒示礻竹糹纟罓㓁㓁耂肀月臼艹艹艹虎衤覀西见角讠贝车辶阝钅長镸长门阝雨青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+    )
+)
+"""CJK Radicals Supplement characters and the ideographs they are drawn as (after Unicode's
+EquivalentUnifiedIdeograph.txt): PDF fonts often map 民 长 门 见 to these, and NFKC keeps them."""
+
+_FOLDED_BY_NFKC = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+"""Kangxi radicals and CJK compatibility ideographs: NFKC gives the ideograph for these."""
+
+
+def fold_cjk(text: str) -> str:
+    """Text with radicals and compatibility ideographs replaced by the ideographs they stand
+    for (⼈⺠ → 人民), and nothing else changed: full-width punctuation stays as it is, so
+    this is safe on narrative text, unlike NFKC on the whole."""
+    text = _FOLDED_BY_NFKC.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    return text.translate(_RADICAL_TABLE) if any("\u2e80" <= c <= "\u2eff" for c in text) else text
+
+
+_RADICAL_TABLE = str.maketrans(RADICALS)
 
 
 def split_label(text: str) -> tuple[str, str]:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..formats.schema import Format
 from ..model import Value
 from .document import Document, Paragraph, ReadError
+from .labels import fold_cjk
 from .narrative import build_narrative
 from .placement import Placed, RowKey, choose_format, place_tables
 
@@ -60,6 +61,18 @@ class Imported:
         ]
 
 
+def folded(document: Document) -> Document:
+    """The document with radicals and compatibility ideographs as the ideographs they stand
+    for (⼈⺠ → 人民, as text taken from a PDF has them), so that labels and the agency's
+    name match and the narrative reads right."""
+    return Document(
+        tuple(
+            replace(b, text=fold_cjk(b.text)) if isinstance(b, Paragraph) else replace(b, rows=tuple(tuple(fold_cjk(c) for c in row) for row in b.rows))
+            for b in document.blocks
+        )
+    )
+
+
 def find_title(document: Document) -> tuple[str, int | None, set[int]]:
     """The agency name and year the title gives, and which opening paragraphs are the title."""
     opening = [(i, b) for i, b in enumerate(document.blocks[:8]) if isinstance(b, Paragraph)]
@@ -79,6 +92,7 @@ def find_title(document: Document) -> tuple[str, int | None, set[int]]:
 
 def import_document(document: Document, year: int | None = None, agency_name: str | None = None) -> Imported:
     """Read a document as a report. Raises ReadError when it is not one."""
+    document = folded(document)
     text = "".join(b.text if isinstance(b, Paragraph) else "".join("".join(r) for r in b.rows) for b in document.blocks)
     if "公开" not in text:
         raise ReadError("这不像政府信息公开工作年度报告（全文没有“公开”二字）")

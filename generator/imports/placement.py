@@ -1,22 +1,28 @@
-"""Table placement: which official row each row of a document's grids is, and its
-values fitted to that row's columns.
+"""Table placement: which official row each row of a document's tables is, and its
+values fitted to that row's columns, never by a guess.
 
-A row is placed by the label it carries, never by its position (see `labels`);
-rows come in official order, so among equally good labels the first official
-row after the last one placed wins. Whatever cannot be placed is returned, not
-dropped, for the narrative to keep under a visible note.
+A row is placed by the label it carries, never by its position in the source (see
+`rows` and `labels`), and its cells are fitted to its columns (`fitting`). Figures
+that stand apart from their labels (text copied out of a PDF) are placed by their
+order within the table and confirmed by the table's own arithmetic (`stream`). A
+figure that cannot be placed for certain is not written: the row is left out for
+`xxgk check` to ask for, and the notes say why. Whatever fits no official row is
+returned, not dropped, for the narrative to keep under a visible note.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..formats import FORMATS, format_for_year
 from ..formats.schema import Block, Format, Row, Table
 from ..model import Value
-from .document import Document, Grid
-from .labels import MATCH, is_value, likeness, normalise, parse_value
+from .document import Document, Grid, Paragraph
+from .fitting import fit_row
+from .labels import is_value, normalise, parse_value, split_label
+from .rows import Group, Line, Name, Target, groups, read_lines
+from .stream import Solved, Token, full, row_totals, solve
 
 RowKey = tuple[str, str]
 """(table key, row key): an official row."""
@@ -34,10 +40,10 @@ class Placed:
 
 @dataclass(frozen=True)
 class Placement:
-    """What the grids of a document gave: the official rows found, in the order found;
-    every fit that was not certain; the rows of used grids that fit no official row
-    (cells joined by " | "); and which blocks were grids with data (the narrative
-    leaves them out)."""
+    """What the tables of a document gave: the official rows found, in the order found;
+    every fit that was not read as printed (confirmed, or not placed, and why); the rows
+    that fit no official row (cells joined by " | "); and which blocks held table rows
+    (the narrative leaves them out)."""
 
     rows: Mapping[RowKey, Placed]
     guesses: tuple[str, ...]
@@ -46,141 +52,253 @@ class Placement:
 
 
 def choose_format(document: Document, year: int) -> Format:
-    """The format the document's tables are in: the one whose labels they match best,
-    the year's own on a tie; free-form when it has no tables of either."""
-    grids = [b for b in document.blocks if isinstance(b, Grid)]
-    votes = {fid: sum(1 for grid in grids for row in grid.rows if _best_row(FORMATS[fid], row)[0] is not None) for fid in ("2021", "2019")}
-    if max(votes.values()) < 3:
-        return format_for_year(year)  # from 2019 on, tables are due: `xxgk check` asks for them
+    """The format the document's tables are in: the one more of whose printed labels (rows,
+    columns, block titles) the document spells exactly, the year's own on a tie; the
+    year's own when it has no tables."""
+    texts = [normalise(cell) for block in document.blocks if isinstance(block, Grid) for row in block.rows for cell in row if cell.strip()]
+    texts += [normalise(block.text) for block in document.blocks if isinstance(block, Paragraph) and len(block.text) <= 60]
+    votes = {fid: sum(1 for text in texts if text in _spelled(FORMATS[fid])) for fid in ("2021", "2019")}
     by_year = format_for_year(year)
+    if max(votes.values()) < 3:
+        return by_year  # from 2019 on, tables are due: `xxgk check` asks for them
     if by_year.id in votes and votes[by_year.id] >= max(votes.values()):
         return by_year
     return FORMATS[max(votes, key=lambda fid: votes[fid])]
 
 
-def _rows(fmt: Format) -> list[tuple[Table, Block, Row]]:
-    return [(table, block, row) for table in fmt.tables for block in table.blocks for row in block.rows]
+def _spelled(fmt: Format) -> set[str]:
+    """The format's own labels as a document spells them, with and without numbering."""
+    labels = set()
+    for table in fmt.tables:
+        for block in table.blocks:
+            labels |= {block.title, *(c.label for c in block.columns)}
+            labels |= {row.label for row in block.rows}
+        labels |= {group.label for group in groups(table)}
+    return {normalise(label) for label in labels} | {split_label(label)[1] for label in labels}
 
 
-def _best_row(fmt: Format, cells: tuple[str, ...], after: int = -1) -> tuple[tuple[Table, Block, Row] | None, int]:
-    """The official row a table row names, and the index of the cell naming it.
-    Only rows with a number name a row (others are headers); among equals the
-    first official row after `after` (rows come in official order) wins."""
-    if not any(is_value(c) for c in cells):
-        return None, -1
-    best: tuple[float, int, int] | None = None  # (score, order preference, cell index)
-    found: tuple[Table, Block, Row] | None = None
-    candidates = _rows(fmt)
-    for cell_index, cell in enumerate(cells):
-        if not cell.strip() or is_value(cell):
-            continue
-        for order, candidate in enumerate(candidates):
-            score = likeness(cell, candidate[2].label)
-            if score < MATCH:
-                continue
-            key = (round(score, 3), 1 if order > after else 0, cell_index)
-            if best is None or key > best:
-                best, found = key, candidate
-    return found, (best[2] if best else -1)
+@dataclass
+class _State:
+    """What placing has found so far (one document, one format)."""
 
+    fmt: Format
+    lines: list[Line]
+    rows: dict[RowKey, Placed] = field(default_factory=dict)
+    grouped: dict[RowKey, tuple[Name, tuple[Value, ...]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)  # lines whose figures are placed, or given up
+    duplicate: set[int] = field(default_factory=set)
 
-def read_values(cells: tuple[str, ...], block: Block, label: str, guesses: list[str]) -> tuple[Value, ...]:
-    """The values after a row's label, fitted to the block's columns; every fit that
-    is not certain is told in `guesses`."""
-    columns, required = block.columns, block.required_columns
-    kinds = [c.kind for c in columns]
-    seq = list(cells)
-    while seq and not seq[0].strip():
-        seq.pop(0)
-    cells_given = len(seq)  # a blank total still has its cell
-    while seq and not seq[-1].strip():
-        seq.pop()
-    leading = len(cells) - cells_given
-    parsed = [parse_value(c, kinds[min(i, len(kinds) - 1)]) for i, c in enumerate(seq)]
-    values = tuple(v for v in parsed if v is not None)
-    if len(values) != len(parsed):
-        guesses.append(f"“{label}”：有不是数字的单元格，已略过（{' | '.join(seq)}）")
-    if len(values) == len(columns):
-        return values
-    if len(values) == len(required):
-        if cells_given < len(columns):
-            guesses.append(f"“{label}”：{len(values)} 个数对应 {len(columns)} 列，按最后的总计列空白处理（总计由程序计算并核对）")
-        return values
-    if len(values) + leading in (len(columns), len(required)):
-        guesses.append(f"“{label}”：前面 {leading} 个空白单元格按 0 计")
-        return (0,) * leading + values
-    if len(values) > len(columns):
-        guesses.append(f"“{label}”：有 {len(values)} 个数，但只有 {len(columns)} 列，取前 {len(columns)} 个（{' | '.join(seq)}）")
-        return values[: len(columns)]
-    guesses.append(f"“{label}”：只有 {len(values)} 个数，应有 {len(required)} 个，已照录，请补全")
-    return values
+    def has(self, name: Name) -> bool:
+        key = (name.table.key, name.target.key)
+        return key in self.rows or key in self.grouped
+
+    def put(self, name: Name, values: tuple[Value, ...], line: int | None = None) -> None:
+        if isinstance(name.target, Group):
+            self.grouped[(name.table.key, name.target.key)] = (name, values)
+        else:
+            self.rows[(name.table.key, name.target.key)] = Placed(name.table, name.block, name.target, values)
+        if line is not None:
+            self.taken.add(line)
 
 
 def place_tables(document: Document, fmt: Format) -> Placement:
-    """Place the rows of the document's grids in the format's tables."""
-    rows: dict[RowKey, Placed] = {}
-    guesses: list[str] = []
-    unplaced: list[str] = []
-    used: set[int] = set()
+    """Place the rows of the document's tables in the format's tables."""
     if not fmt.tables:
-        return Placement(rows, (), (), frozenset())
-    order = _rows(fmt)
-    last = -1
-    appeals = fmt.table("四")
-    for index, block in enumerate(document.blocks):
-        if not isinstance(block, Grid):
-            continue
-        matched_here = 0
-        leftovers: list[tuple[str, ...]] = []
-        for cells in block.rows:
-            found, at = _best_row(fmt, cells, last)
-            if found is None:
-                if _label_free_appeals(cells, appeals, rows):
-                    matched_here += 1
-                elif any(is_value(c) for c in cells) or not _is_header(cells, fmt):
-                    leftovers.append(cells)
-                continue
-            table, part, row = found
-            if (table.key, row.key) in rows:
-                guesses.append(f"表{table.key}“{row.label}”出现了两次，只用了第一次；另一次保留在正文末尾")
-                leftovers.append(cells)
-                continue
-            values = read_values(cells[at + 1 :], part, row.label, guesses)
-            rows[(table.key, row.key)] = Placed(table, part, row, values)
-            last = order.index(found)
-            matched_here += 1
-        if matched_here:
-            used.add(index)
-            unplaced += [" | ".join(c for c in cells if c.strip()) for cells in leftovers if any(c.strip() for c in cells)]
-    return Placement(rows, tuple(guesses), tuple(unplaced), frozenset(used))
+        return Placement({}, (), (), frozenset())
+    state = _State(fmt, read_lines(document, fmt))
+    for index, line in enumerate(state.lines):
+        if line.kind == "label" and line.name is not None and any(is_value(c) for c in line.values):
+            _read_row(state, index, line, line.name)
+        elif line.kind == "values":
+            _read_wide_row(state, index, line)
+    for region in dict.fromkeys(line.region for line in state.lines if line.region):
+        table = fmt.table(region)
+        parts = [""] if table.layout != "stacked" else list(dict.fromkeys(line.part for line in state.lines if line.region == region))
+        for part in parts:
+            _solve_stream(state, table, part)
+    _expand_groups(state)
+    return Placement(dict(state.rows), tuple(state.notes), tuple(_unplaced(state)), frozenset(_used(state)))
 
 
-def _label_free_appeals(cells: tuple[str, ...], table: Table, rows: dict[RowKey, Placed]) -> bool:
-    """Table 四 is printed as header rows over one line of bare numbers: review, then
-    the two kinds of lawsuit, five columns each (four when the totals are blank)."""
-    values = [c for c in cells if c.strip()]
+def _read_row(state: _State, index: int, line: Line, name: Name) -> None:
+    """A label with figures on its own line: fitted to its columns, or not placed."""
+    if state.has(name):
+        state.notes.append(f"表{name.table.key}“{name.target.label}”出现了两次，只用了第一次；另一次保留在正文末尾")
+        state.duplicate.add(index)
+        return
+    fit = fit_row(line.values, name.block, name.target.label, row_totals(state.fmt, name.table, name.target))
+    if fit.overflow:
+        return  # its figures may be the next rows' too: left to the table's stream
+    state.taken.add(index)
+    if fit.note:
+        state.notes.append(fit.note)
+    if fit.values is not None:
+        state.put(name, fit.values, index)
+
+
+def _read_wide_row(state: _State, index: int, line: Line) -> None:
+    """Table 四 printed as header rows over one line of bare figures: review, then the two
+    kinds of lawsuit, five columns each (four when the totals are left blank)."""
+    table = next((t for t in state.fmt.tables if t.layout == "wide"), None)
+    if table is None or (line.region and line.region != table.key):
+        return
     official = [(block, row) for block in table.blocks for row in block.rows]
-    if not values or not all(is_value(c) for c in values) or any((table.key, row.key) in rows for _, row in official):
-        return False
+    if any((table.key, row.key) in state.rows for _, row in official):
+        return
+    cells = [c for c in line.values]
+    filled = [c for c in cells if c.strip()]
     for width in (len(official[0][0].columns), len(official[0][0].required_columns)):
-        if len(values) == width * len(official):
-            for number, (block, row) in enumerate(official):
-                chunk = tuple(values[number * width : (number + 1) * width])
-                rows[(table.key, row.key)] = Placed(table, block, row, tuple(parse_value(c, "count") or 0 for c in chunk))
-            return True
-    return False
+        for seq in (cells, filled):
+            if len(seq) == width * len(official):
+                values = [parse_value(c, "count") for c in seq]
+                if any(v is None for v in values):
+                    return
+                for number, (block, row) in enumerate(official):
+                    state.rows[(table.key, row.key)] = Placed(table, block, row, tuple(v or 0 for v in values[number * width : (number + 1) * width]))
+                state.taken.add(index)
+                return
+
+
+def _solve_stream(state: _State, table: Table, part: str) -> None:
+    """The labels and loose figures of one table's part of the document, placed together."""
+    tokens: list[Token] = []
+    members: list[int] = []
+    for index, line in enumerate(state.lines):
+        if line.region != table.key or line.part != part or index in state.taken or index in state.duplicate:
+            continue
+        if line.kind == "label" and line.name is not None and line.name.table is table and not state.has(line.name):
+            tokens.append(Token(target=line.name.target))
+            members.append(index)
+            tokens += _figures(line.values)
+        elif line.kind == "values":
+            tokens += _figures(line.values)
+            members.append(index)
+    named = {line.name.target.key for line in state.lines if line.name is not None and line.name.table is table and isinstance(line.name.target, Row)}
+    wanted: dict[str, Target] = {}
+    for token in tokens:
+        target = token.target
+        if target is None:
+            continue
+        if isinstance(target, Group) and any(row.key in named for row in target.rows):
+            continue  # a heading over rows of its own
+        wanted.setdefault(target.key, target)
+    if table.layout == "wide":
+        wanted = {row.key: row for block in table.blocks for row in block.rows if (table.key, row.key) not in state.rows}
+    order = _order(table)
+    rows = sorted(wanted.values(), key=lambda t: order[(t.rows[0] if isinstance(t, Group) else t).key])
+    known = {p.row.key: full(p.values, len(p.block.columns)) for (key, _), p in state.rows.items() if key == table.key}
+    known |= {name.target.key: values for (key, _), (name, values) in state.grouped.items() if key == table.key}
+    solved = solve(state.fmt, table, tokens, rows, known)
+    _take(state, table, rows, solved, members)
+
+
+def _figures(cells: tuple[str, ...]) -> list[Token]:
+    """The figures of a line, a blank between two figures read as 0 (the form has a cell
+    there), blanks at either end left out (they may be no cell at all)."""
+    marks = [i for i, c in enumerate(cells) if is_value(c)]
+    if not marks:
+        return []
+    return [Token(value=_number(cell)) for cell in cells[marks[0] : marks[-1] + 1]]
+
+
+def _number(cell: str) -> Value | None:
+    count = parse_value(cell, "count")
+    return count if count is not None else parse_value(cell, "money")
+
+
+def _coerce(values: tuple[Value, ...], block: Block) -> tuple[Value, ...] | None:
+    """Figures placed by their order, as their columns take them (counts whole, amounts
+    exact); None when one does not fit its column."""
+    out = []
+    for value, column in zip(values, block.columns):
+        typed = parse_value(str(value), column.kind)
+        if typed is None:
+            return None
+        out.append(typed)
+    return tuple(out)
+
+
+def _take(state: _State, table: Table, rows: list[Target], solved: Solved, members: list[int]) -> None:
+    state.notes += solved.notes
+    by_key = {t.key: t for t in rows}
+    for key, values in solved.rows.items():
+        target = by_key[key]
+        row = target.rows[0] if isinstance(target, Group) else target
+        block = next(b for b in table.blocks if row in b.rows)
+        if (typed := _coerce(values, block)) is None:
+            state.notes.append(f"表{table.key}“{target.label}”：有的数不是这一列能有的数，未填写")
+            continue
+        state.put(Name(table, block, target, 1.0, 0), typed)
+    if solved.rows and len(solved.rows) == len(rows):
+        state.taken.update(members)
+
+
+def _order(table: Table) -> dict[str, int]:
+    return {row.key: n for n, row in enumerate(row for block in table.blocks for row in block.rows)}
+
+
+def _expand_groups(state: _State) -> None:
+    """A heading printed as one row in place of its rows (（六）其他处理 as a single line):
+    its rows are 0 when it is 0 (non-negative counts summing to 0), else left out."""
+    for (table_key, _), (name, values) in state.grouped.items():
+        group = name.target
+        assert isinstance(group, Group)
+        if any((table_key, row.key) in state.rows for row in group.rows):
+            continue
+        if all(v == 0 for v in values):
+            for row in group.rows:
+                state.rows[(table_key, row.key)] = Placed(name.table, name.block, row, tuple(values))
+            state.notes.append(f"“{group.label}”只有一行且均为 0：其下 {len(group.rows)} 项各按 0 填写（各项之和为 0，每项只能是 0）")
+        else:
+            state.notes.append(f"“{group.label}”只有一行合计，没有分项：其下 {len(group.rows)} 项无法确定，未填写")
+
+
+def _used(state: _State) -> set[int]:
+    """Blocks that held table rows: grids any of whose lines was placed, and paragraphs that
+    were table labels or figures."""
+    placed_blocks = {state.lines[i].block for i in state.taken}
+    placed_names = {(key, target) for key, target in (*state.rows, *state.grouped)}
+    for line in state.lines:
+        if line.region and line.name is not None and (line.name.table.key, line.name.target.key) in placed_names:
+            placed_blocks.add(line.block)
+    return placed_blocks
+
+
+def _unplaced(state: _State) -> list[str]:
+    """The lines of used grids with figures that no official row took, and words that are
+    not the tables' own headings; loose figures in a row are kept as one entry."""
+    used = _used(state)
+    out: list[str] = []
+    loose: list[str] = []
+    previous = -2
+    for index, line in enumerate(state.lines):
+        if line.block not in used or index in state.taken or line.kind in ("marker", "label") and index not in state.duplicate:
+            continue
+        if line.kind == "values":
+            if loose and previous != index - 1:
+                out.append(" ".join(loose))
+                loose = []
+            loose += [c for c in line.values if c.strip()]
+            previous = index
+            continue
+        if line.kind == "text" and _is_header(line.cells, state.fmt):
+            continue
+        out.append(" | ".join(c for c in line.cells if c.strip()))
+    if loose:
+        out.append(" ".join(loose))
+    return out
 
 
 def _is_header(cells: tuple[str, ...], fmt: Format) -> bool:
-    """A row of headings only: every text is a label the official table prints."""
-    labels = {normalise(text) for text in _printed_labels(fmt)}
-    texts = [c for c in cells if c.strip()]
-    return bool(texts) and all(
-        normalise(c) in labels or any(likeness(c, label) >= MATCH for label in labels) for c in texts
-    )
+    """Words that are the tables' own printed headings, or pieces of them (a header cell
+    read a line at a time)."""
+    printed = _printed(fmt)
+    words = [normalise(w) for cell in cells for w in cell.split() if normalise(w)]
+    return bool(words) and all(any(w in label for label in printed) for w in words)
 
 
-def _printed_labels(fmt: Format) -> list[str]:
+def _printed(fmt: Format) -> list[str]:
     labels = ["信息内容", "申请人情况", "总计"]
     for table in fmt.tables:
         labels += [table.heading, table.title, table.corner, table.column_title]
@@ -188,4 +306,4 @@ def _printed_labels(fmt: Format) -> list[str]:
             labels += [block.title, block.column_heading, *(c.label for c in block.columns), *(c.group or "" for c in block.columns)]
             for row in block.rows:
                 labels += [*row.parents, row.label]
-    return [label for label in labels if label]
+    return [normalise(label) for label in labels if label]

@@ -1,10 +1,10 @@
 """Readers by file type: one registry that chooses the reader for a file's extension.
 
 Pelican's `readers.py` is the model: a reader per set of extensions, each able
-to say why it cannot run (see `base.Reader`). A new type (PDF, through
-pdfplumber, is next) is one `LibraryReader` subclass added to `READERS`; an
-unknown extension, or a reader whose library is missing, is a ReadError in
-Chinese that says what can be imported or which package to install.
+to say why it cannot run (see `base.Reader`). A new type is one reader added to
+`READERS` (PDF, through pdfplumber, is a `LibraryReader`); an unknown extension,
+or a reader whose library is missing, is a ReadError in Chinese that says what
+can be imported or which package to install.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from pathlib import Path
 from .base import LibraryReader, Reader
 from .document import Document, ReadError
 from .legacy_word import LegacyWordReader
+from .pdf import PdfReader
 from .text import TextReader
 from .webpage import HtmlReader
 from .word import WordReader
 
 __all__ = ["READERS", "Document", "LibraryReader", "ReadError", "Reader", "read_document", "reader_for", "supported"]
 
-READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), WordReader(), LegacyWordReader())
+READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), WordReader(), LegacyWordReader(), PdfReader())
 """Every reader, in the order their extensions are listed to editors."""
 
 CONVERT_FIRST = "（其他格式请先在 Word 或 WPS 中另存为 .docx）"
