@@ -147,20 +147,20 @@ def _read_wide_row(state: _State, index: int, line: Line) -> None:
     official = [(block, row) for block in table.blocks for row in block.rows]
     if any((table.key, row.key) in state.rows for _, row in official):
         return
-    seq = list(line.values)
-    while seq and not seq[0].strip():
-        seq.pop(0)
-    while seq and not seq[-1].strip():
-        seq.pop()
     width = len(official[0][0].columns)
-    if len(seq) != width * len(official) and not (len(seq) == width * len(official) - 1 and not line.values[-1].strip()):
+    seq = list(line.values)
+    while len(seq) > width * len(official) and not seq[0].strip():
+        seq.pop(0)  # an empty cell before the row, as tab-separated text often has
+    while len(seq) > width * len(official) and not seq[-1].strip():
+        seq.pop()
+    if len(seq) != width * len(official):
         return  # fewer cells than the form has: which ones are missing is not known here
     values = [parse_value(c, "count") for c in seq]
     if any(v is None for v in values):
         return
     for number, (block, row) in enumerate(official):
         chunk = tuple(v or 0 for v in values[number * width : (number + 1) * width])
-        if len(seq) <= (number + 1) * width - 1 or not seq[(number + 1) * width - 1].strip():
+        if not seq[(number + 1) * width - 1].strip():
             chunk = chunk[: width - 1]  # a blank total: computed and checked by the program
         state.rows[(table.key, row.key)] = Placed(table, block, row, chunk)
     state.taken.add(index)
