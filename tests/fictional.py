@@ -96,7 +96,7 @@ class Printing:
 
 
 def report_text(k: Known, p: Printing, agency: str = "测试县人民政府", year: int = 2023) -> str:
-    lines = [agency, f"{year}年政府信息公开工作年度报告", "", "一、总体情况", "", "本年度依法公开政府信息。", "", "二、主动公开政府信息情况", ""]
+    lines = [agency, f"{year}年政府信息公开工作年度报告", "", "一、总体情况", "", "本年度，人民群众申请公开政府信息。", "", "二、主动公开政府信息情况", ""]
     lines += _table_2(k, p)
     lines += ["", "三、收到和处理政府信息公开申请情况", ""]
     lines += _table_3(k, p)

@@ -90,6 +90,16 @@ def test_a_group_printed_as_one_row_gives_its_rows_only_when_it_is_zero() -> Non
     assert any("（六）其他处理" in note and "未填写" in note for note in some.guesses)
 
 
+def test_radicals_and_compatibility_ideographs_as_pdfs_spell_them_are_folded() -> None:
+    """⼈⺠ for 人民 (a Kangxi radical NFKC folds, a supplement radical it does not), 不 as a
+    compatibility ideograph: labels still name their rows, the agency's name still matches."""
+    text = report_text(SOME_ZEROS, Printing()).replace("人民", "\u2f08\u2ea0").replace("不", "\uf967")
+    result = import_document(read_text(text))
+    assert result.agency_name == "测试县人民政府"
+    assert_exact(SOME_ZEROS, result)
+    assert "本年度，人民群众申请公开政府信息。" in result.narrative  # folded, and full-width punctuation kept
+
+
 # --- whatever the damage, no figure is written wrong ------------------------------------------
 
 
