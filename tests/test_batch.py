@@ -150,7 +150,7 @@ def test_an_unavailable_reader_refuses_its_file_with_the_package_to_install(port
 
 def test_an_unknown_type_is_refused_naming_the_file(portal: Portal, tmp_path: Path) -> None:
     source = tmp_path / "报告.xls"
-    source.write_bytes(b"%PDF-1.4")
+    source.write_bytes(b"\xd0\xcf\x11\xe0")
     code, output = run("-p", str(portal.root), "import", str(source))
     assert code == 2 and f"{source}: error [import] 不支持的文件类型 “.xls”：可导入 .txt" in output
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from generator.build.project import check_project
 from generator.cli import main
 from generator.formats import FORMATS
+from generator.imports import pdf
 from generator.imports.matching import Imported, import_document
 from generator.imports.readers import read_document
 
@@ -90,6 +91,16 @@ def test_the_written_file_holds_every_figure_and_passes_the_checks(name: str, po
     errors = {p.rule for p in report.problems if p.severity == "error"}
     # the 2023 report prints 总计 0 for review rows whose parts sum to 11 and 5: its own inconsistency, reported
     assert errors == ({"appeal-total"} if "source_inconsistent" in EXPECTED[name] else set()), report.problems
+
+
+@pytest.mark.parametrize("name", ["hongze_2023.pdf", "hongze_2024.pdf"])
+def test_a_pdf_whose_tables_have_no_ruling_lines_is_read_from_its_text_in_columns(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same PDFs with their ruling lines ignored: the tables come from the text laid out
+    in columns, labels and figures on lines of their own, and still every figure is exact."""
+    monkeypatch.setattr(pdf, "_tables", lambda page: [])
+    result = imported(name)
+    assert result.missing() == []
+    assert_every_figure(name, result.values())
 
 
 def test_the_import_says_how_figures_apart_from_their_labels_were_confirmed() -> None:

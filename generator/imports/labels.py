@@ -9,12 +9,18 @@ as a number, goes through here, so the tolerance is decided in one place.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from ..model import Value
+
+F = TypeVar("F")
+T = TypeVar("T")
 
 MATCH = 0.8
 """How alike a cell and an official label must be (1.0: the same once normalised).
@@ -31,6 +37,7 @@ _NUMBERING = re.compile(rf"^(?:[{CHINESE_NUMERALS}]+[、.]|\([{CHINESE_NUMERALS}
 _NUMBER = re.compile(r"^-?\d{1,15}(?:\.\d{1,8})?$")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """One spelling for a label: half-width digits and brackets, no spaces, quotes or emphasis,
     radicals and compatibility ideographs as the ideographs they stand for."""
@@ -64,6 +71,7 @@ def fold_cjk(text: str) -> str:
 _RADICAL_TABLE = str.maketrans(RADICALS)
 
 
+@functools.lru_cache(maxsize=8192)
 def split_label(text: str) -> tuple[str, str]:
     """(numbering, the rest): "(三)不予公开" → ("(三)", "不予公开"); "1.属于国家秘密" → ("1.", …)."""
     text = normalise(text)
@@ -73,6 +81,7 @@ def split_label(text: str) -> tuple[str, str]:
     return match.group(0).replace("、", "."), text[match.end() :]
 
 
+@functools.lru_cache(maxsize=65536)
 def likeness(cell: str, label: str) -> float:
     """How surely `cell` names the row labelled `label`."""
     cell_number, cell_core = split_label(cell)
@@ -86,6 +95,19 @@ def likeness(cell: str, label: str) -> float:
 
 
 # --- values -------------------------------------------------------------------------------
+
+
+def per_format(compute: Callable[[F], T]) -> Callable[[F], T]:
+    """`compute(fmt)` kept per format object: formats are module constants, and hashing one
+    (a tree of frozen dataclasses) costs more than what is kept."""
+    kept: dict[int, tuple[F, T]] = {}
+
+    def cached(fmt: F) -> T:
+        if id(fmt) not in kept:
+            kept[id(fmt)] = (fmt, compute(fmt))
+        return kept[id(fmt)][1]
+
+    return functools.wraps(compute)(cached)
 
 
 def parse_value(cell: str, kind: str) -> Value | None:

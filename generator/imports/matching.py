@@ -40,7 +40,7 @@ class Imported:
     format: Format
     rows: Mapping[RowKey, Placed] = field(default_factory=dict)  # in the order found
     narrative: str = ""
-    guesses: list[str] = field(default_factory=list)  # every fit that was not certain, in Chinese
+    guesses: list[str] = field(default_factory=list)  # every fit not read as printed: confirmed by the arithmetic, or left out and why
     unplaced: list[str] = field(default_factory=list)  # table rows kept in the narrative's note
 
     def values(self) -> dict[str, dict[str, tuple[Value, ...]]]:

@@ -56,7 +56,7 @@ class PdfReader(LibraryReader):
                 pages = [_page(page) for page in pdf.pages]
                 _check_text(pages)
                 if not any(_has_figures(table) for page in pages for table in page.tables):
-                    return read_text("\n".join(page.extract_text(layout=True) or "" for page in pdf.pages))
+                    return read_text("\n\n".join(_laid_out(page) for page in pdf.pages))
         except ReadError:
             raise
         except Exception:
@@ -132,6 +132,24 @@ def _page(page: Any) -> Page:
         sum(1 for t in texts if _CID.fullmatch(t)),
         sum(1 for t in texts if _is_cjk(t)),
     )
+
+
+def _laid_out(page: Any) -> str:
+    """A page's text with the columns of its tables apart by wide gaps, as `pdftotext -layout`
+    gives it (what the text reader takes): a gap wider than a character between two
+    characters of a line is a cell's edge; a narrower one is a space or nothing."""
+    out = []
+    for line in page.extract_text_lines(return_chars=True):
+        chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
+        text = ""
+        for previous, char in zip([None, *chars], chars):
+            if previous is not None:
+                gap = char["x0"] - previous["x1"]
+                size = max(previous["size"], char["size"], 1.0)
+                text += "    " if gap > 1.2 * size else " " if gap > 0.2 * size else ""
+            text += char["text"]
+        out.append(_CID.sub("\ufffd", text))
+    return "\n".join(out)
 
 
 def _visible(edge: dict[str, Any]) -> bool:
@@ -229,7 +247,7 @@ def _document(pages: list[Page]) -> Document:
             if _single_column(item):
                 for text in (cell for row in item.rows for cell in row if cell):
                     blocks.append(Paragraph(text.replace("\n", "")))
-            elif blocks and isinstance(blocks[-1], Grid) and position in breaks and _table_ends_page(items, position - 1, breaks):
+            elif blocks and isinstance(blocks[-1], Grid) and position in breaks and position > 0 and isinstance(items[position - 1], Table):
                 blocks[-1] = _joined(blocks[-1], item)
             else:
                 blocks.append(Grid(item.rows, merged=item.merged))
@@ -264,12 +282,6 @@ def _is_furniture(line: TextLine, page: Page, furniture: set[str]) -> bool:
 
 def _single_column(table: Table) -> bool:
     return all(sum(1 for c, cell in enumerate(row) if (r, c) not in table.merged) <= 1 for r, row in enumerate(table.rows))
-
-
-def _table_ends_page(items: list[TextLine | Table], position: int, breaks: set[int]) -> bool:
-    """Whether the item before a page's first table is a table that ends its page: the two
-    are one table cut by the page break."""
-    return position >= 0 and isinstance(items[position], Table)
 
 
 def _joined(grid: Grid, table: Table) -> Grid:

@@ -20,7 +20,7 @@ from ..formats.schema import Block, Format, Row, Table
 from ..model import Value
 from .document import Document, Grid, Paragraph
 from .fitting import fit_row
-from .labels import is_value, normalise, parse_value, split_label
+from .labels import is_value, normalise, parse_value, per_format, split_label
 from .rows import Group, Line, Name, Target, groups, read_lines
 from .stream import Solved, Token, full, row_totals, solve
 
@@ -66,7 +66,8 @@ def choose_format(document: Document, year: int) -> Format:
     return FORMATS[max(votes, key=lambda fid: votes[fid])]
 
 
-def _spelled(fmt: Format) -> set[str]:
+@per_format
+def _spelled(fmt: Format) -> frozenset[str]:
     """The format's own labels as a document spells them, with and without numbering."""
     labels = set()
     for table in fmt.tables:
@@ -74,7 +75,7 @@ def _spelled(fmt: Format) -> set[str]:
             labels |= {block.title, *(c.label for c in block.columns)}
             labels |= {row.label for row in block.rows}
         labels |= {group.label for group in groups(table)}
-    return {normalise(label) for label in labels} | {split_label(label)[1] for label in labels}
+    return frozenset({normalise(label) for label in labels} | {split_label(label)[1] for label in labels})
 
 
 @dataclass
@@ -139,25 +140,30 @@ def _read_row(state: _State, index: int, line: Line, name: Name) -> None:
 
 def _read_wide_row(state: _State, index: int, line: Line) -> None:
     """Table 四 printed as header rows over one line of bare figures: review, then the two
-    kinds of lawsuit, five columns each (four when the totals are left blank)."""
+    kinds of lawsuit, five columns each, a blank cell a zero (a blank total computed)."""
     table = next((t for t in state.fmt.tables if t.layout == "wide"), None)
     if table is None or (line.region and line.region != table.key):
         return
     official = [(block, row) for block in table.blocks for row in block.rows]
     if any((table.key, row.key) in state.rows for _, row in official):
         return
-    cells = [c for c in line.values]
-    filled = [c for c in cells if c.strip()]
-    for width in (len(official[0][0].columns), len(official[0][0].required_columns)):
-        for seq in (cells, filled):
-            if len(seq) == width * len(official):
-                values = [parse_value(c, "count") for c in seq]
-                if any(v is None for v in values):
-                    return
-                for number, (block, row) in enumerate(official):
-                    state.rows[(table.key, row.key)] = Placed(table, block, row, tuple(v or 0 for v in values[number * width : (number + 1) * width]))
-                state.taken.add(index)
-                return
+    width = len(official[0][0].columns)
+    seq = list(line.values)
+    while len(seq) > width * len(official) and not seq[0].strip():
+        seq.pop(0)  # an empty cell before the row, as tab-separated text often has
+    while len(seq) > width * len(official) and not seq[-1].strip():
+        seq.pop()
+    if len(seq) != width * len(official):
+        return  # fewer cells than the form has: which ones are missing is not known here
+    values = [parse_value(c, "count") for c in seq]
+    if any(v is None for v in values):
+        return
+    for number, (block, row) in enumerate(official):
+        chunk = tuple(v or 0 for v in values[number * width : (number + 1) * width])
+        if not seq[(number + 1) * width - 1].strip():
+            chunk = chunk[: width - 1]  # a blank total: computed and checked by the program
+        state.rows[(table.key, row.key)] = Placed(table, block, row, chunk)
+    state.taken.add(index)
 
 
 def _solve_stream(state: _State, table: Table, part: str) -> None:

@@ -10,7 +10,6 @@ numbers that stand apart from their labels.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Literal
@@ -18,7 +17,7 @@ from typing import Literal
 from ..formats.official import sections_after_tables
 from ..formats.schema import Block, Format, Row, Table
 from .document import Document, Grid, Paragraph
-from .labels import MATCH, is_value, likeness, normalise, split_label
+from .labels import MATCH, is_value, likeness, normalise, per_format, split_label
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def groups(table: Table) -> tuple[Group, ...]:
     return tuple(Group(label, tuple(rows)) for label, rows in found.items())
 
 
-@functools.lru_cache(maxsize=8)
+@per_format
 def targets(fmt: Format) -> tuple[tuple[Table, Block, Target, int], ...]:
     """Every official row, then every group, with its position among the rows."""
     out: list[tuple[Table, Block, Target, int]] = []
@@ -97,7 +96,7 @@ def targets(fmt: Format) -> tuple[tuple[Table, Block, Target, int], ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=8)
+@per_format
 def column_labels(fmt: Format) -> frozenset[str]:
     """The tables' column headings (总计, 其他, 结果维持 …): a cell that says one of these
     is a header, whatever row label it is also like ("总计" is not "（七）总计")."""
