@@ -244,7 +244,7 @@ PROGRESS_FROM = 20
 @click.pass_obj
 def import_(project: Path, paths: tuple[Path, ...], agency: str | None, year: int | None, dry_run: bool, force: bool,
             summary_path: Path | None, jobs: int | None) -> None:
-    """导入已有的报告（文件或整个文件夹：.txt、.md、.html、.docx），生成内容文件并检查。
+    """导入已有的报告（文件或整个文件夹：.txt、.md、.html、.docx、.doc、.pdf），生成内容文件并检查。
 
     Import existing reports (files, or folders of them, at any depth) as content
     files, then check the portal once. Prints what was filled, guessed and not

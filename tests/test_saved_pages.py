@@ -73,3 +73,16 @@ def test_metadata_lines_are_read_label_by_label() -> None:
         ("索引号", "01-2024-00001"), ("发布机构", "某区人民政府办公室"), ("生成日期", "2024-01-18")]
     assert pairs("发布日期：2024-01-20　　来源：某区人民政府办公室  浏览次数：100") == [("发布日期", "2024-01-20"), ("来源", "某区人民政府办公室")]
     assert pairs("本机关来源于群众的意见：共 3 条") == []  # a label inside a sentence is not metadata
+
+
+def test_a_merged_figure_is_never_read_into_the_columns_it_covers(tmp_path: Path) -> None:
+    """A figure spread over two columns by colspan could be either: it is not copied into both."""
+    page = HTML.format(rows3=html_rows_3()).replace("<tr><td>规章</td><td>1</td><td>0</td><td>3</td></tr>", "<tr><td>规章</td><td colspan='2'>1</td><td>3</td></tr>")
+    source = tmp_path / "report.html"
+    source.write_text(page, encoding="utf-8")
+    grid = next(b for b in read_document(source).blocks if isinstance(b, Grid))
+    row = next(r for r, cells in enumerate(grid.rows) if cells[0] == "规章")
+    assert grid.rows[row][1:] == ("1", "", "3") and (row, 2) in grid.merged
+    imported = import_document(read_document(source))
+    assert imported.values()["active"].get("regulations") != (1, 1, 3)  # left for the editor, never guessed
+    assert imported.values()["active"]["licensing"] == (7,)  # a figure spread over its row's width is one figure

@@ -12,6 +12,7 @@ from pathlib import Path
 from .base import Reader, decode, file_bytes
 from .chrome import article
 from .document import Block, Document, Grid, Paragraph
+from .labels import is_value
 
 
 class HtmlReader(Reader):
@@ -87,7 +88,7 @@ class _PageParser(HTMLParser):
             rows, layout = self.tables.pop(), self.layout.pop()
             self._flush()
             if not layout:
-                self.blocks.append(Grid(expand_spans(rows)))
+                self.blocks.append(expand_spans(rows))
         elif tag in ("strong", "b"):
             self._write("**")
         elif tag in _BLOCK_TAGS:
@@ -141,23 +142,30 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def expand_spans(rows: list[list[tuple[str, int, int]]]) -> tuple[tuple[str, ...], ...]:
-    """Rows with rowspan and colspan laid out on a full grid, a merged cell's
-    text in every position it covers (as the reader sees it)."""
+def expand_spans(rows: list[list[tuple[str, int, int]]]) -> Grid:
+    """Rows with rowspan and colspan laid out on a full grid. A merged label is repeated
+    in every position it covers (a group label names each row under it); a merged figure
+    stands at its first position only, the others marked as merged (see `Grid`), so it
+    is never read twice."""
     grid: dict[tuple[int, int], str] = {}
+    merged: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
         c = 0
         for text, rowspan, colspan in row:
             while (r, c) in grid:
                 c += 1
+            figure = is_value(text)
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    grid[(r + dr, c + dc)] = text
+                    covered = dr or dc
+                    grid[(r + dr, c + dc)] = "" if covered and figure else text
+                    if covered and figure:
+                        merged.add((r + dr, c + dc))
             c += colspan
     if not grid:
-        return ()
+        return Grid(())
     width = max(c for _, c in grid) + 1
-    return tuple(tuple(grid.get((r, c), "") for c in range(width)) for r in range(len(rows)))
+    return Grid(tuple(tuple(grid.get((r, c), "") for c in range(width)) for r in range(len(rows))), merged=frozenset(merged))
 
 
 def read_html(text: str) -> Document:
