@@ -123,7 +123,7 @@ def test_the_portal_is_checked_once_for_many_files(portal: Portal, tmp_path: Pat
         ("content/reports/biechudejiguan/2022.md", "missing-row")] * 3
     assert [o.exit_code for o in result.outcomes] == [0, 1, 0, 2, 1, 2]
     untitled = result.outcomes[5]
-    assert isinstance(untitled, Refused) and "标题中没有机关名称" in untitled.reason
+    assert isinstance(untitled, Refused) and "都没有机关名称" in untitled.reason
 
 
 def test_nothing_written_means_nothing_checked(portal: Portal, tmp_path: Path) -> None:

@@ -349,7 +349,7 @@ def test_a_title_without_an_agency_name_is_exit_2_asking_for_agency(portal: Port
     source = tmp_path / "report.txt"
     source.write_text(complete_text(""), encoding="utf-8")
     code, output = run("-p", str(portal.root), "import", str(source))
-    assert code == 2 and "标题中没有机关名称" in output and "--agency" in output
+    assert code == 2 and "都没有机关名称" in output and "--agency" in output
 
 
 # --- the real samples -------------------------------------------------------------------------

@@ -200,11 +200,11 @@ def _plan_file(file: Path, imported: Imported | str, known: KnownAgencies, agenc
     new = None
     if found is None:
         if agency_id is None and not imported.agency_name:
-            return Refused(file, "标题中没有机关名称，无法确定是哪个机关的报告：请用 --agency 指定机关标识（如 --agency pingluo-qukou）")
+            return Refused(file, "标题和网页信息中都没有机关名称，无法确定是哪个机关的报告：请用 --agency 指定机关标识（如 --agency pingluo-qukou）")
         new = known.new(imported.agency_name, agency_id)
         found = new.agency
     values = imported.values() if imported.format.tables else None
-    text = report_text(found, imported.year, imported.format, imported.narrative, values=values, note=f"由 xxgk import 从 {file.name} 导入")
+    text = report_text(found, imported.year, imported.format, imported.narrative, imported.published, values, note=f"由 xxgk import 从 {file.name} 导入")
     facts = Facts(found.id, imported.year, imported.format.id, len(imported.rows), len(imported.missing()), len(imported.guesses), new is not None)
     return _Planned(file, found, new, report_path(found.id, imported.year), text, notes(imported, found, new), facts)
 
@@ -212,13 +212,15 @@ def _plan_file(file: Path, imported: Imported | str, known: KnownAgencies, agenc
 def notes(imported: Imported, agency: Agency, new: NewAgency | None = None) -> tuple[str, ...]:
     """What an editor should know about an imported report: the agency (for a new one, how
     its id, region and level were found) and format, the rows filled, every guess, the
-    rows the source lacks, what was kept unplaced, the date."""
+    rows the source lacks, what was kept unplaced, the date and where it was read."""
     if new is None:
         lines = [f"机关：{agency.name}（{agency.id}）"]
     else:
         named = "标识按名称拼音生成，" if new.id_from_name else ""
         lines = [f"机关：{agency.name}（{agency.id}，新登记到 content/agencies.yaml：{named}层级按名称推测为“{agency.level}”，请核对）"]
         lines.append(f"所属地区：{' / '.join(agency.region)}（{new.region.basis}）" if new.region.found else f"所属地区：{new.region.basis}")
+    if "agency" in imported.said_by:
+        lines.append(f"机关名称：标题中没有，取自网页的“{imported.said_by['agency']}”，请核对")
     lines.append(f"年度：{imported.year}；格式：{imported.format.name}")
     if imported.format.tables:
         counts = Counter(key for key, _ in imported.rows)
@@ -228,7 +230,10 @@ def notes(imported: Imported, agency: Agency, new: NewAgency | None = None) -> t
             lines.append("原文没有的行（未填写，请补充）：" + "、".join(missing))
     if imported.unplaced:
         lines.append(f"未能对应到官方表格的内容 {len(imported.unplaced)} 处：原样保留在正文末尾的“导入说明”中")
-    lines.append("发布日期：原文没有写明发布日期，未填写（请在 published 中填写）")
+    if imported.published is None:
+        lines.append("发布日期：原文没有写明发布日期，未填写（请在 published 中填写）")
+    else:
+        lines.append(f"发布日期：{imported.published.isoformat()}（取自网页的“{imported.said_by['published']}”）")
     return tuple(lines)
 
 

@@ -12,6 +12,7 @@ returned, not dropped, for the narrative to keep under a visible note.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -296,12 +297,20 @@ def _unplaced(state: _State) -> list[str]:
     return out
 
 
+_PLACEHOLDER = re.compile(r"(?:列|栏|Column|Col|Field)\s*\d{1,2}", re.IGNORECASE)
+"""The header a converter or OCR tool puts over a table whose own header it did not take
+(列1 列2 ..., Column1 ...): it says nothing, and is dropped like the table's own headings."""
+
+_PIECES = re.compile(r"[\s()（）:：、,，]+")
+
+
 def _is_header(cells: tuple[str, ...], fmt: Format) -> bool:
     """Words that are the tables' own printed headings, or pieces of them (a header cell
-    read a line at a time)."""
+    read a line at a time, or two headings joined: 行政诉讼（复议后起诉）), or a converter's
+    placeholder headers."""
     printed = _printed(fmt)
-    words = [normalise(w) for cell in cells for w in cell.split() if normalise(w)]
-    return bool(words) and all(any(w in label for label in printed) for w in words)
+    words = [normalise(w) for cell in cells for w in _PIECES.split(cell) if normalise(w)]
+    return bool(words) and all(_PLACEHOLDER.fullmatch(w) or any(w in label for label in printed) for w in words)
 
 
 def _printed(fmt: Format) -> list[str]:
