@@ -9,8 +9,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
+NGINX    := /usr/sbin/nginx
 
-.PHONY: install preview build check lint test browser bench bench-build clean
+.PHONY: install preview build check lint test system bench bench-build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xxgk needs Python 3.11 or newer")'
@@ -30,19 +31,24 @@ build: $(STAMP)
 preview: $(STAMP)
 	$(BIN)/xxgk serve --port $(PORT)
 
-# Browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
-browser:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+# Tests use the real parts users have: Debian's Chromium driven by Playwright (never a downloaded
+# browser) and Debian's nginx serving the built site. Installed here when missing.
+system:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	test -x $(NGINX) || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's$$missing for the browser and web server tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
 
-test: $(STAMP) browser lint
-	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+test: $(STAMP) system lint
+	XXGK_CHROMIUM=$(CHROMIUM) XXGK_NGINX=$(NGINX) $(BIN)/python -m pytest
 
 # Benchmarks (minutes, not part of `make test`): see docs/performance.md.
 bench: $(STAMP)
