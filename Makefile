@@ -11,7 +11,7 @@ PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
 NGINX    := /usr/sbin/nginx
 
-.PHONY: install preview build check lint test system bench bench-build clean
+.PHONY: install preview build check lint test system screenshots bench bench-build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xxgk needs Python 3.11 or newer")'
@@ -32,10 +32,13 @@ preview: $(STAMP)
 	$(BIN)/xxgk serve --port $(PORT)
 
 # Tests use the real parts users have: Debian's Chromium driven by Playwright (never a downloaded
-# browser) and Debian's nginx serving the built site. Installed here when missing.
+# browser) with a Chinese font, as every reader's system has one (without it pages render as boxes
+# and printed page counts mean nothing), and Debian's nginx serving the built site. Installed here
+# when missing.
 system:
 	@missing=""; \
 	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	test -x $(NGINX) || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian's$$missing for the browser and web server tests"; \
@@ -49,6 +52,10 @@ lint: $(STAMP)
 
 test: $(STAMP) system lint
 	XXGK_CHROMIUM=$(CHROMIUM) XXGK_NGINX=$(NGINX) $(BIN)/python -m pytest
+
+# The README's screenshots, from the demo as the code renders it today.
+screenshots: $(STAMP) system
+	XXGK_CHROMIUM=$(CHROMIUM) $(BIN)/python tests/screenshots.py
 
 # Benchmarks (minutes, not part of `make test`): see docs/performance.md.
 bench: $(STAMP)
