@@ -8,7 +8,7 @@ rendered in parallel.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -18,6 +18,7 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 Value = int | Decimal
 KeyPath = tuple[str | int, ...]
+Facts = tuple[tuple[str, str | int], ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +30,9 @@ class Problem:
     severity: Severity
     rule: str
     message: str
+    # The values the rule's sentence for citizens names (see RuleSpec.public), by name;
+    # not compared: they say again, for the public page, what the message says to editors.
+    facts: Facts = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.severity} [{self.rule}] {self.message}"
@@ -56,9 +60,13 @@ class RuleSpec:
     severity: Severity
     title: str
     basis: str  # the regulation article or format notice; "xxgk" for the tool's own rules
+    # What a report's public page says of a breach, to citizens: plain words, no rule id or
+    # field name; `{name}`s are filled from the problem's facts. Only warnings have one:
+    # an error stops publication, so no reader ever meets it.
+    public: str = ""
 
-    def at(self, file: str, line: int, message: str) -> Problem:
-        return Problem(file, line, self.severity, self.id, message)
+    def at(self, file: str, line: int, message: str, facts: Mapping[str, str | int] | None = None) -> Problem:
+        return Problem(file, line, self.severity, self.id, message, tuple(sorted((facts or {}).items())))
 
 
 def of_severity(problems: tuple[Problem, ...], severity: Severity) -> tuple[Problem, ...]:
@@ -106,9 +114,9 @@ class Source:
             key = key[:-1]
         return self.first_line
 
-    def problem(self, rule: RuleSpec, message: str, *path: str | int) -> Problem:
+    def problem(self, rule: RuleSpec, message: str, *path: str | int, facts: Mapping[str, str | int] | None = None) -> Problem:
         """A breach of `rule` at the line of `path` in this file."""
-        return rule.at(self.file, self.line(*path), message)
+        return rule.at(self.file, self.line(*path), message, facts)
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,11 @@ class Site:
     organiser: str = ""  # 主办单位
     description: str = ""
     contact: str = ""
-    footer: tuple[str, ...] = ()  # ICP备案号, 政府网站标识码, ...
+    footer: tuple[str, ...] = ()  # further lines of the footer
+    # The identifiers a Chinese government site shows in its footer (and, the first, in its meta tags):
+    site_id_code: str = ""  # 政府网站标识码, from the national register of government websites
+    icp_record: str = ""  # ICP备案号, e.g. 京ICP备12345678号-1
+    police_record: str = ""  # 公网安备号, e.g. 京公网安备11010502030143号
     default_region: tuple[str, ...] = ()  # where a new agency met by `xxgk import` is, when its name does not say
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 

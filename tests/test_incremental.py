@@ -80,6 +80,18 @@ def change_setting(portal: Portal) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("title: 测试门户", "title: 测试县政府信息公开年报"), encoding="utf-8")
 
 
+def set_identifiers(portal: Portal) -> None:
+    """Every page's footer and head show them."""
+    path = portal.root / "content/site.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "site_id_code: bm00000001\nicp_record: 测ICP备00000000号\n", encoding="utf-8")
+
+
+def give_full_address(portal: Portal) -> None:
+    """The same path, now with its host: every page names its canonical address."""
+    path = portal.root / "content/site.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("base_url: /", "base_url: https://xxgk.example.gov.cn/"), encoding="utf-8")
+
+
 def delete_report(portal: Portal) -> None:
     (portal.root / "content/reports/county/2018.md").unlink()
 
@@ -98,6 +110,8 @@ CHANGES: dict[str, Callable[[Portal], None]] = {
     "agency name": rename_agency,
     "template": change_template,
     "setting": change_setting,
+    "site identifiers": set_identifiers,
+    "full address": give_full_address,
     "deleted report": delete_report,
     "new report": add_report,
     "attachment": replace_attachment,

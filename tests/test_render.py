@@ -137,7 +137,9 @@ def test_report_page_shows_metadata_warnings_and_other_years(portal: Portal) -> 
     html = page(site, "reports/county-edu/2021/index.html")
     assert "<h1>测试县教育局2021年政府信息公开工作年度报告</h1>" in html
     assert '<time datetime="2022-02-15">2022-02-15</time>' in html
-    assert "校验结果：通过，有" in html and "逾期发布" in html and "[late-publication]" in html
+    # the reader is told in plain words, never in the editors' terms (rule ids, field names)
+    assert "本报告晚于规定期限发布（期限为 2022-01-31，晚 15 天）。" in html
+    assert "校验结果" not in html and "[late-publication]" not in html and "逾期发布：" not in html
     assert '<a href="/reports/county-edu/2019/">2019年</a>' in html
     assert '<span aria-current="page">2021年</span>' in html
 

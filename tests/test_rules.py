@@ -22,7 +22,7 @@ from generator.content.load import load_portal, load_report
 from generator.content.tables import read_tables
 from generator.formats import CROSS_YEAR_RULES, FORMATS
 from generator.model import Problem, RuleSpec
-from generator.rules.catalogue import BY_ID, CATALOGUE, RULES, Rules
+from generator.rules.catalogue import BY_ID, CATALOGUE, RULES, Rules, public_notice
 from generator.rules.ruler import Step, emitted, run_table
 from generator.rules.validate import BETWEEN_YEARS, REPORT_RULES, ReportFacts, YearPair
 from generator.site.render import Theme, template_problems
@@ -48,7 +48,9 @@ def bad_registry(portal: Portal) -> None:
         + "  - id: orphan\n    name: 甲\n    region: 乙\n    level: 部门\n    parent: nobody\n"  # unknown-agency
         + "  - id: shapeless\n    name: 甲\n    region: 123\n    level: 部门\n",  # wrong-type
     )
-    portal.write("content/site.yaml", "title: 测试\nbase_url: 'xxgk/'\nfooter: 1\nlogo: x\n")  # base-url, wrong-type, unknown-key
+    portal.write(
+        "content/site.yaml", "title: 测试\nbase_url: 'xxgk/'\nfooter: 1\nlogo: x\nicp_record: ICP备案号：测试\n"
+    )  # base-url, wrong-type, unknown-key, site-identifier
 
 
 def bad_arithmetic(portal: Portal) -> None:
@@ -253,6 +255,26 @@ def test_every_entry_has_a_chinese_title_and_a_basis(rule: RuleSpec) -> None:
     assert rule.title.strip() and CJK.search(rule.title)
     assert rule.basis == "xxgk" or CJK.search(rule.basis)
     assert getattr(RULES, rule.id.replace("-", "_")) is rule  # the attribute is named after the id
+
+
+@pytest.mark.parametrize("rule", CATALOGUE, ids=lambda r: r.id)
+def test_a_warning_has_a_sentence_for_citizens_and_an_error_none(rule: RuleSpec) -> None:
+    """Warnings are what a published report's page may carry: each says it to citizens in a
+    Chinese sentence, without rule ids or field names; errors stop publication, so have none."""
+    if rule.severity == "error":
+        assert rule.public == ""
+        return
+    assert CJK.search(rule.public) and rule.public.endswith("。")
+    words = re.sub(r"\{[a-z]+\}", "", rule.public)
+    assert not re.search(r"[A-Za-z]", words), "no rule id, field name or other English on a public page"
+
+
+def test_every_warning_found_reads_as_a_whole_sentence(found: tuple[Problem, ...]) -> None:
+    """The facts each rule's code gives fill its sentence's every blank."""
+    notices = {p.rule: public_notice(p) for p in found if p.severity == "warning"}
+    assert sorted(notices) == sorted(r.id for r in CATALOGUE if r.severity == "warning")
+    assert [n for n in notices.values() if "{" in n or "}" in n] == []
+    assert notices["late-publication"] == "本报告晚于规定期限发布（期限为 2022-01-31，晚 29 天）。"
 
 
 def test_ids_are_unique() -> None:

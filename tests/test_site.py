@@ -134,7 +134,11 @@ def test_every_link_works_under_a_sub_path(three_years: Portal, base_url: str) -
     site = build(three_years, base_url=base_url)
     checked = 0
     for path in site.rglob("*.html"):
-        for url in re.findall(r'(?:src|href)="([^"#]+)', path.read_text(encoding="utf-8")):
+        html = path.read_text(encoding="utf-8")
+        canonical = re.findall(r'<link rel="canonical" href="([^"]+)">', html)  # a page's full address, when the site's is known
+        for url in re.findall(r'(?:src|href)="([^"#]+)', html):
+            if url in canonical:
+                url = url.removeprefix("https://www.example.gov.cn")
             assert url.startswith("/xxgk/ndbg/"), f"{path}: {url}"
             target = site / url.removeprefix("/xxgk/ndbg/")
             assert (target / "index.html").is_file() if url.endswith("/") else target.is_file(), f"{path}: {url}"

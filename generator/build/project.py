@@ -34,7 +34,6 @@ from ..search.index import SEARCH_DIR, Loader, build_index
 from ..site.plan import PageCall, portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
 from ..site.summaries import Summary
-from ..site.urls import link_prefix
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
@@ -99,7 +98,7 @@ def _build(
     site, agencies = load_site(project), _load_registry(project, cache)
     registry = agencies.value
     theme = Theme.for_project(project)
-    context = site_context(site.value, link_prefix(base_url or site.value.base_url))
+    context = site_context(site.value, base_url)
     shared = _shared_digest(theme, context, today)
     units, hashes = scan_units(project, registry, None if clean else cache.file_hashes())
     keys = _unit_keys(shared, units, registry)

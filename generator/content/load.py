@@ -25,7 +25,7 @@ from .source import SourceError, parse_yaml, read_text, split_front_matter
 AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%/-]*$")
 
-SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "footer", "default_region")
+SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region")
 AGENCY_KEYS = ("id", "name", "region", "level", "parent", "phone", "address", "website")
 REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
 
@@ -122,6 +122,39 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+@dataclass(frozen=True)
+class Identifier:
+    """A site identifier of site.yaml: its key, its form, and what to tell an editor who mistyped it."""
+
+    key: str
+    form: re.Pattern[str]
+    hint: str
+
+
+IDENTIFIERS = (
+    Identifier("site_id_code", re.compile(r"^[A-Za-z0-9]{10}$"), "政府网站标识码应是 10 位数字或字母（如 3201000001、bm01000001）"),
+    Identifier(
+        "icp_record",
+        re.compile(r"^[\u4e00-\u9fff]{1,4}ICP备\d{4,12}号(?:-\d{1,3})?$"),
+        "ICP备案号应写成 “京ICP备12345678号” 或 “京ICP备12345678号-1”，前面不加 “ICP备案号：”",
+    ),
+    Identifier("police_record", re.compile(r"^[\u4e00-\u9fff]{1,4}公网安备 ?\d{8,16}号$"), "公网安备号应写成 “京公网安备11010502030143号”"),
+)
+"""The identifiers a government site shows in its footer (《政府网站发展指引》): each optional,
+each checked for its form, so a typo is caught before it is published on every page."""
+
+
+def identifier(data: dict[str, Any], spec: Identifier, source: Source, problems: list[Problem]) -> str:
+    """The identifier `spec.key` of site.yaml, or "" when not given or not of its form (reported)."""
+    value = data.get(spec.key)
+    text = _text(value)
+    if not text or spec.form.match(text):
+        return text
+    quote = "；以 0 开头的编码请加引号，如 \"0123456789\"" if isinstance(value, int) else ""
+    problems.append(source.problem(RULES.site_identifier, f"“{spec.key}” 的值 “{text}” 格式不对：{spec.hint}{quote}", spec.key))
+    return ""
+
+
 REGION_FORM = "应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表"
 
 
@@ -171,6 +204,7 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         description=_text(data.get("description")),
         contact=_text(data.get("contact")),
         footer=tuple(_text(line) for line in footer),
+        **{spec.key: identifier(data, spec, source, problems) for spec in IDENTIFIERS},
         default_region=default_region or (),
         source=source,
     )

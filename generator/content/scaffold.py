@@ -99,15 +99,17 @@ def report_text(
 SITE_YAML = """\
 # 门户设置 / portal settings
 title: {title}
-# 站点发布地址：一个路径（如 /xxgk/ndbg/）或完整网址；xxgk build --base-url 可临时覆盖
+# 站点发布地址：一个路径（如 /xxgk/ndbg/）或完整网址（如 https://xxgk.example.gov.cn/ndbg/）；
+# 写完整网址时，每页注明规范网址（canonical）和网站域名（SiteDomain）。xxgk build --base-url 可临时覆盖
 base_url: /
-organiser: {organiser}            # 主办单位
+organiser: {organiser}            # 主办单位，显示在页脚
 description: 本门户集中发布各机关的政府信息公开工作年度报告。
 contact: 联系电话：0000-0000000
-footer:
-  - 主办单位：{organiser}
-  - ICP备案号：（请填写）
-  - 政府网站标识码：（请填写）
+# 以下三项显示在页脚（政府网站标识码还写入每页的 SiteIDCode 元数据）；去掉行首的 # 并填写
+# site_id_code: "0000000000"      # 政府网站标识码：10 位数字或字母，加引号
+# icp_record: 京ICP备00000000号    # ICP备案号，链接到工业和信息化部备案系统
+# police_record: 京公网安备00000000000000号   # 公网安备号
+footer: []                        # 页脚中其他各行，每行一项，如 “- 技术支持：……”
 """
 
 AGENCIES_YAML = """\

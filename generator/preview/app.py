@@ -39,7 +39,6 @@ from ..search.index import SEARCH_DIR
 from ..site.outputs import Page
 from ..site.plan import portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
-from ..site.urls import link_prefix
 from .memo import Memo, keep_unchanged
 from .sources import Reports, Sources
 
@@ -139,8 +138,8 @@ class Preview:
         self.generation += 1
         version = f"{self.token}-{self.generation}"
         site, registry = self.sources.site, self.sources.registry
-        base = link_prefix(self.base_url or site.value.base_url)
-        context = self.memo.call(site_context, "site", site.value, base)
+        context = self.memo.call(site_context, "site", site.value, self.base_url)
+        base = context["base"]
         part_context = self.memo.call(PartContext, "context", self.project, context, registry.value, datetime.date.today(), self.search)
         parts = [self._part(part_context, name) for name in folders(registry.value, self.sources.folders)]
         for gone in self.parts.keys() - {part.folder for part in parts}:

@@ -1,6 +1,8 @@
 """The rule catalogue: every rule xxgk checks, once, with its severity, a short Chinese
 title and its basis (the regulation article or format notice; "xxgk" for the tool's
-own rules about files and syntax).
+own rules about files and syntax); and, for a warning (the only kind a published page
+can carry), the plain sentence its report's page says to citizens (`public_notice`):
+editors read messages with rule ids and field names, citizens never do.
 
 Every problem is made from an entry here (`Source.problem(RULES.x, ...)`,
 `RULES.x.at(...)`, `SourceError(line, RULES.x, ...)`), so a rule's severity is
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from ..model import RuleSpec
+from ..model import Problem, RuleSpec
 
 TOOL = "xxgk"
 REGULATION = "《政府信息公开条例》"
@@ -44,7 +46,11 @@ class Rules:
         "carry-over", "error", "上年结转与上年度报告一致", f"{FORMAT_NOTICES} 表三（二、上年结转；四、结转下年度继续办理）"
     )
     in_force_continuity: RuleSpec = RuleSpec(
-        "in-force-continuity", "warning", "现行有效件数前后衔接", "国办公开办函〔2021〕30号 表二（第二十条第（一）项）"
+        "in-force-continuity",
+        "warning",
+        "现行有效件数前后衔接",
+        "国办公开办函〔2021〕30号 表二（第二十条第（一）项）",
+        public="表{table}中“{label}”的现行有效件数，与上一年度报告的件数加本年制发、减本年废止件数的结果不一致。",
     )
 
     # --- the shape of the tables ---
@@ -75,6 +81,9 @@ class Rules:
     agency_level: RuleSpec = RuleSpec("agency-level", "error", "机关层级无效", TOOL)
     agency_website: RuleSpec = RuleSpec("agency-website", "error", "机关网站地址无效", TOOL)
     base_url: RuleSpec = RuleSpec("base-url", "error", "发布地址无效", TOOL)
+    site_identifier: RuleSpec = RuleSpec(
+        "site-identifier", "error", "网站标识码或备案号格式不对", "《政府网站发展指引》（国办发〔2017〕47号）：页面底部列明网站标识码、ICP备案编号、公安机关备案号"
+    )
 
     # --- reports and their files ---
     duplicate_report: RuleSpec = RuleSpec("duplicate-report", "error", "同一年度重复报告", TOOL)
@@ -84,10 +93,22 @@ class Rules:
 
     # --- timeliness ---
     late_publication: RuleSpec = RuleSpec(
-        "late-publication", "warning", "逾期发布", f"{REGULATION}第四十九条；2007年《政府信息公开条例》第三十一条"
+        "late-publication",
+        "warning",
+        "逾期发布",
+        f"{REGULATION}第四十九条；2007年《政府信息公开条例》第三十一条",
+        public="本报告晚于规定期限发布（期限为 {due}，晚 {days} 天）。",
     )
-    early_publication: RuleSpec = RuleSpec("early-publication", "warning", "发布日期早于年度结束", f"{REGULATION}第四十九条（公布上一年度报告）")
-    missing_published: RuleSpec = RuleSpec("missing-published", "warning", "未填写发布日期", f"{REGULATION}第四十九条")
+    early_publication: RuleSpec = RuleSpec(
+        "early-publication",
+        "warning",
+        "发布日期早于年度结束",
+        f"{REGULATION}第四十九条（公布上一年度报告）",
+        public="本报告注明的发布日期（{published}）早于报告年度结束，可能有误。",
+    )
+    missing_published: RuleSpec = RuleSpec(
+        "missing-published", "warning", "未填写发布日期", f"{REGULATION}第四十九条", public="本报告未注明发布日期。"
+    )
 
     # --- reading files ---
     yaml_syntax: RuleSpec = RuleSpec("yaml-syntax", "error", "YAML 语法错误", TOOL)
@@ -112,3 +133,9 @@ CATALOGUE: tuple[RuleSpec, ...] = tuple(getattr(RULES, f.name) for f in fields(R
 """Every rule, in the order above."""
 
 BY_ID: dict[str, RuleSpec] = {rule.id: rule for rule in CATALOGUE}
+
+
+def public_notice(problem: Problem) -> str:
+    """What a report's page tells its readers of a warning: its rule's sentence for
+    citizens, with the problem's facts filled in (never the editor's message or the id)."""
+    return BY_ID[problem.rule].public.format_map(dict(problem.facts))

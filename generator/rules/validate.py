@@ -175,11 +175,17 @@ def timeliness(facts: ReportFacts) -> Iterator[Problem]:
     due = deadline(facts.agency, report.year)
     if report.published > due:
         yield report.source.problem(
-            RULES.late_publication, f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}", "published"
+            RULES.late_publication,
+            f"逾期发布：{report.published.isoformat()} 发布，晚于截止日期 {due.isoformat()}",
+            "published",
+            facts={"due": due.isoformat(), "days": (report.published - due).days},
         )
     elif report.published.year <= report.year:
         yield report.source.problem(
-            RULES.early_publication, f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期", "published"
+            RULES.early_publication,
+            f"发布日期 {report.published.isoformat()} 早于 {report.year} 年度结束：请核对日期",
+            "published",
+            facts={"published": report.published.isoformat()},
         )
 
 
@@ -317,6 +323,7 @@ def _continuity(rule: Continuity, report: Report, columns: list[str], now: Fille
                 *where,
                 row.key,
                 col,
+                facts={"table": rule.table, "label": row.label},
             )
 
 

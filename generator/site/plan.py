@@ -17,10 +17,11 @@ from typing import Any
 
 from ..formats import FORMATS, sections_after_tables
 from ..formats.schema import Format
-from ..model import Agency, CheckedReport, Site
-from . import urls
+from ..model import Agency, CheckedReport, Site, of_severity
+from ..rules.catalogue import public_notice
+from . import meta, urls
 from .outputs import HTML, Copy, Page
-from .summaries import Summary, figure_columns, report_summary, report_title, sum_figures
+from .summaries import Summary, figure_columns, key_figures, report_summary, report_title, sum_figures
 
 LATEST_ON_HOME = 12
 
@@ -28,15 +29,23 @@ SEARCH_FILTERS = (("year", "年度"), ("region", "地区"), ("level", "机关层
 """The filters of the search page: the key each search document is tagged with, and its label."""
 
 
-def site_context(site: Site, base: str) -> dict[str, Any]:
-    """What every page shows of the site settings."""
+def site_context(site: Site, base_url: str | None = None) -> dict[str, Any]:
+    """What every page shows of the site settings; `base_url` replaces the settings' own
+    (`xxgk build --base-url`). Links start with its path; when it is a full address, pages
+    also name their canonical address and the site's domain."""
+    published_at = base_url or site.base_url
     return {
         "title": site.title,
         "organiser": site.organiser,
         "description": site.description,
         "contact": site.contact,
         "footer": list(site.footer),
-        "base": base,
+        "site_id_code": site.site_id_code,
+        "icp_record": site.icp_record,
+        "police_record": site.police_record,
+        "base": urls.link_prefix(published_at),
+        "origin": meta.origin(published_at),
+        "domain": meta.domain(published_at),
     }
 
 
@@ -101,9 +110,11 @@ def report_page(c: CheckedReport, agency: Agency, years: tuple[int, ...], site: 
     route = urls.report(agency.id, report.year)
     url = route.url(base)
     title = report_title(c, agency)
+    published = report.published.isoformat() if report.published else ""
+    description = meta.report_description(title, published, key_figures(c.tables, report.format))
     context = {
         "site": site,
-        "page": {"title": title, "url": url},
+        "page": meta.page_info(site, title, url, description, meta.REPORTS, meta.article(title, published, agency.name)),
         "breadcrumbs": [
             {"title": "首页", "url": base},
             {"title": agency.name, "url": urls.agency(agency.id).url(base)},
@@ -112,13 +123,13 @@ def report_page(c: CheckedReport, agency: Agency, years: tuple[int, ...], site: 
         "report": {
             "title": title,
             "year": report.year,
-            "published": report.published.isoformat() if report.published else "",
+            "published": published,
             "format": fmt.name,
             "document": fmt.document,
             "has_tables": bool(fmt.tables),
             "agency": {**agency_link(agency, base), **_contact(agency)},
             "attachments": [{"title": a.title, "url": urls.attachment(agency.id, report.year, a.file).url(base), "file": a.file} for a in report.attachments],
-            "problems": [p.as_dict() for p in c.problems],
+            "notices": [public_notice(p) for p in of_severity(c.problems, "warning")],
             "json_url": urls.report_json(agency.id, report.year).url(base),
             "year_url": urls.year(report.year).url(base),
         },
@@ -137,7 +148,7 @@ def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, 
     route = urls.agency(agency.id)
     context = {
         "site": site,
-        "page": {"title": agency.name, "url": route.url(base)},
+        "page": meta.page_info(site, agency.name, route.url(base), meta.agency_description(agency.name, len(summaries)), meta.BY_AGENCY),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "机关", "url": urls.AGENCIES.url(base)}, {"title": agency.name, "url": None}],
         "agency": {
             **agency_link(agency, base),
@@ -189,7 +200,7 @@ def year_page(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency,
     route = urls.year(year)
     context = {
         "site": site,
-        "page": {"title": f"{year}年度报告", "url": route.url(base)},
+        "page": meta.page_info(site, f"{year}年度报告", route.url(base), meta.year_description(year, len(listed)), meta.BY_YEAR),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "年度", "url": urls.YEARS.url(base)}, {"title": f"{year}年", "url": None}],
         "year": year,
         "reports": listed,
@@ -225,7 +236,7 @@ def agencies_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int],
     listed = [(a.region, {**agency_link(a, base), "reports": len(years[a.id]), "latest": max(years[a.id], default=None)}) for a in agencies]
     context = {
         "site": site,
-        "page": {"title": "全部机关", "url": urls.AGENCIES.url(base)},
+        "page": meta.page_info(site, "全部机关", urls.AGENCIES.url(base), meta.agencies_description(site["title"], len(listed)), meta.BY_AGENCY),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "机关", "url": None}],
         "regions": region_tree(listed),
         "count": len(listed),
@@ -247,7 +258,7 @@ def years_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int], ..
     ]
     context = {
         "site": site,
-        "page": {"title": "按年度浏览", "url": urls.YEARS.url(base)},
+        "page": meta.page_info(site, "按年度浏览", urls.YEARS.url(base), meta.years_description(site["title"], len(years)), meta.BY_YEAR),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "年度", "url": None}],
         "years": years,
         "agency_count": len(agencies),
@@ -256,14 +267,15 @@ def years_index(agencies: tuple[Agency, ...], reports: tuple[tuple[str, int], ..
 
 
 def not_found_page(site: dict[str, Any]) -> Page:
-    return _page(urls.NOT_FOUND, "404.html", {"site": site, "page": {"title": "页面未找到", "url": urls.NOT_FOUND.url(site["base"])}})
+    page = meta.page_info(site, "页面未找到", urls.NOT_FOUND.url(site["base"]), meta.NOT_FOUND_DESCRIPTION, canonical=False)
+    return _page(urls.NOT_FOUND, "404.html", {"site": site, "page": page})
 
 
 def search_page(site: dict[str, Any]) -> Page:
     base = site["base"]
     context = {
         "site": site,
-        "page": {"title": "搜索", "url": urls.SEARCH.url(base)},
+        "page": meta.page_info(site, "搜索", urls.SEARCH.url(base), meta.search_description(site["title"])),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "搜索", "url": None}],
         "filters": list(SEARCH_FILTERS),
     }
@@ -279,7 +291,7 @@ def home_page(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site
         by_year[s.year] += 1
     context = {
         "site": site,
-        "page": {"title": site["title"], "url": base},
+        "page": meta.page_info(site, site["title"], base, meta.home_description(site, len(agencies), len(summaries))),
         "latest": latest[:LATEST_ON_HOME],
         "years": [{"year": y, "url": urls.year(y).url(base), "reports": count} for y, count in sorted(by_year.items(), reverse=True)],
         "regions": region_tree([(a.region, agency_link(a, base)) for a in agencies]),
