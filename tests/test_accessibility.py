@@ -45,18 +45,6 @@ PAGES = {
 MODES = {"normal": (), "large text": ("大字",), "high contrast": ("高对比",), "both": ("大字", "高对比")}
 
 
-class AwaitingTablesBranch(AssertionError):
-    """axe `landmark-unique` on a statistics table: its <section> and the scroll box inside it
-    are both named by the table's heading. The fix is in templates/partials/table.html on
-    branch issue14-tables. Raised only for that violation, and only when it is the page's
-    only one; the report pages with tables expect it (strict xfail) until that branch is
-    merged: then they pass, the strict mark fails, and this class and the mark go."""
-
-
-AWAITING_TABLES_BRANCH = pytest.mark.xfail(raises=AwaitingTablesBranch, strict=True, reason="table landmarks are fixed on branch issue14-tables")
-TABLE_PAGES = {"report, 2021 format, published late", "report, 2019 format, with attachment"}
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Reports of all three formats (one late, one with an attachment), with the site's
@@ -102,11 +90,6 @@ def readable(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def on_tables(violation: dict[str, Any]) -> bool:
-    """The violation the tables branch fixes (see AwaitingTablesBranch)."""
-    return violation["id"] == "landmark-unique" and all('class="report-table"' in node["html"] for node in violation["nodes"])
-
-
 def axe_violations(page: Any, contrast: bool) -> list[dict[str, Any]]:
     """axe's violations of TAGS, and in high contrast of the 7:1 rule too (a rule of level
     AAA, which a run by tags leaves out whatever `rules` says: so it is a run of its own)."""
@@ -115,7 +98,7 @@ def axe_violations(page: Any, contrast: bool) -> list[dict[str, Any]]:
     return [v for run in runs for v in axe.run(page, options={"runOnly": run, "resultTypes": ["violations"]}).response["violations"]]
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=AWAITING_TABLES_BRANCH) if k in TABLE_PAGES else k for k in PAGES])
+@pytest.mark.parametrize("kind", list(PAGES))
 def test_no_axe_violations(served: str, mode: tuple[str, Any], kind: str) -> None:
     name, context = mode
     page = context.new_page()
@@ -126,10 +109,7 @@ def test_no_axe_violations(served: str, mode: tuple[str, Any], kind: str) -> Non
     contrast = "高对比" in MODES[name]
     violations = axe_violations(page, contrast)
     page.close()
-    others = [v for v in violations if not on_tables(v)]
-    assert others == [], f"{kind}, {name}:\n{readable(others)}"
-    if violations:
-        raise AwaitingTablesBranch(f"{kind}, {name}:\n{readable(violations)}")
+    assert violations == [], f"{kind}, {name}:\n{readable(violations)}"
 
 
 # --- the reading modes, as a reader uses them ---------------------------------------------

@@ -24,7 +24,7 @@ from ..content.layout import TEMPLATES
 from ..model import Problem
 from ..rules.catalogue import RULES
 from .outputs import Page
-from .tablegrid import table_grid, table_rows
+from .tablegrid import table_columns, table_grid, table_rows
 from .values import format_value
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
@@ -81,6 +81,7 @@ class Theme:
         env.filters["number"] = format_value
         env.globals["table_grid"] = table_grid
         env.globals["table_rows"] = table_rows
+        env.globals["table_columns"] = table_columns
         env.globals["xxgk_version"] = __version__
         return env
 

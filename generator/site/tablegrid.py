@@ -15,11 +15,22 @@ from ..model import FilledTable
 from .values import format_value
 
 # --- Tables ---------------------------------------------------------------------------
-# A grid is {"head": [row, ...], "bodies": [[row, ...], ...]}; a row is a list of
-# cells {"tag", "text", "id", "headers", "scope", "rowspan", "colspan", "computed"}.
+# A grid is {"columns": [(class, span), ...], "head": [row, ...], "bodies": [[row, ...], ...]};
+# a row is a list of cells {"tag", "text", "id", "headers", "scope", "rowspan", "colspan",
+# "computed", "class", "text_class"}.
 # The official tables nest their headers two and three deep, which `scope` alone
 # cannot express, so every header cell has an id and every value cell lists the
 # ids of all the headers that name it (WCAG technique H43).
+#
+# Cells say what they are by class, never by position, so the theme can style them
+# without guessing from `:first-child` (which also matched the first header of
+# every header row): "corner" is the top-left note of table 三; "label" a row's own
+# label (the innermost one: it stays in view while the figures scroll on a phone);
+# "group" a label spanning several rows (it scrolls away). A row label spanning
+# several label columns wraps its text in a "label-text" span, which the theme
+# keeps inside the narrow strip that stays in view. "columns" gives the label
+# columns their own class ("label-col-1" is the innermost), so widths are set per
+# column, not per cell.
 
 
 class _Grid:
@@ -29,15 +40,26 @@ class _Grid:
         self.prefix = prefix
         self.count = 0
 
-    def th(self, text: str, scope: str | None = None, rowspan: int = 1, colspan: int = 1) -> dict[str, Any]:
+    def th(self, text: str, scope: str | None = None, rowspan: int = 1, colspan: int = 1, css: str = "", text_css: str = "") -> dict[str, Any]:
         self.count += 1
         return {"tag": "th", "text": text, "id": f"{self.prefix}-h{self.count}", "headers": "", "scope": scope,
-                "rowspan": rowspan, "colspan": colspan, "computed": False}
+                "rowspan": rowspan, "colspan": colspan, "computed": False, "class": css, "text_class": text_css}
 
     @staticmethod
     def td(text: str, headers: list[dict[str, Any]], colspan: int = 1, computed: bool = False) -> dict[str, Any]:
         return {"tag": "td", "text": text, "id": "", "headers": " ".join(h["id"] for h in headers), "scope": None,
-                "rowspan": 1, "colspan": colspan, "computed": computed}
+                "rowspan": 1, "colspan": colspan, "computed": computed, "class": "num computed" if computed else "num",
+                "text_class": ""}
+
+
+def _label_columns(depth: int, values: int) -> list[tuple[str, int]]:
+    """The <col> classes of a table: its label columns, outermost first, then its value columns."""
+    return [(f"label-col label-col-{depth - i}", 1) for i in range(depth)] + [("value-col", values)]
+
+
+def _spanning(colspan: int) -> str:
+    """The class of a label's text when the label spans label columns: see the note above."""
+    return "label-text" if colspan > 1 else ""
 
 
 def table_grid(table: Table, filled: FilledTable) -> dict[str, Any]:
@@ -74,9 +96,23 @@ def _cell_html(cell: dict[str, Any]) -> str:
         attributes += f' rowspan="{cell["rowspan"]}"'
     if cell["colspan"] > 1:
         attributes += f' colspan="{cell["colspan"]}"'
-    if tag == "td":
-        attributes += ' class="num computed" title="自动计算"' if cell["computed"] else ' class="num"'
-    return f"<{tag}{attributes}>{escape(cell['text'])}</{tag}>\n"
+    if cell["class"]:
+        attributes += f' class="{escape(cell["class"])}"'
+    if cell["computed"]:
+        attributes += ' title="自动计算"'
+    text = escape(cell["text"])
+    if cell["text_class"]:
+        text = Markup(f'<span class="{escape(cell["text_class"])}">{text}</span>')
+    return f"<{tag}{attributes}>{text}</{tag}>\n"
+
+
+def table_columns(columns: list[tuple[str, int]]) -> Markup:
+    """The <colgroup> of a grid: label columns get their widths from the theme by class."""
+    out = ["<colgroup>\n"]
+    for css, span in columns:
+        out.append(f'<col class="{escape(css)}"' + (f' span="{span}"' if span > 1 else "") + ">\n")
+    out.append("</colgroup>\n")
+    return Markup("".join(out))
 
 
 def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
@@ -84,19 +120,19 @@ def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
     bodies = []
     for block in table.blocks:
         spare = width - len(block.columns) + 1  # the last column spans what the widest block has more
-        title = grid.th(block.title, "col", colspan=width + 1)
-        corner = grid.th(block.column_heading, "col")
+        title = grid.th(block.title, "col", colspan=width + 1, css="block-title")
+        corner = grid.th(block.column_heading, "col", css="label-head")
         columns = [grid.th(c.label, "col", colspan=spare if i == len(block.columns) - 1 else 1) for i, c in enumerate(block.columns)]
         rows = [[title], [corner, *columns]]
         for row in filled.block(block.key).rows:
-            label = grid.th(row.label, "row")
+            label = grid.th(row.label, "row", css="label")
             values = [
                 grid.td(format_value(cell.value), [title, column, label], colspan=spare if i == len(columns) - 1 else 1, computed=cell.computed)
                 for i, (column, cell) in enumerate(zip(columns, row.cells))
             ]
             rows.append([label, *values])
         bodies.append(rows)
-    return {"head": [], "bodies": bodies}
+    return {"columns": _label_columns(1, width), "head": [], "bodies": bodies}
 
 
 def _matrix(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
@@ -106,7 +142,7 @@ def _matrix(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
     grouped = any(c.group for c in block.columns)
     levels = (1 if table.column_title else 0) + (2 if grouped else 1)
     head: list[list[dict[str, Any]]] = [[] for _ in range(levels)]
-    head[0].append({**grid.th(table.corner, None, rowspan=levels, colspan=depth), "id": ""})
+    head[0].append({**grid.th(table.corner, None, rowspan=levels, colspan=depth, css="corner", text_css=_spanning(depth)), "id": ""})
     above: list[dict[str, Any]] = []
     level = 0
     if table.column_title:
@@ -139,12 +175,14 @@ def _matrix(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
             if index == 0 or rows[index - 1].path[: lvl + 1] != prefix:
                 own = lvl == len(row.path) - 1
                 span = sum(1 for _ in _run(rows, index, prefix))
-                open_labels[prefix] = grid.th(label, "row", rowspan=span, colspan=depth - lvl if own else 1)
+                colspan = depth - lvl if own else 1
+                css, text_css = ("label", _spanning(colspan)) if own else ("group", "")
+                open_labels[prefix] = grid.th(label, "row", rowspan=span, colspan=colspan, css=css, text_css=text_css)
                 cells.append(open_labels[prefix])
             labels.append(open_labels[prefix])
         values = [grid.td(format_value(cell.value), [*labels, *headers], computed=cell.computed) for cell, headers in zip(row.cells, column_headers)]
         body.append(cells + values)
-    return {"head": head, "bodies": [body]}
+    return {"columns": _label_columns(depth, len(block.columns)), "head": head, "bodies": [body]}
 
 
 def _run(rows: Any, start: int, prefix: tuple[str, ...]) -> Any:
@@ -174,4 +212,4 @@ def _wide(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
                 columns = [grid.th(c.label, "col") for c in block.columns]
                 head[2] += columns
             values += [grid.td(format_value(cell.value), [*names, column], computed=cell.computed) for cell, column in zip(row.cells, columns)]
-    return {"head": head, "bodies": [[values]]}
+    return {"columns": _label_columns(0, len(values)), "head": head, "bodies": [[values]]}
