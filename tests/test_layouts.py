@@ -50,6 +50,17 @@ def test_labels_split_over_lines() -> None:
         assert_exact(SOME_ZEROS, result)
 
 
+def test_a_label_cut_after_its_groups_name_is_joined_from_its_own_piece() -> None:
+    """"（五）不予处理 | 4.无正当理由大量反" then "复申请 | 99 …": the piece is joined with the
+    words after it, not with the group's name before it, and "复申请" alone (like 2.重复申请)
+    never takes another row's figures (found by the hypothesis test below)."""
+    k = known(distinct())
+    for cut in range(2, 15):
+        printing = Printing(split=frozenset({"rejected-repeated", "received", "rejected-excessive"}), groups="every", cut=lambda label, at=cut: at)
+        result = imported(k, printing)
+        assert_exact(k, result)
+
+
 def test_value_rows_apart_from_their_labels() -> None:
     apart = frozenset({"received", "partly-disclosed", "denied-internal", "unable-unclear", "other-misc", "carried-forward", "licensing", "fees"})
     for layout in ("tabs", "spaces"):

@@ -207,7 +207,7 @@ def _best_name(
     candidates: list[tuple[Name | None, tuple[int, ...]]] = [(own, ())]
     previous = position - 1
     if label and previous >= 0 and previous not in consumed and _words_only(raws[previous][1]) and _marker("".join(raws[previous][1]), fmt) is None:
-        before = "".join(raws[previous][1])
+        before = _last_words(raws[previous][1])  # the piece of the label, not a group's name printed before it
         candidates.append((name_of(before + label, fmt, after), (previous,)))
     following: list[int] = []
     text = label
@@ -219,17 +219,24 @@ def _best_name(
         candidates.append((name_of(text, fmt, after), tuple(following)))
     best, joined = candidates[0]
     for name, lines in candidates[1:]:
-        alone = max((_own_score(raws[i][1], fmt) for i in lines), default=0.0)
+        pieces = [(_last_words(raws[i][1]),) if i == previous else raws[i][1] for i in lines]
+        alone = max((_own_score(piece, fmt) for piece in pieces), default=0.0)
         if name is not None and name.score > max(best.score if best else 0.0, alone) + 0.02:
             best, joined = name, lines
     return best, joined, own_at if not joined else label_at
 
 
 def _own_score(cells: tuple[str, ...], fmt: Format) -> float:
-    """How well a line names a row by itself: a piece of a label is joined to its neighbour
-    only when together they name a row better than either does alone."""
+    """How well a line (or the piece of a label it ends with) names a row by itself: a
+    piece of a label is joined to its neighbour only when together they name a row better
+    than either does alone (a group's name printed before the piece is not the piece)."""
     names = [n.score for c in cells if c.strip() and not is_value(c) and (n := name_of(c, fmt)) is not None]
     return max(names, default=0.0)
+
+
+def _last_words(cells: tuple[str, ...]) -> str:
+    """The last cell with words in a line: where the first part of a label cut by a line break is."""
+    return next((c for c in reversed(cells) if c.strip()), "")
 
 
 def _words_only(cells: tuple[str, ...]) -> bool:
