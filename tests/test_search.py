@@ -16,12 +16,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build.project import build_project, check_project
+from generator.formats import FIRST_YEAR
 from generator.model import Checked
 from generator.search.documents import SearchDocument, search_documents
 from generator.search.index import shards
-from generator.search.segment import index_tokens, normalise, pieces, query_tokens
+from generator.search.labels import label_places
+from generator.search.segment import (
+    EVERY_DOCUMENT,
+    HEAD_END,
+    SEPARATOR,
+    YEAR_SLOTS,
+    document_tokens,
+    index_tokens,
+    normalise,
+    pieces,
+    query_tokens,
+    run_tokens,
+)
 
-from .conftest import Portal, static_server
+from .conftest import REPORT_2019, Portal, static_server, with_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 22)
@@ -36,7 +49,20 @@ def documents_of(checked: Checked) -> list[SearchDocument]:
 
 def test_text_becomes_bigrams_then_the_characters_it_uses() -> None:
     assert index_tokens("行政复议") == ["u0884c0653f", "u0653f0590d", "u0590d08bae", "u0590d", "u0653f", "u0884c", "u08bae"]
-    assert index_tokens("收到３件，ＩＣＰ备案") == ["u0653605230", "3", "icp", "u0590706848", "u04ef6", "u05230", "u05907", "u06536", "u06848"]
+    # pieces stand apart: a separator (a position Pagefind does not index) between each two
+    assert index_tokens("收到３件，ＩＣＰ备案") == ["u0653605230", "-", "3", "-", "-", "icp", "-", "u0590706848", "u04ef6", "u05230", "u05907", "u06536", "u06848"]
+
+
+def test_a_document_says_its_year_and_its_head_by_position() -> None:
+    tokens = document_tokens(2022, "示例县教育局2022年报告\n示例县教育局", "示例省 示例县\n2022年\n本局依申请公开。")
+    assert tokens.index(EVERY_DOCUMENT) == 2022 - FIRST_YEAR and tokens.count(EVERY_DOCUMENT) == 1
+    assert set(tokens[:YEAR_SLOTS]) == {SEPARATOR, EVERY_DOCUMENT}
+    head = run_tokens("示例县教育局") + [SEPARATOR, "2022", SEPARATOR] + run_tokens("年报告") + [SEPARATOR] + run_tokens("示例县教育局")
+    assert tokens[YEAR_SLOTS:HEAD_END] == head + [SEPARATOR] * (HEAD_END - YEAR_SLOTS - len(head))
+    assert tokens[HEAD_END : HEAD_END + 3] == run_tokens("示例省") + [SEPARATOR]  # the body starts at HEAD_END
+    long_title = "很" * 400
+    tokens = document_tokens(2008, long_title, "正文")
+    assert tokens[0] == EVERY_DOCUMENT and tokens[YEAR_SLOTS + 399 : YEAR_SLOTS + 401] == [SEPARATOR, run_tokens("正文")[0]]  # a long head: one separator, then the body
 
 
 def test_queries_become_phrases_of_bigrams() -> None:
@@ -81,6 +107,15 @@ def test_cases_where_upstream_segmentation_fails(text: str, query: str, found: b
     assert matches(text, query) is found
 
 
+@pytest.mark.parametrize("text", ["行政，政复议", "行政复，复议", "行政 政复 复议", "行政\n政复议"])
+def test_a_phrase_never_spans_punctuation(text: str) -> None:
+    # The bigrams of 行政复议 all occur, in order, each run's after the last run's:
+    # without a separator between runs they stood at consecutive positions.
+    assert matches(text, "行政复议") is False
+    without_separators = [token for token in index_tokens(text) if token != SEPARATOR]
+    assert contains_phrase(without_separators, query_tokens("行政复议")[0])  # what the index held before
+
+
 def test_shards_group_years_and_split_a_large_year_by_agency() -> None:
     from generator.search.documents import SearchDocument
 
@@ -111,6 +146,26 @@ def test_only_report_pages_are_indexed(portal: Portal) -> None:
         json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["url"] for f in out.glob("pagefind/*/fragment/*.pf_fragment")
     )
     assert urls == ["/reports/county/2021/", "/reports/county/2022/"]
+
+
+def test_a_change_to_the_code_indexes_every_report_anew(portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Documents unchanged, pages made differently: no shard may be kept, or patched by
+    # the overlay, as it was (each page's recorded hash covers the code that made it).
+    with_reports(portal)
+    out = portal.root / "site"
+    monkeypatch.setattr("generator.search.index.SHARD_REPORTS", 2)
+    assert build_project(portal.root, out, None, TODAY).ok
+    import generator.search.documents as documents_module
+
+    made = documents_module.index_content
+    monkeypatch.setattr("generator.build.project.code_digest", lambda: "other code")
+    monkeypatch.setattr("generator.search.index._code_digest", lambda: b"other code")
+    monkeypatch.setattr(documents_module, "index_content", lambda *args: made(*args) + " madeanew")
+    assert build_project(portal.root, out, None, TODAY).ok
+    manifest = json.loads((out / "pagefind/xxgk.json").read_text(encoding="utf-8"))
+    assert "overlay" not in manifest["shards"] and manifest["replaced"] == {}
+    fragments = [gzip.decompress(f.read_bytes()).decode() for f in out.glob("pagefind/*/fragment/*.pf_fragment")]
+    assert len(fragments) == 5 and all("madeanew" in f for f in fragments)
 
 
 # --- the demo portal in a browser ---------------------------------------------------------
@@ -162,10 +217,18 @@ def page(demo: str, browser) -> Iterator[object]:  # type: ignore[no-untyped-def
     page.close()
 
 
-def search(page, query: str, filters: dict | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
+def search(page, query: str, filters: dict | None = None, sort: str = "relevance", base: str = BASE) -> list[dict]:  # type: ignore[no-untyped-def]
     return page.evaluate(
-        "async ([q, f]) => (await import('/xxgk/assets/xxgk-search.js')).search(q, {filters: f})",
-        [query, filters or {}],
+        "async ([m, q, f, s]) => (await import(m)).search(q, {filters: f, sort: s})",
+        [base + "assets/xxgk-search.js", query, filters or {}, sort],
+    )
+
+
+def ranking(page, query: str, sort: str = "relevance") -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """[score, year] of every result, in order: what decides the order, whichever shard a result is in."""
+    return page.evaluate(
+        "async ([q, s]) => (await (await import('/xxgk/assets/xxgk-search.js')).match(q, {sort: s})).results.map((r) => [r.score, r.year])",
+        [query, sort],
     )
 
 
@@ -283,8 +346,11 @@ def test_shards_are_searched_together(sharded: str, page, documents, query: str)
     other.goto(sharded + BASE + "search/")
     found = sorted(r["url"] for r in search(other, query))
     counts = other.evaluate("async (q) => (await (await import('/xxgk/assets/xxgk-search.js')).searchPage(q)).filters.year", query)
+    ranked = {sort: ranking(other, query, sort) for sort in ("relevance", "year")}
     context.close()
     assert found == reference(documents, query)
+    for sort, order in ranked.items():
+        assert order == ranking(page, query, sort), sort  # the same scores and years, in the same order, as one index gives
     if " " in query:  # known limit: counts of a several-term query come from one loose search
         assert sum(counts.values()) >= len(found)
     else:
@@ -312,7 +378,133 @@ def test_an_edit_indexed_in_the_overlay_is_found_and_its_old_text_is_not(tmp_pat
         for query in ("总体概况", "总体情况", "依申请公开"):
             found = [r["url"] for r in search(page, query)]
             assert sorted(found) == reference(documents, query), query  # each report once, as it is now
+            by_year = search(page, query, sort="year")
+            assert sorted(r["url"] for r in by_year) == sorted(found), query
+            assert [r["year"] for r in by_year] == sorted((r["year"] for r in by_year), reverse=True), query
             counts = page.evaluate("async (q) => (await (await import('/xxgk/assets/xxgk-search.js')).searchPage(q)).filters.year", query)
             assert sum(counts.values()) == len(found), query  # the replaced version is not counted
         page.close()
     assert reference(documents, "总体概况") == [BASE + report.parent.relative_to(root / "content").as_posix() + f"/{report.stem}/"]
+
+
+# --- ranking, sorting and excerpts ---------------------------------------------------------
+
+TERM = "专项督查"
+
+
+def mentions(times: int, word: str = TERM) -> dict[str, str]:
+    """Changes to a report template that mention `word` `times` times in its narrative."""
+    return {"仍需改进。": "仍需改进。" + f"开展{word}。" * times}
+
+
+@pytest.fixture(scope="module")
+def ranked_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A portal whose reports mention TERM a known number of times, served at the root."""
+    portal = Portal(tmp_path_factory.mktemp("ranking") / "portal")
+    portal.report("county", 2022, changes={"仍需改进。": "仍需改进。" + f"开展{TERM}。" * 5 + "配合教育局、协助教育局、督促教育局。"})
+    portal.report("town", 2021, changes=mentions(2))
+    portal.report("county-edu", 2023, changes=mentions(1))
+    portal.report("county-edu", 2022)
+    portal.report("county-edu", 2020, template=REPORT_2019, changes={"2019 年度报告正文。": f"开展{TERM}。"})
+    site = portal.root / "www"
+    assert build_project(portal.root, site, "/", TODAY).ok
+    with static_server(site) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def ranked_page(ranked_portal: str, browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(ranked_portal + "/search/")
+    yield page
+    page.close()
+
+
+def urls_of(results: list[dict]) -> list[str]:
+    return [r["url"] for r in results]
+
+
+def test_the_report_that_mentions_a_term_most_ranks_first(ranked_page) -> None:  # type: ignore[no-untyped-def]
+    results = search(ranked_page, TERM, base="/")
+    # 5, 2, 1 and 1 mentions; between equals, the newer report first
+    assert urls_of(results) == ["/reports/county/2022/", "/reports/town/2021/", "/reports/county-edu/2023/", "/reports/county-edu/2020/"]
+    assert all(f"<mark>{TERM}</mark>" in r["excerpt"] for r in results)
+    # a longer term is counted by its first and last bigram: the same counts here
+    assert urls_of(search(ranked_page, "开展" + TERM, base="/")) == urls_of(results)
+
+
+def test_a_term_in_an_agencys_name_ranks_its_reports_above_mentions_in_passing(ranked_page) -> None:  # type: ignore[no-untyped-def]
+    results = search(ranked_page, "教育局", base="/")
+    # the county government's report names 教育局 three times in passing; the bureau's name is in its titles
+    assert urls_of(results) == ["/reports/county-edu/2023/", "/reports/county-edu/2022/", "/reports/county-edu/2020/", "/reports/county/2022/"]
+    # the bureau's narratives do not name it: the excerpt shows where the term was found
+    assert results[0]["excerpt"].startswith("标题：测试县<mark>教育局</mark>2023年政府信息公开工作年度报告")
+    assert "配合<mark>教育局</mark>" in results[3]["excerpt"]
+
+
+def test_sort_by_year_puts_the_newest_first(ranked_page, page) -> None:  # type: ignore[no-untyped-def]
+    by_year = search(ranked_page, TERM, sort="year", base="/")
+    assert urls_of(by_year) == ["/reports/county-edu/2023/", "/reports/county/2022/", "/reports/town/2021/", "/reports/county-edu/2020/"]
+    for query in ("行政复议", "依申请公开", "议"):  # the demo: several reports a year
+        relevance = search(page, query)
+        years = search(page, query, sort="year")
+        assert [r["year"] for r in years] == sorted((r["year"] for r in years), reverse=True), query
+        # within a year, the order of relevance
+        assert urls_of(years) == urls_of(sorted(relevance, key=lambda r: -r["year"])), query
+        # the sorts differ on the demo, except for a single character: found, not counted
+        assert (urls_of(relevance) == urls_of(years)) is (query == "议"), query
+
+
+@pytest.mark.parametrize(("query", "label"), [("行政复议", "行政复议"), ("不予公开", "（三）不予公开"), ("危及“三安全一稳定”", "3.危及“三安全一稳定”")])
+def test_every_excerpt_shows_the_term_or_names_the_table(page, documents, query: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    narratives = {BASE + d.path: d for d in documents}
+    places = {f: dict(label_places(f)) for f in ("2019", "2021")}
+    results = search(page, query)
+    assert len(results) == len(reference(documents, query))
+    for result in results:
+        doc = narratives[result["url"]]
+        terms = pieces(query)
+        assert all(f"<mark>{term}</mark>" in result["excerpt"] for term in terms), result
+        if all(term in normalise(doc.excerpt_text) for term in terms):
+            assert not result["excerpt"].startswith("表"), result
+        else:  # found by a table label only: the excerpt names the table and the row
+            place = places[doc.format][label]
+            assert place.startswith(("表三：", "表四："))
+            assert re.sub(r"</?mark>", "", result["excerpt"]).startswith(place + "\u3000"), result
+    assert any(r["excerpt"].startswith("表") for r in results)  # the case is met on the demo
+
+
+def test_filters_narrow_the_results_with_each_sort(page, documents) -> None:  # type: ignore[no-untyped-def]
+    for sort in ("relevance", "year"):
+        narrowed = search(page, "依申请公开", {"year": "2022"}, sort)
+        assert sorted(urls_of(narrowed)) == reference(documents, "依申请公开", 2022), sort
+        agency = search(page, "行政复议", {"agency": "示例县教育局"}, sort)
+        assert {r["agency"] for r in agency} == {"示例县教育局"}, sort
+        assert 0 < len(agency) < len(reference(documents, "行政复议")), sort
+        years = [r["year"] for r in agency]
+        assert sort == "relevance" or years == sorted(years, reverse=True)
+
+
+def test_the_sort_is_chosen_with_the_keyboard_and_kept_in_the_url(demo: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(demo + BASE + "search/?q=" + "行政复议")
+    status = page.locator("#search-status")
+    status.filter(has_text="按相关度排列").wait_for()
+    assert page.get_by_role("search", name="搜索年度报告").count() == 1  # the page's own form, named apart from the header's
+    page.focus("#search-sort")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_url(re.compile(r"sort=year"))
+    page.reload()
+    status.filter(has_text="按年度排列").wait_for()
+    assert page.locator("#search-sort").input_value() == "year"
+    shown = [int(text.split("·")[-1].strip().removesuffix("年")) for text in page.locator("#search-results .meta-inline").all_inner_texts()]
+    assert len(shown) == 10 and shown == sorted(shown, reverse=True)
+    excerpts = page.locator("#search-results .excerpt").evaluate_all("(ps) => ps.map((p) => p.innerHTML)")
+    assert all("<mark>行政复议</mark>" in html for html in excerpts)
+    assert any(html.startswith("表四：<mark>行政复议</mark>") for html in excerpts)  # a report found by its table
+    year = page.locator("select[name=year]")
+    year.locator("option", has_text="2022（").wait_for(state="attached")
+    year.select_option("2022")
+    page.wait_for_url(re.compile(r"sort=year.*year=2022|year=2022.*sort=year"))
+    status.filter(has_text="按年度排列").wait_for()
+    shown = page.locator("#search-results .meta-inline").all_inner_texts()
+    assert shown and all(text.endswith("2022年") for text in shown)

@@ -2,7 +2,9 @@
 
 Each report gets a document whose body is the token stream of `segment` and
 whose metadata and filters are readable text, so results link to the report
-page and excerpts can be rebuilt in the browser.
+page and excerpts can be rebuilt in the browser. The title and the agency's
+name are indexed apart from the rest (the head of `segment.document_tokens`),
+so that a match in them can rank higher.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..content.narrative import to_text
-from ..formats import FORMATS
 from ..model import Agency, CheckedReport
 from ..site import urls
 from ..site.plan import SEARCH_FILTERS
 from ..site.summaries import report_title
+from .labels import table_labels
 from .segment import index_content
 
 
@@ -32,7 +34,7 @@ class SearchDocument:
     level: str
     regions: tuple[str, ...]  # every level of the region path, for the 地区 filter
     format: str
-    text: str  # what is indexed: title, agency, region, year, narrative
+    body: str  # what is indexed after the title and agency: region, year, narrative
     excerpt_text: str  # the readable part excerpts are cut from: the narrative
 
     @cached_property
@@ -40,9 +42,19 @@ class SearchDocument:
         """A hash of the fields: what the indexed page is made from. Cached, and kept
         when the document is pickled into the build cache."""
         digest = hashlib.sha256()
-        for value in (self.path, self.agency_id, self.title, self.agency, str(self.year), self.level, *self.regions, self.format, self.text, self.excerpt_text):
+        for value in (self.path, self.agency_id, self.title, self.agency, str(self.year), self.level, *self.regions, self.format, self.body, self.excerpt_text):
             digest.update(value.encode() + b"\0")
         return digest.hexdigest()
+
+    @property
+    def head(self) -> str:
+        """What is indexed first, and ranks higher: the title and the agency's name."""
+        return self.title + "\n" + self.agency
+
+    @property
+    def text(self) -> str:
+        """Everything indexed: the head, then the body."""
+        return self.head + "\n" + self.body
 
     @property
     def searchable(self) -> str:
@@ -76,27 +88,11 @@ def region_levels(region: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(" / ".join(region[: i + 1]) for i in range(len(region)))
 
 
-def table_labels(format_id: str) -> list[str]:
-    """Every label of a format's tables. The same for every report of the format, so
-    they are not indexed with each report (they were a third of all tokens); the
-    browser matches a query against them once per format instead."""
-    fmt = FORMATS[format_id]
-    labels: list[str] = []
-    for table in fmt.tables:
-        labels.append(table.heading)
-        for block in table.blocks:
-            labels.append(block.title)
-            labels.extend(column.label for column in block.columns)
-            for row in block.rows:
-                labels.extend(part for part in row.path if part not in labels)
-    return labels
-
-
 def search_document(c: CheckedReport, agency: Agency) -> SearchDocument:
     report = c.report
     title = report_title(c, agency)
     narrative = to_text(report.narrative)
-    text = "\n".join([title, agency.name, " ".join(agency.region), f"{report.year}年", narrative])
+    body = "\n".join([" ".join(agency.region), f"{report.year}年", narrative])
     return SearchDocument(
         path=urls.report(agency.id, report.year).path,
         agency_id=agency.id,
@@ -106,7 +102,7 @@ def search_document(c: CheckedReport, agency: Agency) -> SearchDocument:
         level=agency.level,
         regions=region_levels(agency.region),
         format=report.format,
-        text=text,
+        body=body,
         excerpt_text=narrative,
     )
 
@@ -132,7 +128,7 @@ def document_html(doc: SearchDocument) -> bytes:
         # blocks apart the way Chinese typesetting does, without a space inside a line.
         f'<div data-pagefind-meta="text">{e(doc.excerpt_text.replace(chr(10), chr(0x3000)))}</div>\n'
         + "".join(f'<span data-pagefind-filter="{key}">{e(value)}</span>' for key, value in filters)
-        + f"\n<main data-pagefind-body>{e(index_content(doc.text))}</main>\n</body></html>\n"
+        + f"\n<main data-pagefind-body>{e(index_content(doc.year, doc.head, doc.body))}</main>\n</body></html>\n"
     ).encode("utf-8")
 
 

@@ -23,7 +23,9 @@ from .. import __version__
 from ..files import link_or_copy
 from ..site import urls
 from . import pagefind
-from .documents import Indexable, Loader, SearchDocument, table_labels
+from .documents import Indexable, Loader, SearchDocument
+from .labels import label_places
+from .segment import layout
 
 
 class _Placed(Protocol):
@@ -96,22 +98,28 @@ an overlay of a few reports well under a second."""
 
 
 def _code_digest() -> bytes:
-    """The code that turns documents into indexed pages: a change to it is a change to every shard."""
+    """The code that turns documents into indexed pages: a change to it is a change to every shard.
+    (The official formats are in it for FIRST_YEAR, from which a document's year slot counts.)"""
     digest = hashlib.sha256(__version__.encode())
-    for module in (Path(__file__), *(Path(__file__).with_name(f"{name}.py") for name in ("documents", "segment", "pagefind"))):
+    here = Path(__file__).parent
+    for module in (Path(__file__), *(here / f"{name}.py" for name in ("documents", "segment", "pagefind")), here.parent / "formats/official.py"):
         digest.update(module.read_bytes())
     return digest.digest()
+
+
+def maker_digest(executable: Path) -> str:
+    """What makes the indexed pages of documents: the code and the Pagefind binary."""
+    return hashlib.sha256(_code_digest() + str(executable).encode()).hexdigest()
 
 
 def document_digest(doc: Indexable) -> str:
     return doc.digest
 
 
-def shard_digest(digests: list[str], executable: Path) -> str:
+def shard_digest(digests: list[str], maker: str) -> str:
     """A hash of everything a shard is built from: its documents (by their hashes, which
-    cost far less than making their pages), the code that makes their pages and the
-    Pagefind binary."""
-    digest = hashlib.sha256(_code_digest() + str(executable).encode())
+    cost far less than making their pages) and what makes their pages."""
+    digest = hashlib.sha256(maker.encode())
     for value in digests:
         digest.update(value.encode())
     return digest.hexdigest()
@@ -120,18 +128,20 @@ def shard_digest(digests: list[str], executable: Path) -> str:
 @dataclass(frozen=True)
 class ShardRecord:
     digest: str
+    maker: str  # maker_digest of the build that indexed it: only its own code may patch it
     documents: dict[str, tuple[str, str]]  # path → (document hash, Pagefind page id)
 
     @classmethod
     def read(cls, folder: Path) -> ShardRecord | None:
         try:
             data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-            return cls(data["digest"], {path: (pair[0], pair[1]) for path, pair in data["documents"].items()})
+            return cls(data["digest"], data["maker"], {path: (pair[0], pair[1]) for path, pair in data["documents"].items()})
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
     def write(self, folder: Path) -> None:
-        data = {"digest": self.digest, "documents": {path: list(pair) for path, pair in self.documents.items()}}
+        documents = {path: list(pair) for path, pair in self.documents.items()}
+        data = {"digest": self.digest, "maker": self.maker, "documents": documents}
         (folder / RECORD).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -149,7 +159,9 @@ def build_index(
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
     Returns the names of the shards written, newest first; `out/xxgk.json`
-    lists them for the browser, with the table labels of each format.
+    lists them for the browser, with the table labels of each format (each with
+    the place it names, see `labels`) and the layout of an indexed document
+    (`segment.layout`).
 
     `out` may hold an older index (the site kept beside the published one), and
     `previous` is the published index: a shard built from the same documents
@@ -165,12 +177,13 @@ def build_index(
     out.mkdir(parents=True, exist_ok=True)
     # Newest first: the browser merges shards in this order, so among results
     # of equal score the newest reports come first.
+    maker = maker_digest(executable)
     planned = []
     for name, group in reversed(shards(documents, size or SHARD_REPORTS)):
         digests = [document_digest(doc) for doc in group]
-        planned.append(_Shard(name, group, digests, shard_digest(digests, executable)))
+        planned.append(_Shard(name, group, digests, shard_digest(digests, maker)))
     stale = [shard for shard in planned if not _keep(shard, out, previous)]
-    patches = [(shard, _base(shard, out, previous)) for shard in stale]
+    patches = [(shard, _base(shard, out, previous, maker)) for shard in stale]
     changed = [
         (doc, digest)
         for shard, base in patches
@@ -190,21 +203,26 @@ def build_index(
     else:
         for shard in stale:
             pagefind.index_group(executable, _loaded(shard.group, load), out / shard.name)
-            ShardRecord(shard.digest, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+            ShardRecord(shard.digest, maker, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
     names = [shard.name for shard in planned]
     if overlay:
         extra = _Shard(OVERLAY, overlay, [document_digest(doc) for doc in overlay], "")
-        extra.digest = shard_digest(extra.digests, executable)
+        extra.digest = shard_digest(extra.digests, maker)
         if not _keep(extra, out, previous):
             pagefind.index_group(executable, _loaded(overlay, load), out / OVERLAY)
-            ShardRecord(extra.digest, pagefind.page_ids(out / OVERLAY, overlay, extra.digests)).write(out / OVERLAY)
+            ShardRecord(extra.digest, maker, pagefind.page_ids(out / OVERLAY, overlay, extra.digests)).write(out / OVERLAY)
         names.insert(0, OVERLAY)
     for folder in out.iterdir():
         if folder.is_dir() and folder.name not in names:
             shutil.rmtree(folder)
     pagefind.keep_one_runtime(out, names, previous)
     formats = sorted({doc.format for doc in documents})
-    manifest = {"shards": names, "labels": {f: table_labels(f) for f in formats}, "replaced": dict(sorted(replaced.items()))}
+    manifest = {
+        "shards": names,
+        "labels": {f: [list(pair) for pair in label_places(f)] for f in formats},
+        "layout": layout(),
+        "replaced": dict(sorted(replaced.items())),
+    }
     temporary = out / f".{MANIFEST}.new"
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(temporary, out / MANIFEST)
@@ -232,11 +250,13 @@ def _keep(shard: _Shard, out: Path, previous: Path | None) -> bool:
     return False
 
 
-def _base(shard: _Shard, out: Path, previous: Path | None) -> ShardRecord | None:
-    """The most recent older version of a shard, to be patched by the overlay:
-    the published one, or else the one in `out`."""
+def _base(shard: _Shard, out: Path, previous: Path | None, maker: str) -> ShardRecord | None:
+    """The most recent older version of a shard, to be patched by the overlay: the
+    published one, or else the one in `out`. Only one made by the same code and
+    binary: the overlay replaces the pages of changed documents, and after a change
+    to the code every page is made differently (the shard is indexed anew)."""
     for folder in (previous / shard.name if previous is not None else None, out / shard.name):
-        if folder is not None and (record := ShardRecord.read(folder)) is not None:
+        if folder is not None and (record := ShardRecord.read(folder)) is not None and record.maker == maker:
             return record
     return None
 

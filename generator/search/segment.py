@@ -23,12 +23,18 @@ Measured on 2,500 recent reports: Pagefind's indexing memory grows with the
 number of tokens, about 0.4 KB each, and it is what limits how many reports one
 indexing run can hold; the list of distinct characters costs far less than a
 unigram at every position would.
+
+Where a token stands is information too, for ranking (see `document_tokens`):
+Pagefind gives the browser the position of every match, and a separator word
+takes a position without being indexed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from ..formats import FIRST_YEAR
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUN = re.compile(rf"[{_CJK}]+")
@@ -63,30 +69,86 @@ def pieces(text: str) -> list[str]:
     return [m.group(0) for m in _PIECES.finditer(normalise(text))]
 
 
+SEPARATOR = "-"
+"""A word Pagefind counts as a position but does not index (it has no letter or
+digit). It stands between pieces of text, so that a phrase never spans
+punctuation (without it, 行政，政复议 held the bigrams of 行政复议 side by side),
+and it fills the fixed regions of a document."""
+
+
+def text_tokens(text: str) -> list[str]:
+    """The bigrams and words of a text, in order, a separator between pieces."""
+    out: list[str] = []
+    for piece in pieces(text):
+        if out:
+            out.append(SEPARATOR)
+        out.extend(run_tokens(piece) if _RUN.fullmatch(piece) else [piece])
+    return out
+
+
+def unigrams(text: str) -> list[str]:
+    """The unigram of every distinct Chinese character of a text, in code point order."""
+    return [unigram(c) for c in sorted({c for piece in pieces(text) if _RUN.fullmatch(piece) for c in piece})]
+
+
 def index_tokens(text: str) -> list[str]:
     """The tokens Pagefind indexes for `text`, in order: bigrams and words
-    (lower-cased, as Pagefind does), then the unigram of every distinct character."""
-    out: list[str] = []
-    chars: set[str] = set()
-    for piece in pieces(text):
-        if _RUN.fullmatch(piece):
-            out.extend(run_tokens(piece))
-            chars.update(piece)
-        else:
-            out.append(piece)
-    return out + [unigram(c) for c in sorted(chars)]
+    (lower-cased, as Pagefind does) with separators, then the unigram of every
+    distinct character."""
+    return text_tokens(text) + unigrams(text)
 
 
-EVERY_DOCUMENT = "xxgkdoc"
+EVERY_DOCUMENT = "u04e2gxxgk"
 """A word in every indexed document. Searching for it (with filters) lists
 documents without loading the whole index, which Pagefind's own filter-only
-search does."""
+search does; where it stands says the report's year.
+
+Spelt to sort among the tokens of the commonest characters (after those of
+U+4E20–4E2F, 中 among them, before U+4E30), where Pagefind's index chunks are of
+ordinary size (20–30 KB), without being a prefix of a token or having one as its
+prefix. Pagefind also indexes metadata fields as words (a report's paragraphs,
+each a long word of its own), and those sort before and after the tokens: a word
+among them, such as the earlier "xxgkdoc", cost every query one chunk of over
+100 KB per shard."""
+
+YEAR_SLOTS = 100
+"""Positions 0–99 of a document: EVERY_DOCUMENT at its year − FIRST_YEAR, separators
+elsewhere. The browser reads a result's year from where the word was found, without
+loading the result, to sort by year and to put the newest first among equals."""
+
+HEAD_END = 256
+"""Positions YEAR_SLOTS–255 hold the title and the agency's name (padded with
+separators); the rest of the document starts here. The browser counts a match
+before HEAD_END as one in the title or name, which ranks higher."""
 
 
-def index_content(text: str) -> str:
-    """The body of an indexed document: its tokens, space-separated, and the
-    word every document has."""
-    return " ".join([*index_tokens(text), EVERY_DOCUMENT])
+def year_slot(year: int) -> int:
+    """Where EVERY_DOCUMENT stands for `year` (a year outside the slots, which the
+    checks do not let through, takes the nearest)."""
+    return min(max(year - FIRST_YEAR, 0), YEAR_SLOTS - 1)
+
+
+def document_tokens(year: int, head: str, body: str) -> list[str]:
+    """The tokens of one indexed document, by position: the year's slot, the head
+    (title and agency name) from YEAR_SLOTS, the body (region, year, narrative)
+    from HEAD_END, or after one separator if a head is longer than its region,
+    then the unigrams of both."""
+    slots = [SEPARATOR] * YEAR_SLOTS
+    slots[year_slot(year)] = EVERY_DOCUMENT
+    front = text_tokens(head)
+    padding = [SEPARATOR] * max(1, HEAD_END - YEAR_SLOTS - len(front))
+    return slots + front + padding + text_tokens(body) + unigrams(head + "\n" + body)
+
+
+def index_content(year: int, head: str, body: str) -> str:
+    """The body of an indexed document: its tokens, space-separated."""
+    return " ".join(document_tokens(year, head, body))
+
+
+def layout() -> dict[str, int | str]:
+    """What the browser needs to read positions: written into the index manifest, so
+    the numbers are defined here only."""
+    return {"every": EVERY_DOCUMENT, "firstYear": FIRST_YEAR, "yearSlots": YEAR_SLOTS, "headEnd": HEAD_END}
 
 
 def query_tokens(piece: str) -> tuple[list[str], bool]:

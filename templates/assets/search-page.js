@@ -1,6 +1,6 @@
-// The search page: reads the query and filters from the URL, shows one page of
-// results with their filters and counts, and keeps the URL in step so every
-// search can be bookmarked or shared. Built on xxgk-search.js.
+// The search page: reads the query, the sort and the filters from the URL, shows
+// one page of results with their filters and counts, and keeps the URL in step so
+// every search can be bookmarked or shared. Built on xxgk-search.js.
 import { searchPage } from "./xxgk-search.js";
 
 const PAGE_SIZE = 10;
@@ -10,6 +10,8 @@ const LEVEL_ORDER = ["省级", "市级", "县级", "乡镇/街道", "部门"];
 const form = document.querySelector("[data-xxgk-search]");
 const input = form.querySelector("input[name=q]");
 const fieldset = form.querySelector(".search-filters");
+const sorter = form.querySelector("select[name=sort]");
+const SORTS = Array.from(sorter.options, (option) => option.value); // "" (relevance, the default) or "year"
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const pages = document.getElementById("search-pages");
@@ -18,12 +20,14 @@ function state() {
   const params = new URLSearchParams(location.search);
   const filters = {};
   for (const key of FILTERS) if (params.get(key)) filters[key] = params.get(key);
-  return { q: params.get("q") ?? "", filters, page: Math.max(1, Number(params.get("page")) || 1) };
+  const sort = SORTS.includes(params.get("sort")) ? params.get("sort") : "";
+  return { q: params.get("q") ?? "", sort, filters, page: Math.max(1, Number(params.get("page")) || 1) };
 }
 
-function url({ q, filters, page }) {
+function url({ q, sort, filters, page }) {
   const params = new URLSearchParams();
   if (q) params.set("q", q);
+  if (sort) params.set("sort", sort);
   for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
   if (page > 1) params.set("page", String(page));
   const query = params.toString();
@@ -67,7 +71,8 @@ function showResults(response, current) {
     return;
   }
   const first = (current.page - 1) * PAGE_SIZE;
-  status.textContent = `找到 ${response.total} 份报告，显示第 ${first + 1}–${first + response.results.length} 份。`;
+  const order = current.sort === "year" ? "按年度排列，新的在前" : "按相关度排列";
+  status.textContent = `找到 ${response.total} 份报告，${order}，显示第 ${first + 1}–${first + response.results.length} 份。`;
   for (const result of response.results) {
     const excerpt = element("p", { class: "excerpt" });
     excerpt.innerHTML = result.excerpt; // escaped by xxgk-search.js; only <mark> is markup
@@ -90,13 +95,14 @@ function showResults(response, current) {
 async function run() {
   const current = state();
   input.value = current.q;
+  sorter.value = current.sort;
   if (!current.q.trim()) {
     status.textContent = "请输入要搜索的词语。";
     list.replaceChildren();
     return;
   }
   status.textContent = "正在搜索…";
-  const options = { filters: current.filters, offset: (current.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
+  const options = { filters: current.filters, sort: current.sort || "relevance", offset: (current.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
   try {
     // Results first; the counts for the filters need more of the index, so they follow.
     showResults(await searchPage(current.q, { ...options, counts: false }), current);
@@ -115,9 +121,9 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const filters = {};
   for (const key of FILTERS) filters[key] = form.querySelector(`select[name=${key}]`).value;
-  go({ q: input.value.trim(), filters, page: 1 });
+  go({ q: input.value.trim(), sort: sorter.value, filters, page: 1 });
 });
-for (const select of fieldset.querySelectorAll("select")) select.addEventListener("change", () => form.requestSubmit());
+for (const select of [sorter, ...fieldset.querySelectorAll("select")]) select.addEventListener("change", () => form.requestSubmit());
 pages.addEventListener("click", (event) => {
   const link = event.target.closest("a");
   if (!link) return;

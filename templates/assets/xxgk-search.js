@@ -1,15 +1,17 @@
 // xxgk-search.js: Chinese full-text search over an xxgk portal's Pagefind index.
 //
 //   import { search, searchPage } from "/assets/xxgk-search.js";
-//   const reports = await search("行政复议", { filters: { year: "2022" } });
-//   // → [{ url, title, agency, year, excerpt }, ...] every matching report, in rank order
+//   const reports = await search("行政复议", { filters: { year: "2022" }, sort: "year" });
+//   // → [{ url, title, agency, year, excerpt }, ...] every matching report, best first
+//   //   (sort: "relevance", the default, or "year": newest first)
 //
-// This is the query side of generator/segment.py; the two must split text the
-// same way (tests/test_search.py checks that they do). Pagefind never sees
+// This is the query side of generator/search/segment.py; the two must split text
+// the same way (tests/test_search.py checks that they do). Pagefind never sees
 // Chinese: the index holds ASCII tokens for the bigrams of the text and the
 // unigrams of its distinct characters, and a query of n characters becomes a
 // phrase of n − 1 bigrams (one character: its unigram), which matches exactly
-// the reports containing it.
+// the reports containing it. Pagefind scores every exact-phrase match the same,
+// so xxgk ranks the results itself, from where the tokens stand (see "ranking").
 
 const SITE_ROOT = new URL("../", import.meta.url); // this file is <site root>/assets/xxgk-search.js
 
@@ -72,27 +74,26 @@ function pagefindFilters(filters = {}) {
 let instance = null;
 let filtersLoaded = null;
 
-/** Pagefind with every shard of the index merged in, and the table labels of each
- * format; loaded once, on the first search. */
+/** Pagefind with every shard of the index merged in, the table labels of each format
+ * (normalised, each with the place it names) and the layout of an indexed document
+ * (generator/search/segment.py layout()); loaded once, on the first search. */
 function index() {
   instance ??= (async () => {
     const response = await fetch(new URL("pagefind/xxgk.json", SITE_ROOT));
     if (!response.ok) throw new Error("本站没有搜索索引");
-    const { shards, labels, replaced = {} } = await response.json();
+    const { shards, labels, layout, replaced = {} } = await response.json();
     const shardPath = (name) => new URL(`pagefind/${name}/`, SITE_ROOT).pathname;
     const pf = await import(new URL(`pagefind/${shards[0]}/pagefind.js`, SITE_ROOT).href);
     await pf.options({ basePath: shardPath(shards[0]), baseUrl: SITE_ROOT.pathname });
     await pf.init();
     await Promise.all(shards.slice(1).map((name) => pf.mergeIndex(shardPath(name), { baseUrl: SITE_ROOT.pathname })));
-    const normalised = Object.fromEntries(Object.entries(labels).map(([format, list]) => [format, list.map(normalise)]));
-    return { pf, labels: normalised, replaced };
+    const places = Object.fromEntries(
+      Object.entries(labels).map(([format, list]) => [format, list.map(([label, place]) => ({ label: normalise(label), place }))]),
+    );
+    return { pf, labels: places, layout, replaced };
   })();
   return instance;
 }
-
-// A word every indexed report has (generator/segment.py): searching for it lists
-// reports by their filters alone; Pagefind's own empty search reads the whole index.
-const EVERY_DOCUMENT = "xxgkdoc";
 
 /**
  * A response without the results that are older versions of reports indexed anew
@@ -117,9 +118,10 @@ async function current(response, replaced) {
   return { results: response.results.filter((r) => !stale.has(r)), filters: counts };
 }
 
-/** Search Pagefind for every one of `terms` (none: every report the filters allow). */
-async function searchTerms(pf, replaced, terms, options) {
-  if (terms.length === 0) return current(await pf.search(`"${EVERY_DOCUMENT}"`, options), replaced);
+/** Search Pagefind for every one of `terms` (none: every report the filters allow,
+ * found by the word every report has, whose one position is its year's slot). */
+async function searchTerms({ pf, layout, replaced }, terms, options) {
+  if (terms.length === 0) return current(await pf.search(`"${layout.every}"`, options), replaced);
   const response = await current(await pf.search(pagefindQuery(terms), options), replaced);
   let results = response.results;
   // Pagefind takes one quoted phrase, and it drops a loose term that one index
@@ -146,69 +148,213 @@ function sumCounts(all) {
 }
 
 /**
- * The Pagefind results matching `query`, before their data is loaded: every
- * report that contains each term, in rank order; with `counts`, also the
- * number of results for each filter value.
+ * The results matching `query`, before their data is loaded: every report that
+ * contains each term, as {id, score, year, data}, best first (`sort` "year":
+ * newest first, best first within a year); with `counts`, also the number of
+ * results for each filter value. With `rank` false, the results come unranked,
+ * for a caller that wants only their number or the counts.
  *
  * Table labels are the same in every report of a format, so they are not in
  * the index: a term found in a format's labels is met by every report of that
  * format, and the other terms are searched among those reports.
  */
-export async function match(query, { filters = {}, counts = false } = {}) {
+export async function match(query, { filters = {}, counts = false, sort = "relevance", rank = true } = {}) {
   const terms = parseQuery(query);
   if (terms.length === 0) return { terms, results: [], filters: {} };
-  const { pf, labels, replaced } = await index();
-  if (counts) await (filtersLoaded ??= pf.filters()); // Pagefind counts filter values only once it has them
-  const found = await searchAll(pf, labels, replaced, terms, filters);
-  if (!counts) return { terms, results: found.results, filters: {} };
+  const ix = await index();
+  if (counts) await (filtersLoaded ??= ix.pf.filters()); // Pagefind counts filter values only once it has them
+  const [found, stands, years] = await Promise.all([
+    searchAll(ix, terms, filters),
+    rank ? whereTermsStand(ix, terms, filters) : null,
+    rank ? yearsOf(ix, filters) : null,
+  ]);
+  const results = rank
+    ? await ranked(found.hits, terms, stands, years, ix.layout, sort)
+    : found.hits.map(({ hit }) => ({ id: hit.id, data: () => hit.data() }));
+  if (!counts) return { terms, results, filters: {} };
   // Count each filter's values as if that filter alone were not chosen, so the
   // other values stay on offer with the number of results they would give.
   const counted = { ...found.filters };
   for (const key of FILTER_KEYS.filter((k) => filters[k])) {
     const { [key]: _, ...others } = filters;
-    counted[key] = (await searchAll(pf, labels, replaced, terms, others)).filters[key] ?? {};
+    counted[key] = (await searchAll(ix, terms, others)).filters[key] ?? {};
   }
-  return { terms, results: found.results, filters: counted };
+  return { terms, results, filters: counted };
 }
 
-/** Every report with every term, in its text or in its format's table labels. */
-async function searchAll(pf, labels, replaced, terms, filters) {
+/** Every report with every term, in its text or in its format's table labels: each
+ * Pagefind result with the terms its format's labels hold. */
+async function searchAll(ix, terms, filters) {
   const groups = new Map(); // the terms left to search → the formats whose labels hold the others
-  for (const [format, list] of Object.entries(labels)) {
-    const rest = terms.filter((t) => !list.some((label) => label.includes(t.text)));
+  for (const [format, list] of Object.entries(ix.labels)) {
+    const labelled = terms.filter((t) => list.some((entry) => entry.label.includes(t.text)));
+    const rest = terms.filter((t) => !labelled.includes(t));
     const key = rest.map((t) => t.text).join(" ");
-    if (!groups.has(key)) groups.set(key, { rest, formats: [] });
+    if (!groups.has(key)) groups.set(key, { rest, labelled, formats: [] });
     groups.get(key).formats.push(format);
   }
   const base = pagefindFilters(filters);
   const plain = groups.size === 1 && [...groups.values()][0].rest.length === terms.length;
   const parts = plain
-    ? [await searchTerms(pf, replaced, terms, { filters: base })]
-    : await Promise.all([...groups.values()].map((g) => searchTerms(pf, replaced, g.rest, { filters: { ...base, format: { any: g.formats } } })));
-  const counts = sumCounts(parts.map((p) => p.filters));
+    ? [{ labelled: [], found: await searchTerms(ix, terms, { filters: base }) }]
+    : await Promise.all(
+        [...groups.values()].map(async (g) => ({
+          labelled: g.labelled,
+          found: await searchTerms(ix, g.rest, { filters: { ...base, format: { any: g.formats } } }),
+        })),
+      );
+  const counts = sumCounts(parts.map((p) => p.found.filters));
   delete counts.format;
-  return { results: parts.flatMap((p) => p.results).sort((a, b) => b.score - a.score), filters: counts };
+  const hits = parts.flatMap((p) => p.found.results.map((hit) => ({ hit, labelled: p.labelled })));
+  return { hits, filters: counts };
 }
 
-async function describe(result, terms) {
+// --- ranking ----------------------------------------------------------------------
+//
+// Pagefind gives every exact-phrase match the same score, so its own ranking says
+// nothing here. It does give the position of every token it matched, and an
+// indexed report is laid out by position (segment.py document_tokens): the word
+// every report has stands at the slot of its year, the title and agency name come
+// next, up to layout.headEnd, then the rest. One exact search for that word gives
+// every report's year; one loose search per term, for its counting tokens (the
+// index chunks the exact search reads already), gives where they stand in each
+// report: each at its offset from one position on is one occurrence of the term.
+// (Separators keep runs of text apart, so that is the term itself, unless the term
+// repeats a bigram, as 公开公开 does, or is counted by its first and last bigram.)
+
+/** What an occurrence in the title or the agency's name counts, against 1 elsewhere. */
+export const HEAD_WEIGHT = 10;
+
+/** What a term found in the table labels of a report's format counts (they are in every
+ * report of the format, so they say little about one). */
+export const LABEL_WEIGHT = 1;
+
+/** A single character is found by its unigram, listed once per report: found, not counted. */
+const counted = (term) => !(term.phrase && Array.from(term.text).length === 1);
+
+/**
+ * The tokens a term's occurrences are counted by, and the offset of each in an
+ * occurrence: all of a term of up to three tokens, the first and the last of a
+ * longer one. Pagefind's loose search takes time in the square of the postings of
+ * its tokens (measured at 10,000 reports: 政府信息公开申请 by all seven bigrams took
+ * 2.2 s a query); counts only rank, the exact search decides what is found.
+ */
+export function countedBy(term) {
+  const n = term.tokens.length;
+  const offsets = n <= 3 ? [...Array(n).keys()] : [0, n - 1];
+  return { tokens: offsets.map((k) => term.tokens[k]), offsets };
+}
+
+/** How often an occurrence (every counting token at its offset) starts in the head and
+ * after it, from the sorted positions of a term's counting tokens in one report. */
+export function tally(positions, offsets, layout) {
+  const at = new Set(positions);
+  let head = 0;
+  let body = 0;
+  for (const p of positions) if (offsets.every((o) => at.has(p + o))) p < layout.headEnd ? head++ : body++;
+  return { head, body };
+}
+
+/** For each term, the positions of its counting tokens in every report holding them, by
+ * result id (a single character: none, it is not counted). */
+function whereTermsStand({ pf }, terms, filters) {
+  return Promise.all(
+    terms.map(async (term) => {
+      const byId = new Map();
+      if (!counted(term)) return byId;
+      const { results } = await pf.search(countedBy(term).tokens.join(" "), { filters: pagefindFilters(filters) });
+      for (const r of results) byId.set(r.id, [...(byId.get(r.id) ?? []), r.words]);
+      return byId;
+    }),
+  );
+}
+
+const yearsFound = new Map(); // filters (as JSON) → the years of the reports they allow
+
+/** Every report's year, by result id, from the slot of the word every report has: one
+ * exact search for it, kept for the next query with the same filters. */
+function yearsOf({ pf, layout }, filters) {
+  const options = { filters: pagefindFilters(filters) };
+  const key = JSON.stringify(options.filters);
+  if (!yearsFound.has(key)) {
+    yearsFound.set(key, pf.search(`"${layout.every}"`, options).then(({ results }) => {
+      const byId = new Map();
+      for (const r of results) byId.set(r.id, [...(byId.get(r.id) ?? []), layout.firstYear + r.words[0]]);
+      return byId;
+    }));
+  }
+  return yearsFound.get(key);
+}
+
+/** A result's positions for one term. Ids are unique within a shard only: when two shards
+ * share one, the positions that hold the result's own matches are the result's. */
+function positionsOf(byId, hit) {
+  const candidates = byId.get(hit.id) ?? [];
+  if (candidates.length < 2) return candidates[0];
+  const own = new Set(hit.words);
+  const shared = (positions) => positions.filter((p) => own.has(p)).length;
+  return candidates.reduce((best, c) => (shared(c) > shared(best) ? c : best));
+}
+
+/** A result's year; when two shards share its id and their reports' years differ, read from its data. */
+async function yearOf(years, hit) {
+  const candidates = new Set(years.get(hit.id));
+  return candidates.size === 1 ? [...candidates][0] : Number((await hit.data()).meta.year);
+}
+
+/**
+ * The results as {id, score, year, data}, in order. The score adds up, for every
+ * term, HEAD_WEIGHT for each occurrence in the title or agency name, 1 for each
+ * other occurrence (a single character: 1 if found in the text) and LABEL_WEIGHT
+ * if the report's table labels hold it. Relevance: highest score first, then newest;
+ * year: newest first, then highest score. Ties keep Pagefind's order (newest shard first).
+ */
+async function ranked(hits, terms, stands, years, layout, sort) {
+  const results = await Promise.all(
+    hits.map(async ({ hit, labelled }) => {
+      let score = 0;
+      terms.forEach((term, k) => {
+        if (!counted(term)) score += labelled.includes(term) ? 0 : 1;
+        const positions = counted(term) && positionsOf(stands[k], hit);
+        if (positions) {
+          const found = tally(positions, countedBy(term).offsets, layout);
+          score += HEAD_WEIGHT * found.head + found.body;
+        }
+        if (labelled.includes(term)) score += LABEL_WEIGHT;
+      });
+      return { id: hit.id, score, year: await yearOf(years, hit), data: () => hit.data() };
+    }),
+  );
+  const byYear = sort === "year";
+  return results.sort((a, b) => (byYear ? b.year - a.year || b.score - a.score : b.score - a.score || b.year - a.year));
+}
+
+async function describe(result, terms, labels) {
   const data = await result.data();
-  return {
+  const report = {
     url: data.url,
     title: data.meta.title ?? "",
     agency: data.meta.agency ?? "",
     year: Number(data.meta.year),
-    excerpt: excerpt(data.meta.text ?? "", terms),
   };
+  const text = data.meta.text ?? "";
+  const regions = data.filters?.region ?? [];
+  const fields = { ...report, region: regions.reduce((a, b) => (b.length > a.length ? b : a), "") };
+  const places = labels[data.filters?.format?.[0]] ?? [];
+  const leads = terms.filter((t) => !holds(text, t)).map((t) => whereFound(t, fields, places));
+  return { ...report, excerpt: excerpt(text, terms, { leads: [...new Set(leads.filter(Boolean))] }) };
 }
 
 /**
- * Every report matching `query`, in rank order, as {url, title, agency, year,
- * excerpt}; `excerpt` is HTML (escaped text, matches in <mark>). Loads each
- * result's data: for a page of results with counts, use searchPage().
+ * Every report matching `query`, best first (`sort`: "relevance" or "year"), as
+ * {url, title, agency, year, excerpt}; `excerpt` is HTML (escaped text, matches
+ * in <mark>). Loads each result's data: for a page of results with counts, use
+ * searchPage().
  */
-export async function search(query, { filters = {} } = {}) {
-  const { terms, results } = await match(query, { filters });
-  return Promise.all(results.map((r) => describe(r, terms)));
+export async function search(query, { filters = {}, sort = "relevance" } = {}) {
+  const { terms, results } = await match(query, { filters, sort });
+  const { labels } = await index();
+  return Promise.all(results.map((r) => describe(r, terms, labels)));
 }
 
 /**
@@ -217,9 +363,11 @@ export async function search(query, { filters = {} } = {}) {
  * `counts` is false: the counts need Pagefind's filter indexes, and a page can
  * show its results first and ask for the counts after).
  */
-export async function searchPage(query, { filters = {}, offset = 0, limit = 10, counts = true } = {}) {
-  const { terms, results, filters: counted } = await match(query, { filters, counts });
-  const page = await Promise.all(results.slice(offset, offset + limit).map((r) => describe(r, terms)));
+export async function searchPage(query, { filters = {}, sort = "relevance", offset = 0, limit = 10, counts = true } = {}) {
+  const { terms, results, filters: counted } = await match(query, { filters, counts, sort, rank: limit > 0 });
+  if (terms.length === 0) return { total: 0, results: [], filters: counted };
+  const { labels } = await index();
+  const page = await Promise.all(results.slice(offset, offset + limit).map((r) => describe(r, terms, labels)));
   return { total: results.length, results: page, filters: counted };
 }
 
@@ -228,14 +376,9 @@ export async function searchPage(query, { filters = {}, offset = 0, limit = 10, 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escape = (text) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
-/**
- * A short piece of `text` around the first match, as HTML with every match of
- * every term in <mark>. Matching is on normalised text, shown as written.
- */
-export function excerpt(text, terms, before = 24, length = 90) {
-  // Blocks (a heading, a paragraph) were lines: join them with an ideographic
-  // space, as Chinese typesetting would, and never put a space inside a line.
-  const chars = Array.from(text.trim().replace(/\s*\n\s*/g, "\u3000").replace(/[ \t]+/g, " "));
+/** Which characters of `chars` lie in a match of a term (matching on normalised
+ * text), and where the first match starts (-1: none). */
+function matches(chars, terms) {
   const flat = []; // normalised code points, each with the index of the char it came from
   chars.forEach((ch, index) => {
     for (const c of normalise(ch)) flat.push({ c, index });
@@ -247,19 +390,62 @@ export function excerpt(text, terms, before = 24, length = 90) {
     for (let i = 0; i + needle.length <= flat.length; i++) {
       if (needle.every((c, j) => flat[i + j].c === c)) {
         const start = flat[i].index;
-        const end = flat[i + needle.length - 1].index;
-        for (let k = start; k <= end; k++) marked[k] = true;
+        for (let k = start; k <= flat[i + needle.length - 1].index; k++) marked[k] = true;
         if (first === -1 || start < first) first = start;
       }
     }
   }
-  const from = Math.max(0, (first === -1 ? 0 : first) - before);
-  const to = Math.min(chars.length, from + length);
-  let html = from > 0 ? "…" : "";
+  return { marked, first };
+}
+
+/** Whether `text` holds `term`, as the excerpt would mark it. */
+export function holds(text, term) {
+  return matches(Array.from(text), [term]).first !== -1;
+}
+
+/** chars[from, to) as HTML, matches in <mark>. */
+function marked(chars, flags, from, to) {
+  let html = "";
   for (let k = from; k < to; k++) {
-    if (marked[k] && (k === from || !marked[k - 1])) html += "<mark>";
+    if (flags[k] && (k === from || !flags[k - 1])) html += "<mark>";
     html += escape(chars[k]);
-    if (marked[k] && (k === to - 1 || !marked[k + 1])) html += "</mark>";
+    if (flags[k] && (k === to - 1 || !flags[k + 1])) html += "</mark>";
   }
-  return html + (to < chars.length ? "…" : "");
+  return html;
+}
+
+/**
+ * Where a term the narrative does not hold was found, as a line to show: the
+ * report's title, its agency's name, the place a table label names (表四：行政复议),
+ * its region or its year, the first that holds the term.
+ */
+export function whereFound(term, report, places) {
+  if (holds(report.title, term)) return `标题：${report.title}`;
+  if (holds(report.agency, term)) return `机关：${report.agency}`;
+  const place = places.find((entry) => entry.label.includes(term.text));
+  if (place) return place.place;
+  if (holds(report.region, term)) return `地区：${report.region}`;
+  if (holds(`${report.year}年`, term)) return `年度：${report.year}年`;
+  return null;
+}
+
+/**
+ * What a result shows of a report, as HTML with every match of every term in
+ * <mark>: first the `leads` (where the terms the narrative lacks were found),
+ * then a piece of the narrative `text` around its first match, shown as written.
+ */
+export function excerpt(text, terms, { leads = [], before = 24, length = 90 } = {}) {
+  const shown = leads.map((line) => {
+    const chars = Array.from(line);
+    return marked(chars, matches(chars, terms).marked, 0, chars.length);
+  });
+  const room = Math.max(30, length - leads.reduce((n, line) => n + Array.from(line).length, 0));
+  // Blocks (a heading, a paragraph) were lines: join them with an ideographic
+  // space, as Chinese typesetting would, and never put a space inside a line.
+  const chars = Array.from(text.trim().replace(/\s*\n\s*/g, "\u3000").replace(/[ \t]+/g, " "));
+  const { marked: flags, first } = matches(chars, terms);
+  const from = Math.max(0, (first === -1 ? 0 : first) - before);
+  const to = Math.min(chars.length, from + room);
+  const piece = chars.length === 0 ? "" : (from > 0 ? "…" : "") + marked(chars, flags, from, to) + (to < chars.length ? "…" : "");
+  return [shown.join("；"), piece].filter(Boolean).join("\u3000");
 }
