@@ -151,6 +151,8 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
         sys.exit(1)
     _print_problems(result.problems)
     summary = _summary(result.reports, len(result.errors), len(result.warnings))
+    for note in result.notes if result.ok else ():
+        click.echo(f"提示：{note}")
     if not result.ok:
         click.echo(f"{summary}。有错误，未生成站点；原有站点保持不变。", err=True)
         sys.exit(1)

@@ -132,6 +132,7 @@ class Site:
     icp_record: str = ""  # ICP备案号, e.g. 京ICP备12345678号-1
     police_record: str = ""  # 公网安备号, e.g. 京公网安备11010502030143号
     default_region: tuple[str, ...] = ()  # where a new agency met by `xxgk import` is, when its name does not say
+    parquet: bool = False  # also publish the figures as Parquet, by year (needs pyarrow: xxgk[parquet])
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 
 

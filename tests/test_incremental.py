@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 import generator.build.units
 import generator.build.write
+import generator.exports.sitemap
 import generator.search.index
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.project import BuildResult, build_project, check_project
@@ -127,6 +128,84 @@ def test_after_each_kind_of_change_an_incremental_build_equals_a_clean_one(count
     after = tree(county.root / "site")
     assert after != before  # the change shows
     assert after == clean_copy(county, tmp_path)
+
+
+def take_address_away(portal: Portal) -> None:
+    """Back to a path: the feeds, the sitemap and robots.txt go."""
+    path = portal.root / "content/site.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("base_url: https://xxgk.example.gov.cn/", "base_url: /"), encoding="utf-8")
+
+
+def move_publication_date(portal: Portal) -> None:
+    portal.report("county", 2020, template=REPORT_2019, published="2021-01-25")
+
+
+ONLINE_CHANGES: dict[str, Callable[[Portal], None]] = {
+    **{name: change for name, change in CHANGES.items() if name != "full address"},
+    "publication date": move_publication_date,
+    "path only": take_address_away,
+}
+"""The changes again, on a portal with its full address (feeds, sitemap, robots.txt) and the Parquet dataset."""
+
+
+@pytest.fixture
+def online(county: Portal) -> Portal:
+    give_full_address(county)
+    path = county.root / "content/site.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "parquet: true\n", encoding="utf-8")
+    return county
+
+
+@pytest.mark.parametrize("change", ONLINE_CHANGES)
+def test_with_feeds_sitemap_and_parquet_an_incremental_build_equals_a_clean_one(online: Portal, tmp_path: Path, change: str) -> None:
+    pytest.importorskip("pyarrow")
+    build(online.root)
+    before = tree(online.root / "site")
+    assert {"atom.xml", "agencies/county/atom.xml", "sitemap.xml", "robots.txt", "data/parquet/year=2022/part-0.parquet"} <= before.keys()
+    ONLINE_CHANGES[change](online)
+    build(online.root)
+    after = tree(online.root / "site")
+    assert after != before
+    assert after == clean_copy(online, tmp_path)
+
+
+def test_split_sitemaps_stay_equal_to_a_clean_build_through_every_change(online: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(generator.exports.sitemap, "SITEMAP_LIMIT", 3)
+    build(online.root)
+    assert (online.root / "site/sitemaps/sitemap-4.xml").is_file()
+    for change in ONLINE_CHANGES.values():
+        change(online)
+        build(online.root)
+        assert tree(online.root / "site") == clean_copy(online, tmp_path)
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes], kinds: tuple[str, ...]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if path.endswith(kinds) and before.get(path) != after.get(path)}
+
+
+def test_an_edit_changes_only_the_feeds_sitemaps_and_data_files_that_contain_it(online: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(generator.exports.sitemap, "SITEMAP_LIMIT", 5)
+    kinds = (".xml", ".txt", ".parquet")
+    build(online.root)
+    first = tree(online.root / "site")
+    edit_figure(online)  # county's 2022 report, a figure no feed shows: only its year's data file
+    build(online.root)
+    second = tree(online.root / "site")
+    assert changed(first, second, kinds) == {"data/parquet/year=2022/part-0.parquet"}
+    online.report("county", 2022, changes={"review: [1, 0, 0, 1]": "review: [2, 0, 0, 1]"})  # a key figure, in the feeds' summaries
+    build(online.root)
+    assert changed(second, tree(online.root / "site"), kinds) == {"atom.xml", "agencies/county/atom.xml", "data/parquet/year=2022/part-0.parquet"}
+    second = tree(online.root / "site")
+    move_publication_date(online)  # county's 2020 report: listed with the 2020 year page in the second sitemap, whose newest date stays
+    build(online.root)
+    third = tree(online.root / "site")
+    assert changed(second, third, kinds) == {"atom.xml", "agencies/county/atom.xml", "sitemaps/sitemap-2.xml"}
+    report = online.root / "content/reports/county/2022.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("仍需改进。", "仍需改进，明年再议。"), encoding="utf-8")  # the narrative alone
+    build(online.root)
+    assert changed(third, tree(online.root / "site"), kinds) == set()
 
 
 def test_every_kind_of_change_in_turn_keeps_the_site_equal_to_a_clean_build(county: Portal, tmp_path: Path) -> None:

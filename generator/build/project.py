@@ -26,6 +26,7 @@ import jinja2
 
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
+from ..exports.web import full_address_note, web_calls
 from ..fingerprint import bytes_digest, json_digest
 from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
@@ -35,6 +36,7 @@ from ..site.plan import PageCall, portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
 from ..site.summaries import Summary
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
+from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_wanted
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
 from .write import OutputError, stamp, write_site
@@ -99,7 +101,8 @@ def _build(
     registry = agencies.value
     theme = Theme.for_project(project)
     context = site_context(site.value, base_url)
-    shared = _shared_digest(theme, context, today)
+    parquet, parquet_note = parquet_wanted(site.value.parquet)
+    shared = _shared_digest(theme, context, today, parquet_digest(parquet))
     units, hashes = scan_units(project, registry, None if clean else cache.file_hashes())
     keys = _unit_keys(shared, units, registry)
     digest = _build_digest(shared, project, keys, search)
@@ -109,27 +112,31 @@ def _build(
 
     local = executor is None  # our own workers, on this machine: they store their files themselves
     part_context = PartContext(project, context, without_lines(registry), today, search)
-    unit_context = UnitContext(part_context, theme, cache.object_store if local else None)
+    unit_context = UnitContext(part_context, theme, cache.object_store if local else None, figures=parquet)
     done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
     problems = merged(own, *(r.problems for r in done))
-    result = BuildResult(problems, sum(r.reports for r in done), 0, rendered)
+    notes = tuple(note for note in (full_address_note(context), parquet_note) if note)
+    result = BuildResult(problems, sum(r.reports for r in done), 0, rendered, notes=notes)
     if result.errors:
         return result
 
     files = {o.path: o.digest for r in done for o in r.outputs}
-    calls = portal_page_calls(registry, tuple(s for r in done for s in r.summaries), context)
+    summaries = tuple(s for r in done for s in r.summaries)
+    calls = [*portal_page_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
         page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
     except jinja2.TemplateError as exc:
         return replace(result, problems=(*result.problems, render_problem(exc, project)))
+    data_files, data_keys = parquet_outputs(done, cache, shared, clean)
+    files.update(data_files)
     files.update(_asset_files(theme, cache))
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
     result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
-    cache.prune(set(keys), page_keys, set(files.values()), digest)
+    cache.prune(set(keys), page_keys | data_keys, set(files.values()) | figure_objects(done), digest)
     return result
 
 
@@ -180,8 +187,13 @@ def _unit_results(
             chunk = max(1, len(missing) // (jobs * 32))
             for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
                 key = missing[number][1]
-                stored += [storing.submit(cache.store, o.data, o.digest) for o in fresh.outputs if o.data is not None]
-                fresh = replace(fresh, outputs=tuple(replace(o, data=None) for o in fresh.outputs))
+                made = (*fresh.outputs, *(f.output for f in fresh.figures))
+                stored += [storing.submit(cache.store, o.data, o.digest) for o in made if o.data is not None]
+                fresh = replace(
+                    fresh,
+                    outputs=tuple(replace(o, data=None) for o in fresh.outputs),
+                    figures=tuple(replace(f, output=replace(f.output, data=None)) for f in fresh.figures),
+                )
                 found[key] = fresh
                 rendered += fresh.rendered
                 if fresh.cacheable:
@@ -218,7 +230,7 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     """The cached result of a unit, if every file it rendered is still stored
     (and it has search documents, when they are needed)."""
     result = cache.unit(key)
-    if result is None or not cache.has_objects(o.digest for o in result.outputs):
+    if result is None or not cache.has_objects([*(o.digest for o in result.outputs), *(f.output.digest for f in result.figures)]):
         return None
     if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
         return None
@@ -282,11 +294,12 @@ def _asset_files(theme: Theme, cache: BuildCache) -> dict[str, str]:
     return stored
 
 
-def _shared_digest(theme: Theme, context: dict[str, Any], today: datetime.date) -> str:
+def _shared_digest(theme: Theme, context: dict[str, Any], today: datetime.date, data: str = "") -> str:
     """What every agency's part depends on besides its own: code, theme, site settings,
-    and the year of today (the latest year a report may be for)."""
+    the year of today (the latest year a report may be for), and the data files asked
+    for (`data`: whether figure rows are kept, and the library that writes them)."""
     digest = hashlib.sha256()
-    for part in (code_digest(), folder_digest(theme.folders), json.dumps(context, ensure_ascii=False, sort_keys=True), str(today.year)):
+    for part in (code_digest(), folder_digest(theme.folders), json.dumps(context, ensure_ascii=False, sort_keys=True), str(today.year), data):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
 

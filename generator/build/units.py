@@ -15,6 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -26,6 +27,7 @@ from typing import Any
 import jinja2
 
 from ..content.layout import REPORTS_DIR, agency_folders, is_report_name
+from ..exports.figures import figure_rows
 from ..fingerprint import bytes_digest
 from ..model import Agency, Findings, Problem
 from ..rules.catalogue import RULES
@@ -63,6 +65,7 @@ class UnitContext:
     part: PartContext
     theme: Theme
     store: ObjectStore | None = None
+    figures: bool = False  # keep each report's figure rows, for the Parquet dataset (see `Figures`)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,16 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """One report's figure rows (`exports.figures`), pickled and stored as an output is, but
+    no file of the site: the controller writes each year's data files from them, one
+    report at a time, so it never holds the portal's rows at once (see `build.datasets`)."""
+
+    year: int
+    output: Output
+
+
+@dataclass(frozen=True)
 class UnitResult(Findings):
     problems: tuple[Problem, ...]
     reports: int  # report files that could be read
@@ -83,6 +96,7 @@ class UnitResult(Findings):
     documents: tuple[SearchDocument | DocumentRef, ...] | None = None  # None: not made (a build without search); references once cached
     outputs: tuple[Output, ...] = ()  # empty when it has errors
     rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
+    figures: tuple[Figures, ...] = ()  # its reports' figure rows, when the context asks for them
     unsettled: bool = False  # a file changed while the unit was built
     foreign: bool = False  # a report names another agency, whose registry entry its checks read but the key does not cover
 
@@ -102,6 +116,7 @@ class BuildResult(Findings):
     rendered: int = 0  # pages rendered again (the rest were taken from the build cache)
     linked: int = 0  # files put in the output folder anew (the rest were in place already)
     unchanged: bool = False  # nothing changed since the last build: the site was left as it was
+    notes: tuple[str, ...] = ()  # what the editor should know of the site written, not of the content (said once)
 
     @property
     def ok(self) -> bool:
@@ -222,9 +237,24 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
         # Hashed here, in the worker: cached on each object and pickled with it.
         _ = [summary.digest for summary in part.summaries], [doc.digest for doc in part.documents or ()]
         result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
+        if context.figures:
+            result = replace(result, figures=_figures(context, part))
     if _read_again(root / REPORTS_DIR / unit.folder) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result
+
+
+def _figures(context: UnitContext, part: AgencyPart) -> tuple[Figures, ...]:
+    """Each report's figure rows, as plain tuples (pickling dataclasses would take longer);
+    none for a report without tables."""
+    agency = context.part.registry[part.folder]
+    found = []
+    for c in part.reports:
+        rows = tuple(row.plain() for row in figure_rows(c, agency))
+        if rows:
+            data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+            found.append(Figures(c.report.year, _output(context.store, f"figures/{agency.id}/{c.report.year}", data)))
+    return tuple(found)
 
 
 def _unreadable(part: AgencyPart, copy: Copy, exc: OSError) -> Problem:

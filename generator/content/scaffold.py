@@ -100,7 +100,8 @@ SITE_YAML = """\
 # 门户设置 / portal settings
 title: {title}
 # 站点发布地址：一个路径（如 /xxgk/ndbg/）或完整网址（如 https://xxgk.example.gov.cn/ndbg/）；
-# 写完整网址时，每页注明规范网址（canonical）和网站域名（SiteDomain）。xxgk build --base-url 可临时覆盖
+# 写完整网址时，每页注明规范网址（canonical）和网站域名（SiteDomain），并生成订阅源（atom.xml）、
+# 网站地图（sitemap.xml）和 robots.txt（它们必须写完整网址）。xxgk build --base-url 可临时覆盖
 base_url: /
 organiser: {organiser}            # 主办单位，显示在页脚
 description: 本门户集中发布各机关的政府信息公开工作年度报告。
@@ -110,6 +111,7 @@ contact: 联系电话：0000-0000000
 # icp_record: 京ICP备00000000号    # ICP备案号，链接到工业和信息化部备案系统
 # police_record: 京公网安备00000000000000号   # 公网安备号
 footer: []                        # 页脚中其他各行，每行一项，如 “- 技术支持：……”
+# parquet: true                   # 另按年度发布 Parquet 格式的全部数据（需安装 pyarrow：pip install 'xxgk[parquet]'）
 """
 
 AGENCIES_YAML = """\

@@ -32,6 +32,7 @@ import jinja2
 
 from ..build.part import AgencyPart, PartContext, agency_part, folders
 from ..content.layout import CONTENT, TEMPLATES
+from ..exports.web import web_calls
 from ..model import Problem, merged
 from ..rules.validate import agency_rules
 from ..search.documents import SearchDocument
@@ -152,7 +153,8 @@ class Preview:
         if errors:
             return Snapshot(version, base, errors, self.theme, problems, reports, assets=assets)
         pages = {page.output: page for part in parts for page in part.pages}
-        for call in portal_page_calls(registry.value, tuple(s for part in parts for s in part.summaries), context):
+        summaries = tuple(s for part in parts for s in part.summaries)
+        for call in (*portal_page_calls(registry.value, summaries, context), *web_calls(registry.value, summaries, context)):
             page = self.memo.call(call.function, call.key, *call.args)
             pages[page.output] = page
         copies = {copy.output: copy.source for part in parts for copy in part.copies}

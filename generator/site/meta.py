@@ -56,9 +56,11 @@ def page_info(
     column: Column | None = None,
     article: dict[str, str] | None = None,
     canonical: bool = True,
+    feeds: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The `page` of a page's context: what its <head> says of it. `canonical` is false for
-    a page that has no address of its own (the 404 page is served at any missing one)."""
+    a page that has no address of its own (the 404 page is served at any missing one);
+    `feeds` are the feeds it names (see `feed_links`)."""
     return {
         "title": title,
         "url": url,
@@ -67,7 +69,23 @@ def page_info(
         "column": column.name if column else "",
         "column_type": column.type if column else "",
         "article": article,
+        "feeds": feeds or [],
     }
+
+
+def feed_links(site: dict[str, Any], title: str, url: str, entries: int) -> list[dict[str, str]]:
+    """The Atom feed a page names in its <head> (`<link rel="alternate">`), as
+    `exports.feeds` writes it: only when the site knows its full address, which every
+    link of a feed must give, and the feed has an entry (`entries` dated reports)."""
+    return [{"title": title, "url": url}] if site["origin"] and entries else []
+
+
+def portal_feed_title(site_title: str) -> str:
+    return f"{site_title}：新发布的年度报告"
+
+
+def agency_feed_title(name: str) -> str:
+    return f"{name}：新发布的年度报告"
 
 
 def article(title: str, published: str, source: str) -> dict[str, str]:

@@ -4,8 +4,9 @@ pages are written in.
 An output format says how a page becomes bytes and what it is served as
 (Hugo's output formats are the model): HTML pages come from the theme's
 templates, data files are serialised from the page's `data`. Rendering and
-the preview server dispatch on the format; the CSV, feed (XML) and chart (SVG)
-outputs to come are one value each here.
+the preview server dispatch on the format; the feeds (Atom), the sitemap (XML)
+and robots.txt are one value each here, their text made by the pure functions
+of `exports` (the CSV and chart (SVG) outputs to come are values too).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
+def _text_bytes(text: Any) -> bytes:
+    """A text made whole by its planner (a feed, a sitemap), in UTF-8."""
+    return str(text).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class OutputFormat:
     name: str
@@ -32,6 +38,9 @@ class OutputFormat:
 
 HTML = OutputFormat("html", "text/html; charset=utf-8", document=True)
 JSON = OutputFormat("json", "application/json; charset=utf-8", _json_bytes)
+ATOM = OutputFormat("atom", "application/atom+xml; charset=utf-8", _text_bytes)
+XML = OutputFormat("xml", "application/xml; charset=utf-8", _text_bytes)
+TEXT = OutputFormat("text", "text/plain; charset=utf-8", _text_bytes)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ..model import Agency, CheckedReport, Site, of_severity
 from ..rules.catalogue import public_notice
 from . import meta, urls
 from .outputs import HTML, Copy, Page
-from .summaries import Summary, figure_columns, key_figures, report_summary, report_title, sum_figures
+from .summaries import Summary, dated, figure_columns, key_figures, report_summary, report_title, sum_figures
 
 LATEST_ON_HOME = 12
 
@@ -79,12 +79,18 @@ def agency_pages(agency: Agency, group: tuple[CheckedReport, ...], site: dict[st
     base = site["base"]
     summaries = tuple(report_summary(c, agency, base) for c in group)
     years = tuple(c.report.year for c in group)
-    pages = [report_page(c, agency, years, site) for c in group]
+    feeds = agency_feeds(agency, summaries, site)
+    pages = [report_page(c, agency, years, site, feeds) for c in group]
     copies = [
         Copy(c.report.directory / a.file, urls.attachment(agency.id, c.report.year, a.file).output) for c in group for a in c.report.attachments
     ]
     pages.append(agency_page(agency, summaries, site, registry))
     return AgencyPages(summaries, tuple(pages), tuple(copies))
+
+
+def agency_feeds(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, Any]) -> list[dict[str, str]]:
+    """The agency's feed, which its page and its reports' pages name in their <head>."""
+    return meta.feed_links(site, meta.agency_feed_title(agency.name), urls.agency_feed(agency.id).url(site["base"]), len(dated(summaries)))
 
 
 def split_narrative(markdown: str, fmt: Format) -> tuple[str, str]:
@@ -101,8 +107,10 @@ def split_narrative(markdown: str, fmt: Format) -> tuple[str, str]:
     return markdown[: match.start()], markdown[match.start() :]
 
 
-def report_page(c: CheckedReport, agency: Agency, years: tuple[int, ...], site: dict[str, Any]) -> Page:
-    """`years`: every year the agency has a report for, linked from the page."""
+def report_page(
+    c: CheckedReport, agency: Agency, years: tuple[int, ...], site: dict[str, Any], feeds: list[dict[str, str]] | None = None
+) -> Page:
+    """`years`: every year the agency has a report for, linked from the page; `feeds`: the agency's feed."""
     report = c.report
     fmt = FORMATS[report.format]
     base = site["base"]
@@ -114,7 +122,7 @@ def report_page(c: CheckedReport, agency: Agency, years: tuple[int, ...], site: 
     description = meta.report_description(title, published, key_figures(c.tables, report.format))
     context = {
         "site": site,
-        "page": meta.page_info(site, title, url, description, meta.REPORTS, meta.article(title, published, agency.name)),
+        "page": meta.page_info(site, title, url, description, meta.REPORTS, meta.article(title, published, agency.name), feeds=feeds),
         "breadcrumbs": [
             {"title": "首页", "url": base},
             {"title": agency.name, "url": urls.agency(agency.id).url(base)},
@@ -148,7 +156,9 @@ def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, 
     route = urls.agency(agency.id)
     context = {
         "site": site,
-        "page": meta.page_info(site, agency.name, route.url(base), meta.agency_description(agency.name, len(summaries)), meta.BY_AGENCY),
+        "page": meta.page_info(
+            site, agency.name, route.url(base), meta.agency_description(agency.name, len(summaries)), meta.BY_AGENCY, feeds=agency_feeds(agency, summaries, site)
+        ),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "机关", "url": urls.AGENCIES.url(base)}, {"title": agency.name, "url": None}],
         "agency": {
             **agency_link(agency, base),
@@ -291,7 +301,10 @@ def home_page(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site
         by_year[s.year] += 1
     context = {
         "site": site,
-        "page": meta.page_info(site, site["title"], base, meta.home_description(site, len(agencies), len(summaries))),
+        "page": meta.page_info(
+            site, site["title"], base, meta.home_description(site, len(agencies), len(summaries)),
+            feeds=meta.feed_links(site, meta.portal_feed_title(site["title"]), urls.FEED.url(base), len(dated(summaries))),
+        ),
         "latest": latest[:LATEST_ON_HOME],
         "years": [{"year": y, "url": urls.year(y).url(base), "reports": count} for y, count in sorted(by_year.items(), reverse=True)],
         "regions": region_tree([(a.region, agency_link(a, base)) for a in agencies]),

@@ -11,6 +11,7 @@ digest is what a portal-wide page is looked up by.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -87,6 +88,12 @@ def report_summary(c: CheckedReport, agency: Agency, base: str) -> Summary:
         format=FORMATS[report.format].name,
         figures=key_figures(c.tables, report.format),
     )
+
+
+def dated(summaries: Iterable[Summary]) -> tuple[Summary, ...]:
+    """The reports that say when they were published: the ones a feed lists, since an Atom
+    entry must say when it was updated, and the date is never made up (nor taken from the clock)."""
+    return tuple(s for s in summaries if s.published)
 
 
 def figure_columns() -> list[dict[str, str]]:

@@ -30,7 +30,7 @@ class Route:
 
     def url(self, base: str) -> str:
         """Its address under `base` (see `link_prefix`)."""
-        return base + quote(self.path)
+        return base + quote(self.path, safe="/=")  # "=": a Parquet partition's folder (year=2022/)
 
 
 def link_prefix(base_url: str) -> str:
@@ -46,6 +46,15 @@ SEARCH = Route("search/")
 NOT_FOUND = Route("404.html")
 SEARCH_INDEX = "pagefind"
 """The folder of the search index under the site root."""
+FEED = Route("atom.xml")
+"""The portal's Atom feed of newly published reports (see exports.feeds)."""
+SITEMAP = Route("sitemap.xml")
+"""The sitemap, or the sitemap index when the site has more pages than one sitemap may list."""
+ROBOTS = Route("robots.txt")
+LISTED = (HOME, YEARS, AGENCIES, SEARCH)
+"""The pages of the whole portal at fixed addresses that the sitemap lists (404 is none of them)."""
+PARQUET = "data/parquet/"
+"""The folder of the Parquet dataset: one folder per year, as Hive, DuckDB and pyarrow partition."""
 
 
 def report(agency_id: str, year: int) -> Route:
@@ -67,3 +76,18 @@ def agency(agency_id: str) -> Route:
 
 def year(year: int) -> Route:
     return Route(f"years/{year}/")
+
+
+def agency_feed(agency_id: str) -> Route:
+    return Route(f"agencies/{agency_id}/atom.xml")
+
+
+def sitemap_part(number: int) -> Route:
+    """A numbered sitemap that the sitemap index lists, from 1."""
+    return Route(f"sitemaps/sitemap-{number}.xml")
+
+
+def parquet(year: int) -> Route:
+    """The figures of one year as Parquet, in a Hive-style partition folder."""
+    return Route(f"{PARQUET}year={year}/part-0.parquet")
+
