@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +30,19 @@ class ObjectStore:
             write_whole(Path(path), data, mode=0o444)
 
 
-def write_whole(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `path` by a temporary file renamed into place, so that a build
-    stopped half-way, or two writing at once, leave only whole files behind."""
+    def put_stream(self, digest: str, chunks: Iterable[bytes]) -> bool:
+        """Keep the bytes `chunks` gives, under `digest` (a hash of what they are made of,
+        when they are too many to hash first); False, and `chunks` left alone, when they are kept already."""
+        path = self.path(digest)
+        if self.trusted and os.path.exists(path):
+            return False
+        write_whole(Path(path), chunks, mode=0o444)
+        return True
+
+
+def write_whole(path: Path, data: bytes | Iterable[bytes], mode: int = 0o644) -> None:
+    """Write `data` (bytes, or chunks of them) to `path` by a temporary file renamed into place,
+    so that a build stopped half-way, or two writing at once, leave only whole files behind."""
     # Named by process and thread: files are stored from several threads and processes,
     # and two outputs with the same bytes are the same stored file.
     temporary = path.with_name(f".new-{os.getpid()}-{threading.get_ident()}-{path.name}")
@@ -46,7 +57,10 @@ def write_whole(path: Path, data: bytes, mode: int = 0o644) -> None:
         handle = os.open(temporary, flags, mode)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            if isinstance(data, bytes):
+                file.write(data)
+            else:
+                file.writelines(data)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -26,6 +26,7 @@ import jinja2
 
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
+from ..exports.workbook import frame
 from ..fingerprint import bytes_digest, json_digest
 from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
@@ -35,6 +36,7 @@ from ..site.plan import PageCall, portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
 from ..site.summaries import Summary
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
+from .data import export_data
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
 from .write import OutputError, stamp, write_site
@@ -108,7 +110,8 @@ def _build(
         return replace(kept, rendered=0, linked=0, unchanged=True)
 
     local = executor is None  # our own workers, on this machine: they store their files themselves
-    part_context = PartContext(project, context, without_lines(registry), today, search)
+    frame()  # the workbook's frame, made once here, before workers are forked (they read its money style)
+    part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None)
     done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
@@ -123,13 +126,19 @@ def _build(
         page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
     except jinja2.TemplateError as exc:
         return replace(result, problems=(*result.problems, render_problem(exc, project)))
+    try:
+        exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared)
+    except jinja2.TemplateError as exc:
+        return replace(result, problems=(*result.problems, render_problem(exc, project)))
+    files.update(exported.files)
+    rendered += exported.rendered
     files.update(_asset_files(theme, cache))
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
     result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
-    cache.prune(set(keys), page_keys, set(files.values()), digest)
+    cache.prune(set(keys), page_keys | exported.page_keys, set(files.values()) | exported.kept, digest)
     return result
 
 
@@ -180,8 +189,11 @@ def _unit_results(
             chunk = max(1, len(missing) // (jobs * 32))
             for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
                 key = missing[number][1]
-                stored += [storing.submit(cache.store, o.data, o.digest) for o in fresh.outputs if o.data is not None]
+                sent = [*fresh.outputs, *([fresh.rows.blob] if fresh.rows is not None else [])]
+                stored += [storing.submit(cache.store, o.data, o.digest) for o in sent if o.data is not None]
                 fresh = replace(fresh, outputs=tuple(replace(o, data=None) for o in fresh.outputs))
+                if fresh.rows is not None:
+                    fresh = replace(fresh, rows=replace(fresh.rows, blob=replace(fresh.rows.blob, data=None)))
                 found[key] = fresh
                 rendered += fresh.rendered
                 if fresh.cacheable:
@@ -218,7 +230,7 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     """The cached result of a unit, if every file it rendered is still stored
     (and it has search documents, when they are needed)."""
     result = cache.unit(key)
-    if result is None or not cache.has_objects(o.digest for o in result.outputs):
+    if result is None or not cache.has_objects([*(o.digest for o in result.outputs), *([result.rows.blob.digest] if result.rows else [])]):
         return None
     if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
         return None

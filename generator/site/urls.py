@@ -67,3 +67,32 @@ def agency(agency_id: str) -> Route:
 
 def year(year: int) -> Route:
     return Route(f"years/{year}/")
+
+
+# --- open data (docs/en/data.md): the public interface for downloads; never renamed ---
+
+DATA = Route("data/")
+"""The data page, which lists every download below."""
+DATA_AGENCIES = Route("data/agencies.csv")
+DATA_REPORTS = Route("data/reports.csv")
+DATA_FIGURES = Route("data/figures.csv")
+DATA_WORKBOOK = Route("data/xxgk-tables.xlsx")
+DATA_PACKAGE = Route("data/datapackage.json")
+DATA_ZIP = Route("data/xxgk-data.zip")
+REPORT_SCHEMA = Route("data/schema/report.schema.json")
+
+
+def data_figures(year: int) -> Route:
+    """The tidy figures of one year's reports."""
+    return Route(f"data/figures/{year}.csv")
+
+
+def data_table(format_id: str, table_key: str) -> Route:
+    """One official table of one format, wide: `table_key` is its key in front matter (active, applications, appeals)."""
+    return Route(f"data/tables/{format_id}-{table_key}.csv")
+
+
+def in_data(route: Route) -> str:
+    """A download's path relative to the data page: as the data package and the zip name it."""
+    assert route.path.startswith(DATA.path), route
+    return route.path[len(DATA.path) :]

@@ -1,0 +1,276 @@
+"""The portal's data downloads, joined from every agency's fragments: after the agencies,
+beside the portal-wide pages.
+
+Each agency's rows of every data file were made with its part (`exports.fragments`)
+and stored as one blob, with the pieces that index it (`units.DataRows`). A data
+file here is its pieces in registry order, each file keyed by the hashes of its
+pieces: a file whose key the store holds is taken as it is, so an unchanged
+portal costs a few hashes, and an edited figure rewrites exactly the files that
+hold a piece that changed (its year's figures, the all-years figures, its wide
+table, reports.csv when a key figure changed; the workbook, the zip, the data
+package and the data page that describe them). Files are written by streaming
+their pieces from the blobs into the store: nothing the size of the portal is
+held in memory. The zip and the workbook are joined from the pieces' deflated
+bytes (see `exports.archive`), so nothing is compressed here but a few headers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import os
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..exports.archive import FINAL_BLOCK, Member, crc_join, crc_shift, deflated, small_member, zip_chunks
+from ..exports.data_page import Download, data_page
+from ..exports.datapackage import Written, datapackage, package_bytes
+from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures, figures_of, wide_tables
+from ..exports.fragments import Piece, sheet_file
+from ..exports.report_schema import schema_bytes
+from ..exports.rows import agency_line, header
+from ..exports.workbook import frame
+from ..fingerprint import json_digest
+from ..model import Agency, Licence
+from ..site import urls
+from ..site.render import Theme, render_page
+from .cache import BuildCache, DataRecord
+from .units import UnitResult, agency_fields
+
+WRITERS = 2
+"""Files written at once: reading the blobs, hashing and writing wait on the disk, and
+hashlib and zlib let go of the interpreter's lock, so two threads keep two cores busy."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """Bytes made here, not by an agency: a header, the registry's rows, a sheet's frame."""
+
+    data: bytes
+    rows: int = 0
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @cached_property
+    def packed(self) -> bytes:
+        return deflated(self.data)
+
+
+Item = Held | tuple[str, Piece]  # bytes at hand, or a piece of a stored blob (its hash)
+
+
+def _digest(item: Item) -> str:
+    return item.digest if isinstance(item, Held) else item[1].digest
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A file (or a zip member) made of items in order: what it is, known without reading them."""
+
+    name: str
+    items: tuple[Item, ...]
+
+    @cached_property
+    def key(self) -> str:
+        digest = hashlib.sha256(self.name.encode() + b"\0")
+        for item in self.items:
+            digest.update(_digest(item).encode())
+        return digest.hexdigest()
+
+    @property
+    def size(self) -> int:
+        return sum(len(i.data) if isinstance(i, Held) else i[1].size for i in self.items)
+
+    @property
+    def rows(self) -> int:
+        return sum(i.rows if isinstance(i, Held) else i[1].rows for i in self.items)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        found: set[int] = set()
+        for item in self.items:
+            if not isinstance(item, Held):
+                found.update(item[1].years)
+        return tuple(sorted(found))
+
+    def member(self, store: Blobs) -> Member:
+        crc = 0
+        packed = len(FINAL_BLOCK)
+        for item in self.items:
+            if isinstance(item, Held):
+                crc = zlib.crc32(item.data, crc)
+                packed += len(item.packed)
+            else:
+                crc = crc_join(crc, item[1].crc, item[1].shift)
+                packed += item[1].packed_size
+        return Member(self.name, self.size, crc, packed, lambda: store.packed(self.items))
+
+
+class Blobs:
+    """Reads pieces out of the agencies' stored blobs, one open blob at a time (a file's
+    pieces come agency by agency)."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+
+    def _read(self, items: Iterable[Item], packed: bool) -> Iterator[bytes]:
+        handle, opened = None, ""
+        try:
+            for item in items:
+                if isinstance(item, Held):
+                    yield item.packed if packed else item.data
+                    continue
+                blob, piece = item
+                if blob != opened:
+                    if handle is not None:
+                        handle.close()
+                    handle, opened = open(self.cache.object_path(blob), "rb"), blob
+                assert handle is not None
+                handle.seek(piece.packed_start if packed else piece.start)
+                yield handle.read(piece.packed_size if packed else piece.size)
+        finally:
+            if handle is not None:
+                handle.close()
+        if packed:
+            yield FINAL_BLOCK
+
+    def raw(self, items: Iterable[Item]) -> Iterator[bytes]:
+        return self._read(items, False)
+
+    def packed(self, items: Iterable[Item]) -> Iterator[bytes]:
+        return self._read(items, True)
+
+
+@dataclass(frozen=True)
+class Exported:
+    files: dict[str, str]  # output path → stored file
+    rendered: int  # pages rendered (the data page, when its inputs changed)
+    page_keys: set[str]  # the data page's cache key
+    kept: set[str]  # stored files the site does not link but the cache must keep (the agencies' blobs)
+
+
+def _put(cache: BuildCache, key: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+    """Store the file `key` stands for, unless the store has it: its chunks are made only then."""
+    if not (cache.trusted and cache.has_objects([key])):
+        cache.object_store.put_stream(key, chunks())
+
+
+def _csv_files(done: list[UnitResult], registry: tuple[Agency, ...], site: dict[str, Any]) -> list[tuple[Dataset, Joined]]:
+    """Every CSV file, in the order the data page lists them, with its items."""
+    by_file: dict[str, list[Item]] = defaultdict(list)
+    for result in done:
+        if result.rows is not None:
+            for piece in result.rows.pieces:
+                by_file[piece.file].append((result.rows.blob.digest, piece))
+    agencies = Held(b"".join(agency_line(a, site).encode("utf-8") for a in registry), len(registry))
+    years = sorted(int(name[len("figures/") : -len(".csv")]) for name in by_file if name.startswith("figures/"))
+    every_year = [item for year in years for item in by_file[figures_of(year).path]]  # the years' files, joined
+    files: list[tuple[Dataset, list[Item]]] = [(REPORTS, by_file[REPORTS.path]), (AGENCIES, [agencies]), (figures(), every_year)]
+    files += [(figures_of(year), by_file[figures_of(year).path]) for year in years]
+    files += [(dataset, by_file[dataset.path]) for dataset in wide_tables()]
+    return [(dataset, Joined(dataset.path, (Held(header(dataset)), *items))) for dataset, items in files]
+
+
+def _sheets(done: list[UnitResult]) -> list[Joined]:
+    """The workbook's parts: openpyxl's frame, each wide sheet with the agencies' rows put in."""
+    by_sheet: dict[str, list[Item]] = defaultdict(list)
+    for result in done:
+        if result.rows is not None:
+            for piece in result.rows.pieces:
+                if piece.file.startswith("sheet:"):
+                    by_sheet[piece.file].append((result.rows.blob.digest, piece))
+    parts = []
+    for part in frame().parts:
+        if part.dataset is None:
+            parts.append(Joined(part.name, (Held(part.data),)))
+        else:
+            rows = by_sheet[sheet_file(part.dataset.path)]
+            parts.append(Joined(part.name, (Held(part.data), *rows, Held(part.rest))))
+    return parts
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def export_data(
+    cache: BuildCache,
+    done: list[UnitResult],
+    registry: tuple[Agency, ...],
+    site: dict[str, Any],
+    licence: Licence | None,
+    today: datetime.date,
+    theme: Theme,
+    shared: str,
+) -> Exported:
+    """Store every data file (reusing those whose pieces are unchanged) and the data page;
+    `shared` is the hash of what every page depends on (code, theme, settings)."""
+    blobs = [result.rows.blob.digest for result in done if result.rows is not None]
+    inputs = [shared, site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs]
+    key = _key("data", json_digest(inputs))
+    record = cache.data_record() if cache.trusted else None
+    if record is not None and record.key == key and cache.has_objects(record.files.values()):  # nothing they show changed
+        return Exported(record.files, 0, {record.page_key}, set(blobs))
+    csv_files = _csv_files(done, registry, site)
+    sheets = _sheets(done)
+    origin, base = site["origin"], site["base"]
+    resources = [(dataset, Written(file.size, file.rows)) for dataset, file in csv_files]
+    package = package_bytes(datapackage(resources, site, licence, origin + urls.DATA.url(base)))
+    schema = schema_bytes(origin + urls.REPORT_SCHEMA.url(base) if origin else "")
+    blobs_of = Blobs(cache)
+
+    def members() -> Iterator[Member]:
+        yield from (file.member(blobs_of) for _, file in csv_files)
+        yield from (small_member(urls.in_data(route), data) for route, data in ((urls.DATA_PACKAGE, package), (urls.REPORT_SCHEMA, schema)))
+
+    zip_key = _key("zip", *(file.key for _, file in csv_files), hashlib.sha256(package).hexdigest(), hashlib.sha256(schema).hexdigest())
+    book_key = _key("xlsx", *(part.key for part in sheets))
+    jobs: list[tuple[str, Callable[[], Iterable[bytes]]]] = [
+        (zip_key, lambda: zip_chunks(members())),
+        (book_key, lambda: zip_chunks(part.member(blobs_of) for part in sheets)),
+        *((file.key, functools.partial(blobs_of.raw, file.items)) for _, file in sorted(csv_files, key=lambda f: -f[1].size)),
+    ]  # the largest first, so that the writers finish together
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="xxgk-data") as pool:
+        for done_job in [pool.submit(_put, cache, key, chunks) for key, chunks in jobs]:
+            done_job.result()
+
+    files = {dataset.route.output: file.key for dataset, file in csv_files}
+    files[urls.DATA_WORKBOOK.output] = book_key
+    files[urls.DATA_ZIP.output] = zip_key
+    files[urls.DATA_PACKAGE.output] = cache.store(package)
+    files[urls.REPORT_SCHEMA.output] = cache.store(schema)
+
+    downloads = [Download(dataset.title, dataset.route, "CSV", file.size, file.rows, file.years, dataset.description) for dataset, file in csv_files]
+    wide_rows = sum(file.rows for dataset, file in csv_files if dataset.sheet)
+    years = tuple(sorted({y for d in downloads for y in d.years}))
+    zip_size, book_size = (os.path.getsize(cache.object_path(key)) for key in (zip_key, book_key))
+    whole = (
+        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", zip_size, None, years, "下列全部 CSV 文件、数据包和 report.json 的 JSON Schema，一次下载。"),
+        Download("统计表（Excel 工作簿）", urls.DATA_WORKBOOK, "Excel", book_size, wide_rows, years, "与下列宽表 CSV 内容相同，每张表一个工作表，表头固定。"),
+    )
+    described = (
+        Download("数据包说明（Frictionless Data Package）", urls.DATA_PACKAGE, "JSON", len(package), None, years, "每个 CSV 文件的列、类型、约束、主键和外键，供程序读取和校验。"),
+        Download("report.json 的 JSON Schema", urls.REPORT_SCHEMA, "JSON", len(schema), None, (), "每份报告旁 report.json 的结构，逐表、逐行、逐列。"),
+    )
+    page = data_page(site, whole, tuple(downloads), described, wide_tables()[1], licence, today)
+    page_key = _key("data-page", shared, json_digest(page.context))  # what it shows: sizes as rounded there
+    found = cache.page(page_key) if cache.trusted else None
+    rendered = 0
+    if found is None or not cache.has_objects([found[1]]):
+        found = (page.output, cache.store(render_page(page, theme)))
+        cache.put_page(page_key, found)
+        rendered = 1
+    files[found[0]] = found[1]
+    cache.put_data_record(DataRecord(key, files, page_key))
+    return Exported(files, rendered, {page_key}, set(blobs))
+
+
+__all__ = ["Blobs", "Exported", "Held", "Joined", "crc_shift", "export_data"]
