@@ -43,7 +43,6 @@ from typing import TypeVar
 
 import jinja2
 import markdown_it
-import openpyxl
 import yaml
 
 from .. import __version__
@@ -96,9 +95,10 @@ def code_digest(package: Path = PACKAGE) -> str:
     """Everything besides the content that decides a build's output: the package's
     code, every module of every subpackage, and the versions of Python and of the
     libraries that render, parse and compress (zlib's deflated bytes, kept per agency,
-    are joined into the downloads: another zlib may deflate the same bytes otherwise)."""
+    are joined into the downloads: another zlib may deflate the same bytes otherwise;
+    openpyxl's version is in the workbook's key alone, see `data`)."""
     digest = hashlib.sha256()
-    for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__, openpyxl.__version__, zlib.ZLIB_RUNTIME_VERSION):
+    for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__, zlib.ZLIB_RUNTIME_VERSION):
         digest.update(part.encode() + b"\0")
     for module in sorted(package.rglob("*.py")):
         digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())

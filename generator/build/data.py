@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..exports.archive import FINAL_BLOCK, Member, crc_join, crc_shift, deflated, small_member, zip_chunks
+from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, crc_shift, deflated, small_member, zip_chunks
 from ..exports.data_page import Download, data_page
 from ..exports.datapackage import Written, datapackage, package_bytes
 from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures, figures_of, wide_tables
 from ..exports.fragments import Piece, sheet_file
 from ..exports.report_schema import schema_bytes
 from ..exports.rows import agency_line, header
-from ..exports.workbook import frame
+from ..exports.workbook import frame, openpyxl_version
 from ..fingerprint import json_digest
 from ..model import Agency, Licence
 from ..site import urls
@@ -115,37 +115,27 @@ class Joined:
 
 
 class Blobs:
-    """Reads pieces out of the agencies' stored blobs, one open blob at a time (a file's
-    pieces come agency by agency)."""
+    """Where the pieces are in the agencies' stored blobs: spans the store copies from them
+    (`objects.write_whole`), never read into Python."""
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
 
-    def _read(self, items: Iterable[Item], packed: bool) -> Iterator[bytes]:
-        handle, opened = None, ""
-        try:
-            for item in items:
-                if isinstance(item, Held):
-                    yield item.packed if packed else item.data
-                    continue
+    def _read(self, items: Iterable[Item], packed: bool) -> Iterator[Chunk]:
+        for item in items:
+            if isinstance(item, Held):
+                yield item.packed if packed else item.data
+            else:
                 blob, piece = item
-                if blob != opened:
-                    if handle is not None:
-                        handle.close()
-                    handle, opened = open(self.cache.object_path(blob), "rb"), blob
-                assert handle is not None
-                handle.seek(piece.packed_start if packed else piece.start)
-                yield handle.read(piece.packed_size if packed else piece.size)
-        finally:
-            if handle is not None:
-                handle.close()
+                path = self.cache.object_path(blob)
+                yield Span(path, piece.packed_start, piece.packed_size) if packed else Span(path, piece.start, piece.size)
         if packed:
             yield FINAL_BLOCK
 
-    def raw(self, items: Iterable[Item]) -> Iterator[bytes]:
+    def raw(self, items: Iterable[Item]) -> Iterator[Chunk]:
         return self._read(items, False)
 
-    def packed(self, items: Iterable[Item]) -> Iterator[bytes]:
+    def packed(self, items: Iterable[Item]) -> Iterator[Chunk]:
         return self._read(items, True)
 
 
@@ -157,19 +147,25 @@ class Exported:
     kept: set[str]  # stored files the site does not link but the cache must keep (the agencies' blobs)
 
 
-def _put(cache: BuildCache, key: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+def _put(cache: BuildCache, key: str, chunks: Callable[[], Iterable[Chunk]]) -> None:
     """Store the file `key` stands for, unless the store has it: its chunks are made only then."""
     if not (cache.trusted and cache.has_objects([key])):
         cache.object_store.put_stream(key, chunks())
 
 
-def _csv_files(done: list[UnitResult], registry: tuple[Agency, ...], site: dict[str, Any]) -> list[tuple[Dataset, Joined]]:
-    """Every CSV file, in the order the data page lists them, with its items."""
+def _by_file(done: list[UnitResult]) -> dict[str, list[Item]]:
+    """Every agency's pieces, by the file they belong to, in registry order."""
     by_file: dict[str, list[Item]] = defaultdict(list)
     for result in done:
         if result.rows is not None:
+            blob = result.rows.blob.digest
             for piece in result.rows.pieces:
-                by_file[piece.file].append((result.rows.blob.digest, piece))
+                by_file[piece.file].append((blob, piece))
+    return by_file
+
+
+def _csv_files(by_file: dict[str, list[Item]], registry: tuple[Agency, ...], site: dict[str, Any]) -> list[tuple[Dataset, Joined]]:
+    """Every CSV file, in the order the data page lists them, with its items."""
     agencies = Held(b"".join(agency_line(a, site).encode("utf-8") for a in registry), len(registry))
     years = sorted(int(name[len("figures/") : -len(".csv")]) for name in by_file if name.startswith("figures/"))
     every_year = [item for year in years for item in by_file[figures_of(year).path]]  # the years' files, joined
@@ -179,20 +175,21 @@ def _csv_files(done: list[UnitResult], registry: tuple[Agency, ...], site: dict[
     return [(dataset, Joined(dataset.path, (Held(header(dataset)), *items))) for dataset, items in files]
 
 
-def _sheets(done: list[UnitResult]) -> list[Joined]:
+def _book_key(by_file: dict[str, list[Item]], shared: str) -> str:
+    """The workbook's key, known without its frame (openpyxl is imported only to write it):
+    the code (in `shared`), openpyxl's version and each sheet's pieces."""
+    sheets = [_digest(item) for dataset in wide_tables() for item in by_file[sheet_file(dataset.path)]]
+    return _key("xlsx", shared, openpyxl_version(), *sheets)
+
+
+def _sheets(by_file: dict[str, list[Item]]) -> list[Joined]:
     """The workbook's parts: openpyxl's frame, each wide sheet with the agencies' rows put in."""
-    by_sheet: dict[str, list[Item]] = defaultdict(list)
-    for result in done:
-        if result.rows is not None:
-            for piece in result.rows.pieces:
-                if piece.file.startswith("sheet:"):
-                    by_sheet[piece.file].append((result.rows.blob.digest, piece))
     parts = []
     for part in frame().parts:
         if part.dataset is None:
             parts.append(Joined(part.name, (Held(part.data),)))
         else:
-            rows = by_sheet[sheet_file(part.dataset.path)]
+            rows = by_file[sheet_file(part.dataset.path)]
             parts.append(Joined(part.name, (Held(part.data), *rows, Held(part.rest))))
     return parts
 
@@ -214,13 +211,13 @@ def export_data(
     """Store every data file (reusing those whose pieces are unchanged) and the data page;
     `shared` is the hash of what every page depends on (code, theme, settings)."""
     blobs = [result.rows.blob.digest for result in done if result.rows is not None]
-    inputs = [shared, site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs]
+    inputs = [shared, openpyxl_version(), site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs]
     key = _key("data", json_digest(inputs))
     record = cache.data_record() if cache.trusted else None
     if record is not None and record.key == key and cache.has_objects(record.files.values()):  # nothing they show changed
         return Exported(record.files, 0, {record.page_key}, set(blobs))
-    csv_files = _csv_files(done, registry, site)
-    sheets = _sheets(done)
+    by_file = _by_file(done)
+    csv_files = _csv_files(by_file, registry, site)
     origin, base = site["origin"], site["base"]
     resources = [(dataset, Written(file.size, file.rows)) for dataset, file in csv_files]
     package = package_bytes(datapackage(resources, site, licence, origin + urls.DATA.url(base)))
@@ -232,10 +229,10 @@ def export_data(
         yield from (small_member(urls.in_data(route), data) for route, data in ((urls.DATA_PACKAGE, package), (urls.REPORT_SCHEMA, schema)))
 
     zip_key = _key("zip", *(file.key for _, file in csv_files), hashlib.sha256(package).hexdigest(), hashlib.sha256(schema).hexdigest())
-    book_key = _key("xlsx", *(part.key for part in sheets))
-    jobs: list[tuple[str, Callable[[], Iterable[bytes]]]] = [
+    book_key = _book_key(by_file, shared)
+    jobs: list[tuple[str, Callable[[], Iterable[Chunk]]]] = [
         (zip_key, lambda: zip_chunks(members())),
-        (book_key, lambda: zip_chunks(part.member(blobs_of) for part in sheets)),
+        (book_key, lambda: zip_chunks(part.member(blobs_of) for part in _sheets(by_file))),
         *((file.key, functools.partial(blobs_of.raw, file.items)) for _, file in sorted(csv_files, key=lambda f: -f[1].size)),
     ]  # the largest first, so that the writers finish together
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="xxgk-data") as pool:

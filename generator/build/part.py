@@ -28,7 +28,7 @@ from ..content.layout import REPORTS_DIR, is_report_name
 from ..content.load import Loaded, load_report
 from ..exports.fragments import Fragment, agency_fragments
 from ..exports.report_json import report_json
-from ..exports.workbook import frame
+from ..exports.workbook import MONEY_STYLE
 from ..model import Agency, CheckedReport, Findings, Problem, Report, Source, merged
 from ..rules.validate import check_folder
 from ..search.documents import SearchDocument, search_document
@@ -114,5 +114,5 @@ def agency_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Repor
     base = context.site["base"]
     pages = (*planned.pages, *(report_json(c, agency, base) for c in checked.reports))
     documents = tuple(search_document(c, agency) for c in checked.reports) if context.search else None
-    data = agency_fragments(checked.reports, planned.summaries, agency, context.site, frame().money_style) if context.data else ()
+    data = agency_fragments(checked.reports, planned.summaries, agency, context.site, MONEY_STYLE) if context.data else ()
     return AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, pages, planned.copies, planned.summaries, documents, data)

@@ -26,7 +26,6 @@ import jinja2
 
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
-from ..exports.workbook import frame
 from ..fingerprint import bytes_digest, json_digest
 from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
@@ -110,7 +109,6 @@ def _build(
         return replace(kept, rendered=0, linked=0, unchanged=True)
 
     local = executor is None  # our own workers, on this machine: they store their files themselves
-    frame()  # the workbook's frame, made once here, before workers are forked (they read its money style)
     part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None)
     done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)

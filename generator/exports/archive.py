@@ -58,12 +58,11 @@ ZEROS = 1 << 20
 
 def crc_shift(length: int) -> int:
     """x^(8·length) modulo the polynomial: what `crc_join` needs to know of the bytes that
-    follow. Made once per piece, where the piece is made. zlib's CRC of `length` zero bytes
-    from a register r is r·x^(8·length) with the inversions before and after it; from r = x^0
-    and from 0, the two inversions cancel, leaving the product alone."""
+    follow. Made once per piece, where the piece is made. zlib's CRC of zero bytes from a
+    value v is S(v ^ M) ^ M, S the shift by those bytes (linear: they add nothing) and M the
+    inversion zlib applies before and after; so from v = x^0 ^ M it is S(x^0) ^ M."""
     if length <= ZEROS:
-        zeros = bytes(length)
-        return zlib.crc32(zeros, 1 << 31) ^ zlib.crc32(zeros, 0)
+        return zlib.crc32(bytes(length), (1 << 31) ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
     product, k = 1 << 31, 3
     while length:
         if length & 1:
@@ -90,6 +89,24 @@ READABLE = (0o100644 << 16)
 
 
 @dataclass(frozen=True)
+class Span:
+    """Bytes of a stored file, to be copied by the system (`os.copy_file_range`) rather than read
+    into Python: most of a download is agencies' pieces copied from their blobs as they are."""
+
+    path: str
+    start: int
+    size: int
+
+
+Chunk = bytes | Span
+"""What files are written from, one after another."""
+
+
+def chunk_size(chunk: Chunk) -> int:
+    return chunk.size if isinstance(chunk, Span) else len(chunk)
+
+
+@dataclass(frozen=True)
 class Member:
     """A member of a zip: its name, size and CRC-32, and where its deflated bytes come from
     (`chunks` is called once, when the member is written, so nothing is held meanwhile)."""
@@ -98,7 +115,7 @@ class Member:
     size: int
     crc: int
     packed_size: int  # of everything `chunks` gives, the final block included
-    chunks: Callable[[], Iterable[bytes]]
+    chunks: Callable[[], Iterable[Chunk]]
 
 
 def small_member(name: str, data: bytes) -> Member:
@@ -107,7 +124,7 @@ def small_member(name: str, data: bytes) -> Member:
     return Member(name, len(data), zlib.crc32(data), len(packed), lambda: (packed,))
 
 
-def zip_chunks(members: Iterable[Member], limit: int = ZIP64_LIMIT) -> Iterator[bytes]:
+def zip_chunks(members: Iterable[Member], limit: int = ZIP64_LIMIT) -> Iterator[Chunk]:
     """A zip of `members`, in their order, as bytes to write one after another.
     `limit` is where Zip64 begins (lower only to test it)."""
     central = []
@@ -124,7 +141,7 @@ def zip_chunks(members: Iterable[Member], limit: int = ZIP64_LIMIT) -> Iterator[
         yield local + name + extra
         written = 0
         for chunk in member.chunks():
-            written += len(chunk)
+            written += chunk_size(chunk)
             yield chunk
         if written != member.packed_size:
             raise ValueError(f"{member.name}: {written} deflated bytes, {member.packed_size} expected")

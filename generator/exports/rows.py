@@ -17,7 +17,6 @@ import datetime
 import functools
 import re
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from ..formats import FORMATS, KEY_FIGURE_LABELS, publication_deadline
 from ..model import Agency, Cell, CheckedReport, Value
@@ -115,9 +114,9 @@ def report_line(c: CheckedReport, agency: Agency, site: dict[str, str], summary:
 
 
 @functools.cache
-def _tidy_parts(format_id: str) -> tuple[tuple[str, bool], ...]:
-    """Each cell's constant middle of a tidy line, quoted, in the official order (table, block,
-    row, column), and whether its value is money."""
+def _tidy_parts(format_id: str) -> tuple[tuple[bytes, bool], ...]:
+    """Each cell's constant middle of a tidy line, quoted and encoded, in the official order
+    (table, block, row, column), and whether its value is money."""
     fmt = FORMATS[format_id]
     parts = []
     for table in fmt.tables:
@@ -126,7 +125,7 @@ def _tidy_parts(format_id: str) -> tuple[tuple[str, bool], ...]:
                 group = PATH_SEPARATOR.join(row.parents)
                 for column in block.columns:
                     text = [table.key, block.key, row.key, group, row.label, column.key, column.label, column.kind]
-                    parts.append((",".join(csv_field(t) for t in text) + ",", column.kind == "money"))
+                    parts.append(((",".join(csv_field(t) for t in text) + ",").encode("utf-8"), column.kind == "money"))
     return tuple(parts)
 
 
@@ -141,15 +140,26 @@ def report_cells(c: CheckedReport) -> list[Cell]:
     ]
 
 
-def figure_lines(c: CheckedReport) -> tuple[str, int]:
-    """The tidy lines of a report with every table of its format, in the official order, and how many."""
+_SMALL = tuple(str(n).encode() for n in range(10_000))
+_COMPUTED = {True: b",true" + NEWLINE.encode(), False: b",false" + NEWLINE.encode()}
+
+
+def figure_lines(c: CheckedReport) -> tuple[bytes, int]:
+    """The tidy lines of a report with every table of its format, in the official order, and how
+    many. Bytes joined from bytes made once: the build's largest output, so its fastest path."""
     report = c.report
-    lead = f"{report.agency_id},{report.year},{report.format},"
-    lines = [
-        f"{lead}{part}{number(cell.value, 'money') if money else cell.value},{'true' if cell.computed else 'false'}{NEWLINE}"
-        for (part, money), cell in zip(_tidy_parts(report.format), report_cells(c), strict=True)
-    ]
-    return "".join(lines), len(lines)
+    lead = f"{report.agency_id},{report.year},{report.format},".encode()
+    out: list[bytes] = []
+    for (part, money), cell in zip(_tidy_parts(report.format), report_cells(c), strict=True):
+        value = cell.value
+        if money:
+            text = number(value, "money").encode()
+        elif type(value) is int and 0 <= value < 10_000:
+            text = _SMALL[value]
+        else:
+            text = str(value).encode()
+        out += (lead, part, text, _COMPUTED[cell.computed])
+    return b"".join(out), len(out) // 4
 
 
 # --- the wide tables -------------------------------------------------------------------
@@ -177,7 +187,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text_cell(text: str) -> str:
-    return f'<c t="inlineStr"><is><t>{escape(_NOT_XML.sub("", text))}</t></is></c>'
+    """A text cell, inline (a shared-strings table would be the whole portal's): escaped for XML
+    here (xml.sax.saxutils would bring urllib into every build)."""
+    text = _NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
 
 
 @functools.cache

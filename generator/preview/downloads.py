@@ -22,7 +22,7 @@ from ..build.data import export_data
 from ..build.part import AgencyPart
 from ..build.units import DataRows, Output, UnitResult
 from ..exports.fragments import agency_fragments, pack
-from ..exports.workbook import frame
+from ..exports.workbook import MONEY_STYLE
 from ..fingerprint import bytes_digest
 from ..model import Agency, Licence
 from ..site.render import Theme
@@ -71,7 +71,7 @@ class Downloads:
         agency = registry.get(part.folder)
         rows = None
         if agency is not None and part.pages:
-            packed = pack(agency_fragments(part.reports, part.summaries, agency, site, frame().money_style))
+            packed = pack(agency_fragments(part.reports, part.summaries, agency, site, MONEY_STYLE))
             digest = bytes_digest(packed.blob)
             cache.store(packed.blob, digest)
             rows = DataRows(Output("", digest), packed.pieces)
