@@ -2,7 +2,7 @@
 beside the portal-wide pages.
 
 Each agency's rows of every data file were made with its part (`exports.fragments`)
-and stored as one blob, with the pieces that index it (`units.DataRows`). A data
+and stored as one blob, which ends with the pieces that index it. A data
 file here is its pieces in registry order, each file keyed by the hashes of its
 pieces: a file whose key the store holds is taken as it is, so an unchanged
 portal costs a few hashes, and an edited figure rewrites exactly the files that
@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, crc_shift, deflated, small_member, zip_chunks
+from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, crc_shift, deflated, small_member, zip_chunks, zip_size
 from ..exports.data_page import Download, data_page
 from ..exports.datapackage import Written, datapackage, package_bytes
 from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures, figures_of, wide_tables
-from ..exports.fragments import Piece, sheet_file
+from ..exports.fragments import Piece, pieces_in, sheet_file
 from ..exports.report_schema import schema_bytes
 from ..exports.rows import agency_line, header
 from ..exports.workbook import frame, openpyxl_version
@@ -141,25 +141,44 @@ class Blobs:
 
 @dataclass(frozen=True)
 class Exported:
+    """The data downloads: every file as it will be stored, and what is left to store."""
+
     files: dict[str, str]  # output path → stored file
     rendered: int  # pages rendered (the data page, when its inputs changed)
     page_keys: set[str]  # the data page's cache key
     kept: set[str]  # stored files the site does not link but the cache must keep (the agencies' blobs)
+    writes: tuple[Callable[[], None], ...] = ()  # each stores a file of `files` not stored yet: see `store_all`
+    later: frozenset[str] = frozenset()  # the outputs those files are linked to
+
+    def store_all(self, workers: int = WRITERS) -> Callable[[], None]:
+        """Start storing the files left to store, `workers` at a time, and return what waits
+        until they are stored (and raises what failed): the site's other files are linked
+        meanwhile (`write.write_site`'s `later`). The largest go first, so the writers finish together."""
+        if not self.writes:
+            return lambda: None
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="xxgk-data")
+        futures = [pool.submit(write) for write in self.writes]
+        pool.shutdown(wait=False)
+
+        def ready() -> None:
+            for future in futures:
+                future.result()
+
+        return ready
 
 
 def _put(cache: BuildCache, key: str, chunks: Callable[[], Iterable[Chunk]]) -> None:
-    """Store the file `key` stands for, unless the store has it: its chunks are made only then."""
-    if not (cache.trusted and cache.has_objects([key])):
-        cache.object_store.put_stream(key, chunks())
+    """Store the file `key` stands for, from the chunks made then."""
+    cache.object_store.put_stream(key, chunks())
 
 
-def _by_file(done: list[UnitResult]) -> dict[str, list[Item]]:
+def _by_file(cache: BuildCache, done: list[UnitResult]) -> dict[str, list[Item]]:
     """Every agency's pieces, by the file they belong to, in registry order."""
     by_file: dict[str, list[Item]] = defaultdict(list)
     for result in done:
         if result.rows is not None:
-            blob = result.rows.blob.digest
-            for piece in result.rows.pieces:
+            blob = result.rows.digest
+            for piece in pieces_in(cache.object_path(blob)):
                 by_file[piece.file].append((blob, piece))
     return by_file
 
@@ -210,13 +229,13 @@ def export_data(
 ) -> Exported:
     """Store every data file (reusing those whose pieces are unchanged) and the data page;
     `shared` is the hash of what every page depends on (code, theme, settings)."""
-    blobs = [result.rows.blob.digest for result in done if result.rows is not None]
+    blobs = [result.rows.digest for result in done if result.rows is not None]
     inputs = [shared, openpyxl_version(), site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs]
     key = _key("data", json_digest(inputs))
     record = cache.data_record() if cache.trusted else None
     if record is not None and record.key == key and cache.has_objects(record.files.values()):  # nothing they show changed
-        return Exported(record.files, 0, {record.page_key}, set(blobs))
-    by_file = _by_file(done)
+        return Exported(record.files, 0, {record.page_key}, set(blobs), (), frozenset())
+    by_file = _by_file(cache, done)
     csv_files = _csv_files(by_file, registry, site)
     origin, base = site["origin"], site["base"]
     resources = [(dataset, Written(file.size, file.rows)) for dataset, file in csv_files]
@@ -224,20 +243,27 @@ def export_data(
     schema = schema_bytes(origin + urls.REPORT_SCHEMA.url(base) if origin else "")
     blobs_of = Blobs(cache)
 
-    def members() -> Iterator[Member]:
-        yield from (file.member(blobs_of) for _, file in csv_files)
-        yield from (small_member(urls.in_data(route), data) for route, data in ((urls.DATA_PACKAGE, package), (urls.REPORT_SCHEMA, schema)))
+    def stored(key: str) -> bool:
+        return cache.trusted and cache.has_objects([key])
+
+    def zip_members() -> list[Member]:
+        small = ((urls.DATA_PACKAGE, package), (urls.REPORT_SCHEMA, schema))
+        return [*(file.member(blobs_of) for _, file in csv_files), *(small_member(urls.in_data(route), data) for route, data in small)]
 
     zip_key = _key("zip", *(file.key for _, file in csv_files), hashlib.sha256(package).hexdigest(), hashlib.sha256(schema).hexdigest())
     book_key = _book_key(by_file, shared)
-    jobs: list[tuple[str, Callable[[], Iterable[Chunk]]]] = [
-        (zip_key, lambda: zip_chunks(members())),
-        (book_key, lambda: zip_chunks(part.member(blobs_of) for part in _sheets(by_file))),
-        *((file.key, functools.partial(blobs_of.raw, file.items)) for _, file in sorted(csv_files, key=lambda f: -f[1].size)),
-    ]  # the largest first, so that the writers finish together
-    with ThreadPoolExecutor(WRITERS, thread_name_prefix="xxgk-data") as pool:
-        for done_job in [pool.submit(_put, cache, key, chunks) for key, chunks in jobs]:
-            done_job.result()
+    writes: list[Callable[[], None]] = []
+    sizes = {}
+    for key, members in ((zip_key, zip_members), (book_key, lambda: [part.member(blobs_of) for part in _sheets(by_file)])):
+        if stored(key):
+            sizes[key] = os.path.getsize(cache.object_path(key))
+        else:  # its size from its members, before it is written
+            made = members()
+            sizes[key] = zip_size(made)
+            writes.append(functools.partial(_put, cache, key, functools.partial(zip_chunks, made)))
+    for _, file in sorted(csv_files, key=lambda item: -item[1].size):
+        if not stored(file.key):
+            writes.append(functools.partial(_put, cache, file.key, functools.partial(blobs_of.raw, file.items)))
 
     files = {dataset.route.output: file.key for dataset, file in csv_files}
     files[urls.DATA_WORKBOOK.output] = book_key
@@ -248,10 +274,9 @@ def export_data(
     downloads = [Download(dataset.title, dataset.route, "CSV", file.size, file.rows, file.years, dataset.description) for dataset, file in csv_files]
     wide_rows = sum(file.rows for dataset, file in csv_files if dataset.sheet)
     years = tuple(sorted({y for d in downloads for y in d.years}))
-    zip_size, book_size = (os.path.getsize(cache.object_path(key)) for key in (zip_key, book_key))
     whole = (
-        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", zip_size, None, years, "下列全部 CSV 文件、数据包和 report.json 的 JSON Schema，一次下载。"),
-        Download("统计表（Excel 工作簿）", urls.DATA_WORKBOOK, "Excel", book_size, wide_rows, years, "与下列宽表 CSV 内容相同，每张表一个工作表，表头固定。"),
+        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", sizes[zip_key], None, years, "下列全部 CSV 文件、数据包和 report.json 的 JSON Schema，一次下载。"),
+        Download("统计表（Excel 工作簿）", urls.DATA_WORKBOOK, "Excel", sizes[book_key], wide_rows, years, "与下列宽表 CSV 内容相同，每张表一个工作表，表头固定。"),
     )
     described = (
         Download("数据包说明（Frictionless Data Package）", urls.DATA_PACKAGE, "JSON", len(package), None, years, "每个 CSV 文件的列、类型、约束、主键和外键，供程序读取和校验。"),
@@ -267,7 +292,8 @@ def export_data(
         rendered = 1
     files[found[0]] = found[1]
     cache.put_data_record(DataRecord(key, files, page_key))
-    return Exported(files, rendered, {page_key}, set(blobs))
+    later = frozenset(output for output, stored_as in files.items() if not stored(stored_as))
+    return Exported(files, rendered, {page_key}, set(blobs), tuple(writes), later)
 
 
 __all__ = ["Blobs", "Exported", "Held", "Joined", "crc_shift", "export_data"]

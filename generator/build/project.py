@@ -133,7 +133,8 @@ def _build(
     files.update(_asset_files(theme, cache))
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
-    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
+    ready = exported.store_all()  # the data downloads are stored while the rest of the site is linked
+    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees, later=exported.later, ready=ready)
     result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
     cache.prune(set(keys), page_keys | exported.page_keys, set(files.values()) | exported.kept, digest)
@@ -187,11 +188,11 @@ def _unit_results(
             chunk = max(1, len(missing) // (jobs * 32))
             for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
                 key = missing[number][1]
-                sent = [*fresh.outputs, *([fresh.rows.blob] if fresh.rows is not None else [])]
+                sent = [*fresh.outputs, *([fresh.rows] if fresh.rows is not None else [])]
                 stored += [storing.submit(cache.store, o.data, o.digest) for o in sent if o.data is not None]
                 fresh = replace(fresh, outputs=tuple(replace(o, data=None) for o in fresh.outputs))
                 if fresh.rows is not None:
-                    fresh = replace(fresh, rows=replace(fresh.rows, blob=replace(fresh.rows.blob, data=None)))
+                    fresh = replace(fresh, rows=replace(fresh.rows, data=None))
                 found[key] = fresh
                 rendered += fresh.rendered
                 if fresh.cacheable:
@@ -228,7 +229,7 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     """The cached result of a unit, if every file it rendered is still stored
     (and it has search documents, when they are needed)."""
     result = cache.unit(key)
-    if result is None or not cache.has_objects([*(o.digest for o in result.outputs), *([result.rows.blob.digest] if result.rows else [])]):
+    if result is None or not cache.has_objects([*(o.digest for o in result.outputs), *([result.rows.digest] if result.rows else [])]):
         return None
     if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
         return None

@@ -26,7 +26,7 @@ from typing import Any
 import jinja2
 
 from ..content.layout import REPORTS_DIR, agency_folders, is_report_name
-from ..exports.fragments import Piece, pack
+from ..exports.fragments import pack
 from ..fingerprint import bytes_digest
 from ..model import Agency, Findings, Problem
 from ..rules.catalogue import RULES
@@ -77,15 +77,6 @@ class Output:
 
 
 @dataclass(frozen=True)
-class DataRows:
-    """An agency's share of the data downloads: its fragments in one stored blob (by hash,
-    with its bytes while a worker elsewhere sends them), and the pieces that index it."""
-
-    blob: Output
-    pieces: tuple[Piece, ...]
-
-
-@dataclass(frozen=True)
 class UnitResult(Findings):
     problems: tuple[Problem, ...]
     reports: int  # report files that could be read
@@ -95,7 +86,7 @@ class UnitResult(Findings):
     rendered: int = 0  # pages rendered to make it (outputs also hold attachments)
     unsettled: bool = False  # a file changed while the unit was built
     foreign: bool = False  # a report names another agency, whose registry entry its checks read but the key does not cover
-    rows: DataRows | None = None  # its rows of the data downloads; None when it has none
+    rows: Output | None = None  # its rows of the data downloads, as one blob (see exports.fragments.pack); None: it has none
 
     @property
     def cacheable(self) -> bool:
@@ -234,8 +225,7 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
         _ = [summary.digest for summary in part.summaries], [doc.digest for doc in part.documents or ()]
         result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
         if part.data:
-            packed = pack(part.data)
-            result = replace(result, rows=DataRows(_output(context.store, "", packed.blob), packed.pieces))
+            result = replace(result, rows=_output(context.store, "", pack(part.data).blob))
     if _read_again(root / REPORTS_DIR / unit.folder) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result

@@ -124,32 +124,48 @@ def small_member(name: str, data: bytes) -> Member:
     return Member(name, len(data), zlib.crc32(data), len(packed), lambda: (packed,))
 
 
+def _local(member: Member, limit: int) -> bytes:
+    """A member's local header, with its name (and sizes in a Zip64 extra field when large)."""
+    name = member.name.encode("utf-8")
+    large = member.size >= limit or member.packed_size >= limit
+    sizes = (ZIP64_LIMIT, ZIP64_LIMIT) if large else (member.packed_size, member.size)
+    extra = struct.pack("<HHQQ", 1, 16, member.size, member.packed_size) if large else b""
+    version = 45 if large else 20
+    header = struct.pack("<IHHHHHIIIHH", 0x04034B50, version, UTF8_NAMES, DEFLATE, DOS_TIME, DOS_DATE, member.crc, *sizes, len(name), len(extra))
+    return header + name + extra
+
+
 def zip_chunks(members: Iterable[Member], limit: int = ZIP64_LIMIT) -> Iterator[Chunk]:
     """A zip of `members`, in their order, as bytes to write one after another.
     `limit` is where Zip64 begins (lower only to test it)."""
     central = []
     offset = 0
     for member in members:
-        name = member.name.encode("utf-8")
-        large = member.size >= limit or member.packed_size >= limit
-        sizes = (ZIP64_LIMIT, ZIP64_LIMIT) if large else (member.packed_size, member.size)
-        extra = struct.pack("<HHQQ", 1, 16, member.size, member.packed_size) if large else b""
-        version = 45 if large else 20
-        local = struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, version, UTF8_NAMES, DEFLATE, DOS_TIME, DOS_DATE, member.crc, *sizes, len(name), len(extra)
-        )
-        yield local + name + extra
+        local = _local(member, limit)
+        yield local
         written = 0
         for chunk in member.chunks():
             written += chunk_size(chunk)
             yield chunk
         if written != member.packed_size:
             raise ValueError(f"{member.name}: {written} deflated bytes, {member.packed_size} expected")
-        central.append(_central(member, name, offset, limit))
-        offset += len(local) + len(name) + len(extra) + written
+        central.append(_central(member, member.name.encode("utf-8"), offset, limit))
+        offset += len(local) + written
     directory = b"".join(central)
     yield directory
     yield _end(len(central), len(directory), offset, limit)
+
+
+def zip_size(members: Iterable[Member], limit: int = ZIP64_LIMIT) -> int:
+    """How many bytes `zip_chunks` gives for `members`, known without their bytes: so a page
+    can give a zip's size while the zip is being written."""
+    central = []
+    offset = 0
+    for member in members:
+        central.append(_central(member, member.name.encode("utf-8"), offset, limit))
+        offset += len(_local(member, limit)) + member.packed_size
+    directory = sum(map(len, central))
+    return offset + directory + len(_end(len(central), directory, offset, limit))
 
 
 def _central(member: Member, name: bytes, offset: int, limit: int) -> bytes:

@@ -148,12 +148,10 @@ def _tidy_fields() -> tuple[Field, ...]:
     return (
         AGENCY_ID_FIELD,
         YEAR,
-        Field("format", "string", "表格格式：2021 或 2019", required=True, enum=tuple(f.id for f in TABLE_FORMATS)),
         Field("table", "string", "官方表格的序号：二、三、四", required=True, enum=tuple(tables)),
         Field("block", "string", "表格中的部分（如表二的“第二十条第（一）项”为 item-1，表四的行政复议为 review）", required=True),
         Field("row", "string", "行的标识（与报告前置信息中的键相同）", required=True),
-        Field("row_group", "string", "行所属的上级项目，官方名称，由大到小以 “ / ” 分隔；没有则为空"),
-        Field("row_label", "string", "行的官方名称", required=True),
+        Field("row_label", "string", "行的官方名称（所属的上级项目见宽表的列名）", required=True),
         Field("column", "string", "列的标识", required=True),
         Field("column_label", "string", "列的官方名称", required=True),
         Field("kind", "string", "数值的种类：count 为件数，money 为金额（万元），delta 为增减数", required=True, enum=("count", "money", "delta")),

@@ -17,6 +17,9 @@ for an agency that changed.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -97,7 +100,9 @@ class Piece:
 
 @dataclass(frozen=True)
 class Packed:
-    """An agency's fragments as one blob (stored as one file) and the pieces that index it."""
+    """An agency's fragments as one blob (stored as one file), which ends with the pieces that
+    index it: so a build's record of an agency needs only the blob's hash (most builds only
+    need to know that it is the same), and the pieces are read when a download is made again."""
 
     blob: bytes
     pieces: tuple[Piece, ...]
@@ -116,4 +121,18 @@ def pack(fragments: Iterable[Fragment]) -> Packed:
         size = len(fragment.data)
         crc, shift = zlib.crc32(fragment.data), crc_shift(size)
         pieces.append(Piece(fragment.file, fragment.years, fragment.rows, digest, crc, shift, start, size, start + size, len(packed)))
-    return Packed(b"".join(chunks), tuple(pieces))
+    fields = [(p.file, p.years, p.rows, p.digest, p.crc, p.shift, p.start, p.size, p.packed_start, p.packed_size) for p in pieces]
+    index = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+    return Packed(b"".join([*chunks, index, INDEX_LENGTH.pack(len(index))]), tuple(pieces))
+
+
+INDEX_LENGTH = struct.Struct("<Q")
+
+
+def pieces_in(path: str) -> tuple[Piece, ...]:
+    """The pieces of a stored blob, read from its end (see `pack`)."""
+    with open(path, "rb") as blob:
+        blob.seek(-INDEX_LENGTH.size, os.SEEK_END)
+        (length,) = INDEX_LENGTH.unpack(blob.read(INDEX_LENGTH.size))
+        blob.seek(-INDEX_LENGTH.size - length, os.SEEK_END)
+        return tuple(Piece(*fields) for fields in pickle.loads(blob.read(length)))

@@ -122,22 +122,24 @@ def _tidy_parts(format_id: str) -> tuple[tuple[bytes, bool], ...]:
     for table in fmt.tables:
         for block in table.blocks:
             for row in block.rows:
-                group = PATH_SEPARATOR.join(row.parents)
                 for column in block.columns:
-                    text = [table.key, block.key, row.key, group, row.label, column.key, column.label, column.kind]
+                    text = [table.key, block.key, row.key, row.label, column.key, column.label, column.kind]
                     parts.append(((",".join(csv_field(t) for t in text) + ",").encode("utf-8"), column.kind == "money"))
     return tuple(parts)
 
 
 def report_cells(c: CheckedReport) -> list[Cell]:
-    """A report's cells in the official order: tables, blocks, rows, columns."""
-    return [
-        cell
-        for table in FORMATS[c.report.format].tables
-        for block in table.blocks
-        for row in c.tables[table.key].block(block.key).rows
-        for cell in row.cells
-    ]
+    """A report's cells in the official order: tables, blocks, rows, columns. A filled table
+    holds its blocks and rows in that order (`content.tables` reads them so)."""
+    cells: list[Cell] = []
+    for table in FORMATS[c.report.format].tables:
+        filled = c.tables[table.key]
+        if tuple(block.key for block in filled.blocks) != tuple(block.key for block in table.blocks):
+            raise ValueError(f"{c.report.source.file}: 表{table.key} is not in the official order")
+        for block in filled.blocks:
+            for row in block.rows:
+                cells += row.cells
+    return cells
 
 
 _SMALL = tuple(str(n).encode() for n in range(10_000))
@@ -148,7 +150,7 @@ def figure_lines(c: CheckedReport) -> tuple[bytes, int]:
     """The tidy lines of a report with every table of its format, in the official order, and how
     many. Bytes joined from bytes made once: the build's largest output, so its fastest path."""
     report = c.report
-    lead = f"{report.agency_id},{report.year},{report.format},".encode()
+    lead = f"{report.agency_id},{report.year},".encode()
     out: list[bytes] = []
     for (part, money), cell in zip(_tidy_parts(report.format), report_cells(c), strict=True):
         value = cell.value

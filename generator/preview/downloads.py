@@ -20,7 +20,7 @@ from typing import Any
 from ..build.cache import BuildCache
 from ..build.data import export_data
 from ..build.part import AgencyPart
-from ..build.units import DataRows, Output, UnitResult
+from ..build.units import Output, UnitResult
 from ..exports.fragments import agency_fragments, pack
 from ..exports.workbook import MONEY_STYLE
 from ..fingerprint import bytes_digest
@@ -44,7 +44,7 @@ class Downloads:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.folder: tempfile.TemporaryDirectory[str] | None = None
-        self.rows: dict[str, tuple[AgencyPart, DataRows | None]] = {}  # by agency folder: its part and its rows
+        self.rows: dict[str, tuple[AgencyPart, Output | None]] = {}  # by agency folder: its part and its rows' blob
         self.made: tuple[str, dict[str, Path]] | None = None  # a snapshot's version and its files
         self.theme: tuple[Theme, int] | None = None  # the theme last used, and how many there were
 
@@ -59,22 +59,21 @@ class Downloads:
             registry = {agency.id: agency for agency in inputs.registry}
             done = [UnitResult((), 0, rows=self._rows(cache, part, registry, inputs.site)) for part in inputs.parts]
             exported = export_data(cache, done, inputs.registry, inputs.site, inputs.licence, datetime.date.today(), inputs.theme, self._theme_key(inputs.theme))
+            exported.store_all()()
             cache.prune(set(), exported.page_keys, set(exported.files.values()) | exported.kept, "")
             files = {output: Path(cache.object_path(digest)) for output, digest in exported.files.items()}
             self.made = (inputs.version, files)
             return files
 
-    def _rows(self, cache: BuildCache, part: AgencyPart, registry: dict[str, Agency], site: dict[str, Any]) -> DataRows | None:
+    def _rows(self, cache: BuildCache, part: AgencyPart, registry: dict[str, Agency], site: dict[str, Any]) -> Output | None:
         kept = self.rows.get(part.folder)
         if kept is not None and kept[0] is part:
             return kept[1]
         agency = registry.get(part.folder)
         rows = None
         if agency is not None and part.pages:
-            packed = pack(agency_fragments(part.reports, part.summaries, agency, site, MONEY_STYLE))
-            digest = bytes_digest(packed.blob)
-            cache.store(packed.blob, digest)
-            rows = DataRows(Output("", digest), packed.pieces)
+            blob = pack(agency_fragments(part.reports, part.summaries, agency, site, MONEY_STYLE)).blob
+            rows = Output("", cache.store(blob, bytes_digest(blob)))
         self.rows[part.folder] = (part, rows)
         return rows
 
