@@ -9,9 +9,11 @@ portal costs a few hashes, and an edited figure rewrites exactly the files that
 hold a piece that changed (its year's figures, the all-years figures, its wide
 table, reports.csv when a key figure changed; the workbook, the zip, the data
 package and the data page that describe them). Files are written by streaming
-their pieces from the blobs into the store: nothing the size of the portal is
-held in memory. The zip and the workbook are joined from the pieces' deflated
-bytes (see `exports.archive`), so nothing is compressed here but a few headers.
+their pieces from the blobs into the store, copied by the system (`Span`): nothing
+the size of the portal is held in memory or passes through Python. The zip and
+the workbook are joined from the pieces' deflated bytes (see `exports.archive`),
+so nothing is compressed here but a few headers; and they are stored while the
+rest of the site is linked (`Exported.store_all`), their sizes known beforehand.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, crc_shift, deflated, small_member, zip_chunks, zip_size
-from ..exports.data_page import Download, data_page
+from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, deflated, small_member, zip_chunks, zip_size
+from ..exports.data_page import Download, data_page, described, whole
 from ..exports.datapackage import Written, datapackage, package_bytes
 from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures, figures_of, wide_tables
 from ..exports.fragments import Piece, pieces_in, sheet_file
@@ -39,13 +41,14 @@ from ..exports.workbook import frame, openpyxl_version
 from ..fingerprint import json_digest
 from ..model import Agency, Licence
 from ..site import urls
+from ..site.outputs import Page
 from ..site.render import Theme, render_page
 from .cache import BuildCache, DataRecord
 from .units import UnitResult, agency_fields
 
 WRITERS = 2
-"""Files written at once: reading the blobs, hashing and writing wait on the disk, and
-hashlib and zlib let go of the interpreter's lock, so two threads keep two cores busy."""
+"""Files stored at once: copying waits on the disk, and the system copies without the
+interpreter's lock, so two threads keep two cores busy."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,18 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _page(cache: BuildCache, page: Page, theme: Theme, shared: str) -> tuple[tuple[str, str], str, int]:
+    """The data page's output and stored file, its key, and 1 when it had to be rendered: it is
+    looked up by what it shows (sizes as rounded there), so most changes of a figure leave it."""
+    key = _key("data-page", shared, json_digest(page.context))
+    found = cache.page(key) if cache.trusted else None
+    if found is not None and cache.has_objects([found[1]]):
+        return found, key, 0
+    found = (page.output, cache.store(render_page(page, theme)))
+    cache.put_page(key, found)
+    return found, key, 1
+
+
 def export_data(
     cache: BuildCache,
     done: list[UnitResult],
@@ -271,29 +286,13 @@ def export_data(
     files[urls.DATA_PACKAGE.output] = cache.store(package)
     files[urls.REPORT_SCHEMA.output] = cache.store(schema)
 
-    downloads = [Download(dataset.title, dataset.route, "CSV", file.size, file.rows, file.years, dataset.description) for dataset, file in csv_files]
+    downloads = tuple(Download(dataset.title, dataset.route, "CSV", file.size, file.rows, file.years, dataset.description) for dataset, file in csv_files)
+    years = tuple(sorted({year for download in downloads for year in download.years}))
     wide_rows = sum(file.rows for dataset, file in csv_files if dataset.sheet)
-    years = tuple(sorted({y for d in downloads for y in d.years}))
-    whole = (
-        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", sizes[zip_key], None, years, "下列全部 CSV 文件、数据包和 report.json 的 JSON Schema，一次下载。"),
-        Download("统计表（Excel 工作簿）", urls.DATA_WORKBOOK, "Excel", sizes[book_key], wide_rows, years, "与下列宽表 CSV 内容相同，每张表一个工作表，表头固定。"),
-    )
-    described = (
-        Download("数据包说明（Frictionless Data Package）", urls.DATA_PACKAGE, "JSON", len(package), None, years, "每个 CSV 文件的列、类型、约束、主键和外键，供程序读取和校验。"),
-        Download("report.json 的 JSON Schema", urls.REPORT_SCHEMA, "JSON", len(schema), None, (), "每份报告旁 report.json 的结构，逐表、逐行、逐列。"),
-    )
-    page = data_page(site, whole, tuple(downloads), described, wide_tables()[1], licence, today)
-    page_key = _key("data-page", shared, json_digest(page.context))  # what it shows: sizes as rounded there
-    found = cache.page(page_key) if cache.trusted else None
-    rendered = 0
-    if found is None or not cache.has_objects([found[1]]):
-        found = (page.output, cache.store(render_page(page, theme)))
-        cache.put_page(page_key, found)
-        rendered = 1
+    listed = (whole(sizes[zip_key], sizes[book_key], wide_rows, years), downloads, described(len(package), len(schema), years))
+    found, page_key, rendered = _page(cache, data_page(site, *listed, wide_tables()[1], licence, today), theme, shared)
     files[found[0]] = found[1]
     cache.put_data_record(DataRecord(key, files, page_key))
     later = frozenset(output for output, stored_as in files.items() if not stored(stored_as))
     return Exported(files, rendered, {page_key}, set(blobs), tuple(writes), later)
 
-
-__all__ = ["Blobs", "Exported", "Held", "Joined", "crc_shift", "export_data"]

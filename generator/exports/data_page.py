@@ -33,6 +33,22 @@ class Download:
     description: str
 
 
+def whole(zip_size: int, book_size: int, wide_rows: int, years: tuple[int, ...]) -> tuple[Download, ...]:
+    """The zip and the workbook, as the page lists them first."""
+    return (
+        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", zip_size, None, years, "下列全部 CSV 文件、数据包和 report.json 的 JSON Schema，一次下载。"),
+        Download("统计表（Excel 工作簿）", urls.DATA_WORKBOOK, "Excel", book_size, wide_rows, years, "与下列宽表 CSV 内容相同，每张表一个工作表，表头固定。"),
+    )
+
+
+def described(package_size: int, schema_size: int, years: tuple[int, ...]) -> tuple[Download, ...]:
+    """The data package and the JSON Schema, as the page lists them last."""
+    return (
+        Download("数据包说明（Frictionless Data Package）", urls.DATA_PACKAGE, "JSON", package_size, None, years, "每个 CSV 文件的列、类型、约束、主键和外键，供程序读取和校验。"),
+        Download("report.json 的 JSON Schema", urls.REPORT_SCHEMA, "JSON", schema_size, None, (), "每份报告旁 report.json 的结构，逐表、逐行、逐列。"),
+    )
+
+
 def size_text(size: int) -> str:
     """"12.3 KB", "4.5 MB": binary units, as file managers show them."""
     if size < 1024:
