@@ -30,6 +30,7 @@ import openpyxl
 import openpyxl.writer.excel
 import pytest
 
+import generator.build.data
 import generator.build.objects
 from generator.build.cache import CACHE_DIR
 from generator.build.project import build_project, check_project
@@ -335,11 +336,18 @@ def test_an_edited_figure_rewrites_exactly_the_data_files_that_hold_it(portal: P
     assert data_tree(copy / "site") == third
 
 
-def test_a_text_edit_changes_no_data_file_and_renders_no_data_page(portal: Portal) -> None:
+def test_a_text_edit_changes_no_data_file_and_reads_no_piece(portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The downloads are made of the agencies' rows alone: when no agency's blob changed, the
+    build knows from the last build's record, and reads no piece of any."""
     county = with_reports(portal)
     site = county.root / "site"
     build(county.root, site)
     before = data_tree(site)
+
+    def unexpected(*args: object) -> None:
+        raise AssertionError("the pieces were read although no agency's rows changed")
+
+    monkeypatch.setattr(generator.build.data, "_by_file", unexpected)
     county.report("county", 2022, changes={"仍需改进。": "仍需改进，明年继续。"})
     result = build_project(county.root, site, None, TODAY, search=False, jobs=1)
     assert result.rendered == 7  # county's three report pages, their report.json and its agency page: no data page

@@ -269,13 +269,13 @@ def export_data(
     book_key = _book_key(by_file, shared)
     writes: list[Callable[[], None]] = []
     sizes = {}
-    for key, members in ((zip_key, zip_members), (book_key, lambda: [part.member(blobs_of) for part in _sheets(by_file)])):
-        if stored(key):
-            sizes[key] = os.path.getsize(cache.object_path(key))
+    for archive_key, members in ((zip_key, zip_members), (book_key, lambda: [part.member(blobs_of) for part in _sheets(by_file)])):
+        if stored(archive_key):
+            sizes[archive_key] = os.path.getsize(cache.object_path(archive_key))
         else:  # its size from its members, before it is written
             made = members()
-            sizes[key] = zip_size(made)
-            writes.append(functools.partial(_put, cache, key, functools.partial(zip_chunks, made)))
+            sizes[archive_key] = zip_size(made)
+            writes.append(functools.partial(_put, cache, archive_key, functools.partial(zip_chunks, made)))
     for _, file in sorted(csv_files, key=lambda item: -item[1].size):
         if not stored(file.key):
             writes.append(functools.partial(_put, cache, file.key, functools.partial(blobs_of.raw, file.items)))
