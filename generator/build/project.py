@@ -26,6 +26,7 @@ import jinja2
 
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
+from ..exports.workbook import frame
 from ..fingerprint import bytes_digest, json_digest
 from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
@@ -111,7 +112,8 @@ def _build(
     local = executor is None  # our own workers, on this machine: they store their files themselves
     part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None)
-    done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
+    # The workbook's frame (openpyxl, a fifth of a second) is made while the workers build.
+    done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor, meanwhile=frame)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
     problems = merged(own, *(r.problems for r in done))
     result = BuildResult(problems, sum(r.reports for r in done), 0, rendered)
@@ -175,10 +177,19 @@ it works the processor, so a few at once keep the controller up with the workers
 
 
 def _unit_results(
-    context: UnitContext, cache: BuildCache, units: list[Unit], keys: list[str], clean: bool, jobs: int, executor: Executor | None
+    context: UnitContext,
+    cache: BuildCache,
+    units: list[Unit],
+    keys: list[str],
+    clean: bool,
+    jobs: int,
+    executor: Executor | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[UnitResult], int]:
     """Every unit's result, from the cache where it has one for the unit's key, else built
-    (its files stored, and the result kept in the cache); and how many pages were rendered."""
+    (its files stored, and the result kept in the cache); and how many pages were rendered.
+    `meanwhile` runs in a thread while workers build (started once the first result is in:
+    a process forked while a thread is importing could inherit a held lock)."""
     found = {} if clean else {key: _cached(cache, key, context.part.search) for key in keys}
     missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
     rendered = 0
@@ -187,6 +198,9 @@ def _unit_results(
         with nullcontext(executor) if executor is not None else default_executor(jobs, len(missing)) as pool:
             chunk = max(1, len(missing) // (jobs * 32))
             for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
+                if meanwhile is not None and pool is not None:
+                    storing.submit(meanwhile)  # its failure, if any, is met again where its result is needed
+                    meanwhile = None
                 key = missing[number][1]
                 sent = [*fresh.outputs, *([fresh.rows] if fresh.rows is not None else [])]
                 stored += [storing.submit(cache.store, o.data, o.digest) for o in sent if o.data is not None]

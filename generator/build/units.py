@@ -225,7 +225,8 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
         _ = [summary.digest for summary in part.summaries], [doc.digest for doc in part.documents or ()]
         result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
         if part.data:
-            result = replace(result, rows=_output(context.store, "", pack(part.data).blob))
+            packed = pack(part.data)
+            result = replace(result, rows=_output(context.store, "", packed.blob, packed.digest))
     if _read_again(root / REPORTS_DIR / unit.folder) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result
@@ -240,9 +241,10 @@ def _unreadable(part: AgencyPart, copy: Copy, exc: OSError) -> Problem:
     return RULES.attachment.at(copy.output, 1, f"无法读取附件：{exc.strerror or exc}")
 
 
-def _output(store: ObjectStore | None, path: str, data: bytes) -> Output:
-    """An output with its bytes, or, put in `store` already, with its hash alone."""
-    digest = bytes_digest(data)
+def _output(store: ObjectStore | None, path: str, data: bytes, digest: str = "") -> Output:
+    """An output with its bytes, or, put in `store` already, with its hash alone (`digest`,
+    when the caller knows what the bytes are without hashing them all)."""
+    digest = digest or bytes_digest(data)
     if store is None:
         return Output(path, digest, data)
     store.put(data, digest)

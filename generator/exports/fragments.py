@@ -106,6 +106,7 @@ class Packed:
 
     blob: bytes
     pieces: tuple[Piece, ...]
+    digest: str  # the blob's identity: the hash of its index (each piece's hash, where it lies), which decides every byte
 
 
 def pack(fragments: Iterable[Fragment]) -> Packed:
@@ -123,7 +124,8 @@ def pack(fragments: Iterable[Fragment]) -> Packed:
         pieces.append(Piece(fragment.file, fragment.years, fragment.rows, digest, crc, shift, start, size, start + size, len(packed)))
     fields = [(p.file, p.years, p.rows, p.digest, p.crc, p.shift, p.start, p.size, p.packed_start, p.packed_size) for p in pieces]
     index = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-    return Packed(b"".join([*chunks, index, INDEX_LENGTH.pack(len(index))]), tuple(pieces))
+    blob = b"".join([*chunks, index, INDEX_LENGTH.pack(len(index))])
+    return Packed(blob, tuple(pieces), hashlib.sha256(b"xxgk-blob\0" + index).hexdigest())
 
 
 INDEX_LENGTH = struct.Struct("<Q")

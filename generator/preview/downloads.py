@@ -23,7 +23,6 @@ from ..build.part import AgencyPart
 from ..build.units import Output, UnitResult
 from ..exports.fragments import agency_fragments, pack
 from ..exports.workbook import MONEY_STYLE
-from ..fingerprint import bytes_digest
 from ..model import Agency, Licence
 from ..site.render import Theme
 
@@ -72,8 +71,8 @@ class Downloads:
         agency = registry.get(part.folder)
         rows = None
         if agency is not None and part.pages:
-            blob = pack(agency_fragments(part.reports, part.summaries, agency, site, MONEY_STYLE)).blob
-            rows = Output("", cache.store(blob, bytes_digest(blob)))
+            packed = pack(agency_fragments(part.reports, part.summaries, agency, site, MONEY_STYLE))
+            rows = Output("", cache.store(packed.blob, packed.digest))
         self.rows[part.folder] = (part, rows)
         return rows
 
