@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -117,6 +118,18 @@ def check(project: Path, output: str) -> None:
     sys.exit(1 if checked.errors else 0)
 
 
+def build_date() -> datetime.date:
+    """The build's date (the data page's "last built"): today, or the day of SOURCE_DATE_EPOCH
+    (seconds since 1970, in UTC) when it is set, as reproducible builds set it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.date.today()
+    try:
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise click.UsageError(f"环境变量 SOURCE_DATE_EPOCH 应是自 1970 年起的秒数（整数），而不是 “{epoch}”") from None
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录，默认为门户目录下的 site/。Output directory (default: site/ in the portal).")
@@ -140,7 +153,7 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
     try:
-        result = build_project(project, target, base_url, search=not no_search, jobs=jobs, clean=clean)
+        result = build_project(project, target, base_url, build_date(), search=not no_search, jobs=jobs, clean=clean)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except SearchError as exc:

@@ -120,6 +120,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The terms the portal's data downloads are published under (site.yaml `data_licence`):
+    a licence known by its identifier, or a portal's own terms (then `id` is empty)."""
+
+    id: str  # an SPDX / Open Definition identifier such as "CC-BY-4.0"; "" for a portal's own terms
+    title: str  # as the data page names it, in Chinese
+    url: str = ""  # where its text is; "" when the portal gives none
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     base_url: str  # as configured: a path ("/xxgk/") or a full URL
@@ -133,6 +143,7 @@ class Site:
     police_record: str = ""  # 公网安备号, e.g. 京公网安备11010502030143号
     default_region: tuple[str, ...] = ()  # where a new agency met by `xxgk import` is, when its name does not say
     parquet: bool = False  # also publish the figures as Parquet, by year (needs pyarrow: xxgk[parquet])
+    data_licence: Licence | None = None  # the terms of the data downloads (/data/); None: not stated
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 
 

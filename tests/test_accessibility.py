@@ -40,6 +40,7 @@ PAGES = {
     "report, 2019 format, with attachment": "reports/county-edu/2020/",
     "report, free-form": "reports/county/2018/",
     "search with results": "search/?q=" + "报告",
+    "data downloads": "data/",
     "404": "404.html",
 }
 MODES = {"normal": (), "large text": ("大字",), "high contrast": ("高对比",), "both": ("大字", "高对比")}

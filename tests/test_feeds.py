@@ -155,7 +155,7 @@ def test_the_sitemap_lists_every_page_but_404_with_the_date_of_its_content(onlin
     listed = sitemap_urls((site / "sitemap.xml").read_bytes())
     assert set(listed) == html_pages(site)
     assert listed == {
-        SITE: "2023-02-10", SITE + "years/": "2023-02-10", SITE + "agencies/": "2023-02-10", SITE + "search/": "2023-02-10",
+        SITE: "2023-02-10", SITE + "years/": "2023-02-10", SITE + "agencies/": "2023-02-10", SITE + "search/": "2023-02-10", SITE + "data/": "2023-02-10",
         SITE + "years/2018/": "2019-01-20", SITE + "years/2020/": "2021-01-20", SITE + "years/2022/": "2023-02-10",
         SITE + "agencies/county/": "2023-01-20", report("county", 2018): "2019-01-20", report("county", 2020): "2021-01-20",
         report("county", 2022): "2023-01-20",
@@ -180,10 +180,10 @@ def test_over_its_limit_the_sitemap_is_split_and_indexed(online: Portal, monkeyp
         (f"{SITE}sitemaps/sitemap-1.xml", "2023-02-10"),
         (f"{SITE}sitemaps/sitemap-2.xml", "2023-02-10"),
         (f"{SITE}sitemaps/sitemap-3.xml", "2023-02-10"),
-        (f"{SITE}sitemaps/sitemap-4.xml", None),  # town's undated report alone
+        (f"{SITE}sitemaps/sitemap-4.xml", None),  # town's agency page and its undated report
     ]
     listed = [sitemap_urls((site / f"sitemaps/sitemap-{n}.xml").read_bytes()) for n in range(1, 5)]
-    assert [len(part) for part in listed] == [5, 5, 5, 1]
+    assert [len(part) for part in listed] == [5, 5, 5, 2]
     assert {url for part in listed for url in part} == html_pages(site)
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.xml") if "atom" not in p.name) == [
         "sitemap.xml", *(f"sitemaps/sitemap-{n}.xml" for n in range(1, 5))
@@ -194,13 +194,13 @@ def test_the_split_is_a_pure_function_of_the_entries_and_the_limit() -> None:
     site = site_context_of(SITE)
     agencies = tuple(Agency(f"a{n}", f"机关{n}", ("省",), "县级") for n in range(3))
     summaries = (summary(agencies[0], 2021, "2022-01-05"), summary(agencies[2], 2022, "2023-01-31"))
-    assert [c.function.__name__ for c in sitemap_calls(agencies, summaries, site, limit=11)] == ["sitemap"]  # 4 + 2 years + 3 agencies + 2 reports
+    assert [c.function.__name__ for c in sitemap_calls(agencies, summaries, site, limit=12)] == ["sitemap"]  # 5 + 2 years + 3 agencies + 2 reports
     calls = sitemap_calls(agencies, summaries, site, limit=4)
     assert [(c.function.__name__, c.key) for c in calls] == [("sitemap_part", "1"), ("sitemap_part", "2"), ("sitemap_part", "3"), ("sitemap_index", "")]
-    assert [len(c.args[1]) for c in calls[:3]] == [4, 4, 3]
+    assert [len(c.args[1]) for c in calls[:3]] == [4, 4, 4]
     assert calls[3].args[0] == (
         (BASE + "sitemaps/sitemap-1.xml", "2023-01-31"),
-        (BASE + "sitemaps/sitemap-2.xml", "2023-01-31"),  # the years 2021 and 2022, a0 and its 2021 report
+        (BASE + "sitemaps/sitemap-2.xml", "2023-01-31"),  # the data page, the years 2021 and 2022, a0
         (BASE + "sitemaps/sitemap-3.xml", "2023-01-31"),
     )
 

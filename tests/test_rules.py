@@ -49,8 +49,8 @@ def bad_registry(portal: Portal) -> None:
         + "  - id: shapeless\n    name: 甲\n    region: 123\n    level: 部门\n",  # wrong-type
     )
     portal.write(
-        "content/site.yaml", "title: 测试\nbase_url: 'xxgk/'\nfooter: 1\nlogo: x\nicp_record: ICP备案号：测试\n"
-    )  # base-url, wrong-type, unknown-key, site-identifier
+        "content/site.yaml", "title: 测试\nbase_url: 'xxgk/'\nfooter: 1\nlogo: x\nicp_record: ICP备案号：测试\ndata_licence: CC-BY-5.0\n"
+    )  # base-url, wrong-type, unknown-key, site-identifier, data-licence
 
 
 def bad_arithmetic(portal: Portal) -> None:

@@ -21,6 +21,7 @@ Layout, under the project's `.xxgk-cache/`:
     objects/ab/cdef...     rendered files and attachments, by sha256
     builds/<digest>.pickle what the last build reported, for a no-op rebuild
     files.pickle           the hash and status of every content file, so unchanged files are not read again
+    data.pickle            the last build's data downloads: the hash of what they were made from, and its files
     registry.pickle        the agency registry as loaded, by the hash of agencies.yaml
     lock                   held by the build that is running (see `BuildCache.lock`)
 """
@@ -33,6 +34,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,6 +71,16 @@ class Registry:
     loaded: Loaded[tuple[Agency, ...]]
 
 
+@dataclass(frozen=True)
+class DataRecord:
+    """The data downloads of the last build (see `data`): the hash of everything they were
+    made from, the files (output path → stored file) and the data page's key."""
+
+    key: str
+    files: dict[str, str]
+    page_key: str
+
+
 CACHE_DIR = ".xxgk-cache"
 
 
@@ -82,9 +94,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 def code_digest(package: Path = PACKAGE) -> str:
     """Everything besides the content that decides a build's output: the package's
     code, every module of every subpackage, and the versions of Python and of the
-    libraries that render and parse."""
+    libraries that render, parse and compress (zlib's deflated bytes, kept per agency,
+    are joined into the downloads: another zlib may deflate the same bytes otherwise;
+    openpyxl's version is in the workbook's key alone, see `data`)."""
     digest = hashlib.sha256()
-    for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__):
+    for part in (__version__, sys.version, jinja2.__version__, markdown_it.__version__, yaml.__version__, zlib.ZLIB_RUNTIME_VERSION):
         digest.update(part.encode() + b"\0")
     for module in sorted(package.rglob("*.py")):
         digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
@@ -183,6 +197,13 @@ class BuildCache:
 
     def put_file_hashes(self, hashes: FileHashes) -> None:
         self._put(self.folder / "files.pickle", hashes)
+
+    def data_record(self) -> DataRecord | None:
+        """What the last build's data downloads were made of, and are."""
+        return self._get(self.folder / "data.pickle", DataRecord)
+
+    def put_data_record(self, record: DataRecord) -> None:
+        self._put(self.folder / "data.pickle", record)
 
     def registry(self, digest: str) -> Registry | None:
         """The loaded agency registry, if it was loaded from a file (and code) hashing to `digest`."""

@@ -2,7 +2,7 @@
 `xxgk serve` all run, one agency folder at a time.
 
     part = load + check + plan of content/reports/<agency>/
-         → problems, checked reports, pages, summaries, search documents
+         → problems, checked reports, pages, summaries, search documents, data rows
 
 Every rule that compares reports compares reports of one agency, and every
 page but the portal-wide ones belongs to one agency; so an agency's folder,
@@ -26,7 +26,9 @@ from typing import Any
 
 from ..content.layout import REPORTS_DIR, is_report_name
 from ..content.load import Loaded, load_report
+from ..exports.fragments import Fragment, agency_fragments
 from ..exports.report_json import report_json
+from ..exports.workbook import MONEY_STYLE
 from ..model import Agency, CheckedReport, Findings, Problem, Report, Source, merged
 from ..rules.validate import check_folder
 from ..search.documents import SearchDocument, search_document
@@ -45,6 +47,7 @@ class PartContext:
     agencies: tuple[Agency, ...]  # the registry, in its order
     today: datetime.date
     search: bool  # make the search documents (a third of an agency's time otherwise saved)
+    data: bool = False  # make the agency's rows of the data downloads (the build does; check and the preview do not)
 
     @cached_property
     def registry(self) -> dict[str, Agency]:
@@ -62,12 +65,13 @@ class CheckedPart(Findings):
 @dataclass(frozen=True)
 class AgencyPart(CheckedPart):
     """A checked part and, unless it has errors or its folder is no registered agency's,
-    its pages, attachments, summaries and (when asked for) search documents."""
+    its pages, attachments, summaries and (when asked for) search documents and data rows."""
 
     pages: tuple[Page, ...] = ()
     copies: tuple[Copy, ...] = ()
     summaries: tuple[Summary, ...] = ()  # oldest first
     documents: tuple[SearchDocument, ...] | None = None
+    data: tuple[Fragment, ...] = ()  # its share of the data files (see exports.fragments)
 
 
 def without_lines(agencies: tuple[Agency, ...]) -> tuple[Agency, ...]:
@@ -110,4 +114,5 @@ def agency_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Repor
     base = context.site["base"]
     pages = (*planned.pages, *(report_json(c, agency, base) for c in checked.reports))
     documents = tuple(search_document(c, agency) for c in checked.reports) if context.search else None
-    return AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, pages, planned.copies, planned.summaries, documents)
+    data = agency_fragments(checked.reports, planned.summaries, agency, context.site, MONEY_STYLE) if context.data else ()
+    return AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, pages, planned.copies, planned.summaries, documents, data)

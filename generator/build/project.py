@@ -27,6 +27,7 @@ import jinja2
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
 from ..exports.web import full_address_note, web_calls
+from ..exports.workbook import frame
 from ..fingerprint import bytes_digest, json_digest
 from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
@@ -36,6 +37,7 @@ from ..site.plan import PageCall, portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
 from ..site.summaries import Summary
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
+from .data import export_data
 from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_wanted
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
@@ -111,9 +113,10 @@ def _build(
         return replace(kept, rendered=0, linked=0, unchanged=True)
 
     local = executor is None  # our own workers, on this machine: they store their files themselves
-    part_context = PartContext(project, context, without_lines(registry), today, search)
+    part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None, figures=parquet)
-    done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor)
+    # The workbook's frame (openpyxl, a fifth of a second) is made while the workers build.
+    done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor, meanwhile=frame)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
     problems = merged(own, *(r.problems for r in done))
     notes = tuple(note for note in (full_address_note(context), parquet_note) if note)
@@ -130,13 +133,20 @@ def _build(
         return replace(result, problems=(*result.problems, render_problem(exc, project)))
     data_files, data_keys = parquet_outputs(done, cache, shared, clean)
     files.update(data_files)
+    try:
+        exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared)
+    except jinja2.TemplateError as exc:
+        return replace(result, problems=(*result.problems, render_problem(exc, project)))
+    files.update(exported.files)
+    rendered += exported.rendered
     files.update(_asset_files(theme, cache))
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
-    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees)
+    ready = exported.store_all()  # the data downloads are stored while the rest of the site is linked
+    linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees, later=exported.later, ready=ready)
     result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)
-    cache.prune(set(keys), page_keys | data_keys, set(files.values()) | figure_objects(done), digest)
+    cache.prune(set(keys), page_keys | data_keys | exported.page_keys, set(files.values()) | figure_objects(done) | exported.kept, digest)
     return result
 
 
@@ -174,10 +184,19 @@ it works the processor, so a few at once keep the controller up with the workers
 
 
 def _unit_results(
-    context: UnitContext, cache: BuildCache, units: list[Unit], keys: list[str], clean: bool, jobs: int, executor: Executor | None
+    context: UnitContext,
+    cache: BuildCache,
+    units: list[Unit],
+    keys: list[str],
+    clean: bool,
+    jobs: int,
+    executor: Executor | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[UnitResult], int]:
     """Every unit's result, from the cache where it has one for the unit's key, else built
-    (its files stored, and the result kept in the cache); and how many pages were rendered."""
+    (its files stored, and the result kept in the cache); and how many pages were rendered.
+    `meanwhile` runs in a thread while workers build (started once the first result is in:
+    a process forked while a thread is importing could inherit a held lock)."""
     found = {} if clean else {key: _cached(cache, key, context.part.search) for key in keys}
     missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
     rendered = 0
@@ -186,13 +205,17 @@ def _unit_results(
         with nullcontext(executor) if executor is not None else default_executor(jobs, len(missing)) as pool:
             chunk = max(1, len(missing) // (jobs * 32))
             for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
+                if meanwhile is not None and pool is not None:
+                    storing.submit(meanwhile)  # its failure, if any, is met again where its result is needed
+                    meanwhile = None
                 key = missing[number][1]
-                made = (*fresh.outputs, *(f.output for f in fresh.figures))
+                made = (*fresh.outputs, *(f.output for f in fresh.figures), *([fresh.rows] if fresh.rows is not None else []))
                 stored += [storing.submit(cache.store, o.data, o.digest) for o in made if o.data is not None]
                 fresh = replace(
                     fresh,
                     outputs=tuple(replace(o, data=None) for o in fresh.outputs),
                     figures=tuple(replace(f, output=replace(f.output, data=None)) for f in fresh.figures),
+                    rows=replace(fresh.rows, data=None) if fresh.rows is not None else None,
                 )
                 found[key] = fresh
                 rendered += fresh.rendered
@@ -230,7 +253,8 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     """The cached result of a unit, if every file it rendered is still stored
     (and it has search documents, when they are needed)."""
     result = cache.unit(key)
-    if result is None or not cache.has_objects([*(o.digest for o in result.outputs), *(f.output.digest for f in result.figures)]):
+    digests = [*(o.digest for o in result.outputs), *(f.output.digest for f in result.figures), *([result.rows.digest] if result.rows else [])] if result else []
+    if result is None or not cache.has_objects(digests):
         return None
     if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
         return None

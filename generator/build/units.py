@@ -28,6 +28,7 @@ import jinja2
 
 from ..content.layout import REPORTS_DIR, agency_folders, is_report_name
 from ..exports.figures import figure_rows
+from ..exports.fragments import pack
 from ..fingerprint import bytes_digest
 from ..model import Agency, Findings, Problem
 from ..rules.catalogue import RULES
@@ -99,6 +100,7 @@ class UnitResult(Findings):
     figures: tuple[Figures, ...] = ()  # its reports' figure rows, when the context asks for them
     unsettled: bool = False  # a file changed while the unit was built
     foreign: bool = False  # a report names another agency, whose registry entry its checks read but the key does not cover
+    rows: Output | None = None  # its rows of the data downloads, as one blob (see exports.fragments.pack); None: it has none
 
     @property
     def cacheable(self) -> bool:
@@ -239,6 +241,9 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
         result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
         if context.figures:
             result = replace(result, figures=_figures(context, part))
+        if part.data:
+            packed = pack(part.data)
+            result = replace(result, rows=_output(context.store, "", packed.blob, packed.digest))
     if _read_again(root / REPORTS_DIR / unit.folder) != unit.files:  # saved while it was read: the key no longer tells what was built
         result = replace(result, unsettled=True)
     return result
@@ -266,9 +271,10 @@ def _unreadable(part: AgencyPart, copy: Copy, exc: OSError) -> Problem:
     return RULES.attachment.at(copy.output, 1, f"无法读取附件：{exc.strerror or exc}")
 
 
-def _output(store: ObjectStore | None, path: str, data: bytes) -> Output:
-    """An output with its bytes, or, put in `store` already, with its hash alone."""
-    digest = bytes_digest(data)
+def _output(store: ObjectStore | None, path: str, data: bytes, digest: str = "") -> Output:
+    """An output with its bytes, or, put in `store` already, with its hash alone (`digest`,
+    when the caller knows what the bytes are without hashing them all)."""
+    digest = digest or bytes_digest(data)
     if store is None:
         return Output(path, digest, data)
     store.put(data, digest)

@@ -21,7 +21,7 @@ import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from ..files import link_or_copy
@@ -54,6 +54,8 @@ def write_site(
     stamp: str = "",
     apart: tuple[str, ...] = (),
     ledger: Path | None = None,
+    later: Collection[str] = (),
+    ready: Callable[[], None] | None = None,
 ) -> int:
     """Make `out` hold exactly `files` (output path → stored file to link, and the hash of its bytes); return
     how many files had to be linked anew (the rest were already in place).
@@ -65,6 +67,9 @@ def write_site(
     they are left alone here, where any other file not in `files` is deleted.
     `ledger`, if given, is a folder where the file list of each tree is kept, so the
     next update of the kept tree need not list its hundred thousand folders again.
+    `later` names files of `files` that are still being stored (the data downloads): they
+    are linked last, once `ready` has returned, so that storing them and linking the
+    rest of the site take place at the same time.
     """
     out = out.absolute()
     _recover(out)
@@ -82,7 +87,7 @@ def write_site(
             present = _take_record(ledger, tree, apart) or list_tree(tree, apart)
         else:
             present = ({}, {""})  # a new, empty folder
-        linked = _update(tree, files, present)
+        linked = _update(tree, files, present, later, ready)
         if finish is not None:
             finish(tree)
         (tree / MARKER).write_text(f"This folder is built by xxgk and replaced on every build.\n{stamp}\n", encoding="utf-8")
@@ -173,7 +178,9 @@ def stamp(out: Path) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
-def _update(tree: Path, files: Mapping[str, tuple[str, str]], listing: Listing) -> int:
+def _update(
+    tree: Path, files: Mapping[str, tuple[str, str]], listing: Listing, later: Collection[str] = (), ready: Callable[[], None] | None = None
+) -> int:
     """Link into `tree` every file it lacks or holds other bytes of, and delete what is not
     in `files` (the listing leaves out the marker and the folders kept apart). Deletes
     first, so a file may take the place of a folder that is gone, or the other way round."""
@@ -190,17 +197,28 @@ def _update(tree: Path, files: Mapping[str, tuple[str, str]], listing: Listing) 
     device = tree.stat().st_dev
     linked = 0
     for relative, (source, digest) in files.items():
-        if _same(present.get(relative), source, digest, device):
-            continue
-        parent = relative.rpartition("/")[0]
-        if parent not in folders:
-            (tree / parent).mkdir(parents=True, exist_ok=True)
-            while parent:
-                folders.add(parent)
-                parent = parent.rpartition("/")[0]
-        link_file(source, tree / relative)
-        linked += 1
+        if relative not in later:
+            linked += _link(tree, relative, source, digest, present, folders, device)
+    if ready is not None:
+        ready()
+    for relative in later:
+        source, digest = files[relative]
+        linked += _link(tree, relative, source, digest, present, folders, device)
     return linked
+
+
+def _link(tree: Path, relative: str, source: str, digest: str, present: Mapping[str, str | int], folders: set[str], device: int) -> int:
+    """Link one file into `tree` unless it is there already; 1 when it was linked."""
+    if _same(present.get(relative), source, digest, device):
+        return 0
+    parent = relative.rpartition("/")[0]
+    if parent not in folders:
+        (tree / parent).mkdir(parents=True, exist_ok=True)
+        while parent:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    link_file(source, tree / relative)
+    return 1
 
 
 def _same(present: str | int | None, source: str, digest: str, device: int) -> bool:

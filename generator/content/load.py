@@ -20,12 +20,16 @@ from ..messages import suggestion
 from ..model import Agency, Attachment, Portal, Problem, Report, Site, Source
 from ..rules.catalogue import RULES
 from .layout import AGENCIES_FILE, CONTENT, SITE_FILE, report_files
+from .licences import licence_of
 from .source import SourceError, parse_yaml, read_text, split_front_matter
 
 AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%/-]*$")
 
-SITE_KEYS = ("title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region", "parquet")
+SITE_KEYS = (
+    "title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region",
+    "parquet", "data_licence",
+)
 AGENCY_KEYS = ("id", "name", "region", "level", "parent", "phone", "address", "website")
 REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
 
@@ -201,6 +205,9 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     if not isinstance(parquet, bool):
         problems.append(source.problem(RULES.wrong_type, "“parquet” 应写 true 或 false", "parquet"))
         parquet = False
+    licence, why = licence_of(data.get("data_licence"))
+    if why:
+        problems.append(source.problem(RULES.data_licence, why, "data_licence"))
     return Site(
         title=_text(data.get("title")) or "政府信息公开工作年度报告",
         base_url=base_url,
@@ -211,6 +218,7 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         **{spec.key: identifier(data, spec, source, problems) for spec in IDENTIFIERS},
         default_region=default_region or (),
         parquet=parquet,
+        data_licence=licence,
         source=source,
     )
 

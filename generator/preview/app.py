@@ -37,9 +37,11 @@ from ..model import Problem, merged
 from ..rules.validate import agency_rules
 from ..search.documents import SearchDocument
 from ..search.index import SEARCH_DIR
+from ..site import urls
 from ..site.outputs import Page
 from ..site.plan import portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
+from .downloads import DataInputs, Downloads
 from .memo import Memo, keep_unchanged
 from .sources import Reports, Sources
 
@@ -76,6 +78,7 @@ class Snapshot:
     copies: dict[str, Path] = field(default_factory=dict)
     assets: dict[str, Path] = field(default_factory=dict)
     documents: tuple[SearchDocument, ...] = ()  # for the search index, when the preview has one
+    data: DataInputs | None = None  # what the data downloads are made of, when one is asked for
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Preview:
         self.theme = Theme.for_project(self.project)
         self.template_errors = template_problems(self.theme, self.project)
         self.rendered: dict[str, tuple[Page, Theme, bytes]] = {}
+        self.downloads = Downloads()
         self.search_dir: Path | None = None  # the newest complete search index
         self.changes = threading.Condition()
         self.snapshot = self._snapshot()
@@ -159,7 +163,8 @@ class Preview:
             pages[page.output] = page
         copies = {copy.output: copy.source for part in parts for copy in part.copies}
         documents = tuple(sorted((d for part in parts for d in part.documents or ()), key=lambda d: (d.year, d.agency_id)))
-        return Snapshot(version, base, (), self.theme, problems, reports, pages, copies, assets, documents)
+        data = DataInputs(version, tuple(parts), registry.value, context, site.value.data_licence, self.theme)
+        return Snapshot(version, base, (), self.theme, problems, reports, pages, copies, assets, documents, data)
 
     def _part(self, context: PartContext, folder: str) -> AgencyPart:
         """The agency part of `folder`: kept while its reports and the context are the
@@ -231,6 +236,12 @@ class Preview:
             return self._page(snapshot, 500, error_page(snapshot.errors, "内容有错误"))
         if relative in snapshot.copies:
             return _file(snapshot.copies[relative])
+        if relative.startswith(urls.DATA.path) and snapshot.data is not None:
+            downloads = self.downloads.files(snapshot.data)
+            if relative == urls.DATA.output:
+                return self._page(snapshot, 200, downloads[relative].read_bytes())
+            if relative in downloads:
+                return _file(downloads[relative], relative)
         if relative in snapshot.pages:
             return self._rendered(snapshot, relative, 200)
         if relative + "/index.html" in snapshot.pages:
@@ -256,12 +267,13 @@ class Preview:
         return _file(self.search_dir.parent / relative)
 
 
-def _file(path: Path) -> Response:
+def _file(path: Path, name: str = "") -> Response:
+    """A file's bytes, served as the type its name says (`name`, when the file is stored under another)."""
     try:
         body = path.read_bytes()
     except (OSError, ValueError):  # ValueError: a NUL in the requested path
         return Response(404, "text/plain; charset=utf-8", b"")
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(name or path.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
         content_type += "; charset=utf-8"
     return Response(200, content_type, body)

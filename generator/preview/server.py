@@ -118,6 +118,7 @@ def serve(preview: Preview, server: PreviewServer, echo: Callable[[str], None], 
         server.close()
         if indexer is not None:
             indexer.stop()
+        preview.downloads.close()
         echo("预览已停止")
 
 

@@ -84,6 +84,7 @@ class Rules:
     site_identifier: RuleSpec = RuleSpec(
         "site-identifier", "error", "网站标识码或备案号格式不对", "《政府网站发展指引》（国办发〔2017〕47号）：页面底部列明网站标识码、ICP备案编号、公安机关备案号"
     )
+    data_licence: RuleSpec = RuleSpec("data-licence", "error", "数据许可无效", TOOL)
 
     # --- reports and their files ---
     duplicate_report: RuleSpec = RuleSpec("duplicate-report", "error", "同一年度重复报告", TOOL)

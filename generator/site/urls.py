@@ -51,8 +51,6 @@ FEED = Route("atom.xml")
 SITEMAP = Route("sitemap.xml")
 """The sitemap, or the sitemap index when the site has more pages than one sitemap may list."""
 ROBOTS = Route("robots.txt")
-LISTED = (HOME, YEARS, AGENCIES, SEARCH)
-"""The pages of the whole portal at fixed addresses that the sitemap lists (404 is none of them)."""
 PARQUET = "data/parquet/"
 """The folder of the Parquet dataset: one folder per year, as Hive, DuckDB and pyarrow partition."""
 
@@ -91,3 +89,34 @@ def parquet(year: int) -> Route:
     """The figures of one year as Parquet, in a Hive-style partition folder."""
     return Route(f"{PARQUET}year={year}/part-0.parquet")
 
+# --- open data (docs/en/data.md): the public interface for downloads; never renamed ---
+
+DATA = Route("data/")
+"""The data page, which lists every download below."""
+DATA_AGENCIES = Route("data/agencies.csv")
+DATA_REPORTS = Route("data/reports.csv")
+DATA_FIGURES = Route("data/figures.csv")
+DATA_WORKBOOK = Route("data/xxgk-tables.xlsx")
+DATA_PACKAGE = Route("data/datapackage.json")
+DATA_ZIP = Route("data/xxgk-data.zip")
+REPORT_SCHEMA = Route("data/schema/report.schema.json")
+
+
+def data_figures(year: int) -> Route:
+    """The tidy figures of one year's reports."""
+    return Route(f"data/figures/{year}.csv")
+
+
+def data_table(format_id: str, table_key: str) -> Route:
+    """One official table of one format, wide: `table_key` is its key in front matter (active, applications, appeals)."""
+    return Route(f"data/tables/{format_id}-{table_key}.csv")
+
+
+def in_data(route: Route) -> str:
+    """A download's path relative to the data page: as the data package and the zip name it."""
+    assert route.path.startswith(DATA.path), route
+    return route.path[len(DATA.path) :]
+
+
+LISTED = (HOME, YEARS, AGENCIES, SEARCH, DATA)
+"""The pages of the whole portal at fixed addresses that the sitemap lists (404 is none of them)."""
