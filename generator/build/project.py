@@ -128,21 +128,18 @@ def _build(
     summaries = tuple(s for r in done for s in r.summaries)
     calls = [*portal_page_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
-    except jinja2.TemplateError as exc:
-        return replace(result, problems=(*result.problems, render_problem(exc, project)))
-    data_files, data_keys = parquet_outputs(done, cache, shared, clean)
-    files.update(data_files)
-    try:
         exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared)
+        ready = exported.store_all()  # the data downloads are stored while the portal's pages are made and the site linked
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
     except jinja2.TemplateError as exc:
         return replace(result, problems=(*result.problems, render_problem(exc, project)))
     files.update(exported.files)
     rendered += exported.rendered
+    data_files, data_keys = parquet_outputs(done, cache, shared, clean)
+    files.update(data_files)
     files.update(_asset_files(theme, cache))
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
-    ready = exported.store_all()  # the data downloads are stored while the rest of the site is linked
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees, later=exported.later, ready=ready)
     result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
     cache.put_build(digest, result)

@@ -173,11 +173,23 @@ def _money(format_id: str, table_key: str) -> tuple[bool, ...]:
     return tuple(cell.column.kind == "money" for cell in cell_columns(format_id, table_key))
 
 
+_SMALL_TEXT = tuple(str(n) for n in range(10_000))
+
+
 def table_values(c: CheckedReport, table_key: str) -> list[str]:
     """A report's figures of one table as the wide files write them, in their columns' order."""
     filled = c.tables[table_key]
     cells = [cell for block in FORMATS[c.report.format].table(table_key).blocks for row in filled.block(block.key).rows for cell in row.cells]
-    return [number(cell.value, "money") if money else str(cell.value) for cell, money in zip(cells, _money(c.report.format, table_key), strict=True)]
+    values = []
+    for cell, money in zip(cells, _money(c.report.format, table_key), strict=True):
+        value = cell.value
+        if money:
+            values.append(number(value, "money"))
+        elif type(value) is int and 0 <= value < 10_000:
+            values.append(_SMALL_TEXT[value])
+        else:
+            values.append(str(value))
+    return values
 
 
 def wide_line(c: CheckedReport, agency: Agency, values: list[str]) -> str:
@@ -204,6 +216,9 @@ def _cell_tags(format_id: str, table_key: str, money_style: int) -> tuple[str, .
 def sheet_row(c: CheckedReport, agency: Agency, table_key: str, values: list[str], money_style: int) -> str:
     """A report's row of a workbook sheet (see `workbook`): no row or cell references, so the
     row reads the same wherever it lands in the sheet; `values` from `table_values`."""
-    tags = _cell_tags(c.report.format, table_key, money_style)
-    cells = "".join([f"{tag}{value}</v></c>" for tag, value in zip(tags, values, strict=True)])
+    if any(_money(c.report.format, table_key)):
+        tags = _cell_tags(c.report.format, table_key, money_style)
+        cells = "".join([f"{tag}{value}</v></c>" for tag, value in zip(tags, values, strict=True)])
+    else:  # 表三, 表四: counts alone, one join
+        cells = "<c><v>" + "</v></c><c><v>".join(values) + "</v></c>" if values else ""
     return f"<row>{_text_cell(agency.id)}{_text_cell(agency.name)}<c><v>{c.report.year}</v></c>{cells}</row>"
