@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -103,9 +104,16 @@ def test_rows_round_trip_with_money_negative_changes_and_more_than_one_row_group
     assert parquet_bytes(rows) == data
 
 
+def test_the_data_page_lists_the_dataset_when_the_site_publishes_it(asked: Portal) -> None:
+    page = (build(asked) / "data/index.html").read_text(encoding="utf-8")
+    assert "Parquet 格式（按年度）" in page
+    assert re.findall(r'href="/data/parquet/year=(\d{4})/part-0.parquet"', page) == ["2020", "2022"]
+
+
 def test_without_the_setting_there_is_no_dataset(portal: Portal) -> None:
     site = build(with_reports(portal))
-    assert not (site / "data" / "parquet").exists()  # the other downloads are there; the Parquet dataset is not
+    assert not (site / "data" / "parquet").exists()
+    assert "Parquet" not in (site / "data/index.html").read_text(encoding="utf-8")  # the other downloads are there; the Parquet dataset is not
 
 
 def test_without_pyarrow_the_build_says_once_that_parquet_was_skipped(asked: Portal, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,6 +35,7 @@ from ..exports.data_page import Download, data_page, described, whole
 from ..exports.datapackage import Written, datapackage, package_bytes
 from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures, figures_of, wide_tables
 from ..exports.fragments import Piece, pieces_in, sheet_file
+from ..exports.parquet import ParquetFile
 from ..exports.report_schema import schema_bytes
 from ..exports.rows import agency_line, header
 from ..exports.workbook import frame, openpyxl_version
@@ -241,6 +242,7 @@ def export_data(
     today: datetime.date,
     theme: Theme,
     shared: str,
+    parquet: tuple[ParquetFile, ...] = (),
 ) -> Exported:
     """Store every data file (reusing those whose pieces are unchanged) and the data page;
     `shared` is the hash of what every page depends on (code, theme, settings)."""
@@ -290,7 +292,7 @@ def export_data(
     years = tuple(sorted({year for download in downloads for year in download.years}))
     wide_rows = sum(file.rows for dataset, file in csv_files if dataset.sheet)
     listed = (whole(sizes[zip_key], sizes[book_key], wide_rows, years), downloads, described(len(package), len(schema), years))
-    found, page_key, rendered = _page(cache, data_page(site, *listed, wide_tables()[1], licence, today), theme, shared)
+    found, page_key, rendered = _page(cache, data_page(site, *listed, wide_tables()[1], licence, today, parquet), theme, shared)
     files[found[0]] = found[1]
     cache.put_data_record(DataRecord(key, files, page_key))
     later = frozenset(output for output, stored_as in files.items() if not stored(stored_as))

@@ -26,6 +26,7 @@ import jinja2
 
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
+from ..exports.parquet import parquet_files
 from ..exports.web import full_address_note, web_calls
 from ..exports.workbook import frame
 from ..fingerprint import bytes_digest, json_digest
@@ -128,7 +129,8 @@ def _build(
     summaries = tuple(s for r in done for s in r.summaries)
     calls = [*portal_page_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
-        exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared)
+        listed = parquet_files(summaries) if parquet else ()
+        exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed)
         ready = exported.store_all()  # the data downloads are stored while the portal's pages are made and the site linked
         page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
     except jinja2.TemplateError as exc:

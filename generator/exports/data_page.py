@@ -16,6 +16,7 @@ from ..model import Licence
 from ..site import meta, urls
 from ..site.outputs import HTML, Page
 from .datasets import AGENCIES, REPORTS, Dataset, Field, figures
+from .parquet import ParquetFile
 
 TYPE_WORDS = {"string": "文本", "integer": "整数", "number": "数", "boolean": "是否（true/false）", "date": "日期"}
 
@@ -101,10 +102,12 @@ def data_page(
     wide_example: Dataset,
     licence: Licence | None,
     built: datetime.date,
+    parquet: tuple[ParquetFile, ...] = (),
 ) -> Page:
     """The page; `whole`: the zip and the workbook; `csv`: every CSV file in order;
     `described`: the data package and the schema; `wide_example`: a wide table whose
-    columns show how the wide files' columns are named."""
+    columns show how the wide files' columns are named; `parquet`: the Parquet dataset's
+    files, when the site publishes it (`parquet: true` and pyarrow installed)."""
     base = site["base"]
     route = urls.DATA
     description = f"{site['title']}全部年度报告统计数据的下载：CSV、Excel、数据包（datapackage.json）和 report.json 的 JSON Schema。"
@@ -123,5 +126,6 @@ def data_page(
         "wide_example": [f.name for f in wide_example.fields[3:6]],
         "package_url": urls.DATA_PACKAGE.url(base),
         "schema_url": urls.REPORT_SCHEMA.url(base),
+        "parquet": [{"year": f.year, "url": f.route.url(base), "path": urls.in_data(f.route)} for f in parquet],
     }
     return Page(route.output, HTML, "data.html", context)
