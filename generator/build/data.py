@@ -105,17 +105,19 @@ class Joined:
                 found.update(item[1].years)
         return tuple(sorted(found))
 
-    def member(self, store: Blobs) -> Member:
-        crc = 0
+    def member(self, store: Blobs, crc: bool = True) -> Member:
+        """As a zip member; without its CRC-32 (0, joined from the pieces' at a few microseconds
+        each) when only its size is asked for."""
+        value = 0
         packed = len(FINAL_BLOCK)
         for item in self.items:
             if isinstance(item, Held):
-                crc = zlib.crc32(item.data, crc)
+                value = zlib.crc32(item.data, value) if crc else 0
                 packed += len(item.packed)
             else:
-                crc = crc_join(crc, item[1].crc, item[1].shift)
+                value = crc_join(value, item[1].crc, item[1].shift) if crc else 0
                 packed += item[1].packed_size
-        return Member(self.name, self.size, crc, packed, lambda: store.packed(self.items))
+        return Member(self.name, self.size, value, packed, lambda: store.packed(self.items))
 
 
 class Blobs:
@@ -217,6 +219,10 @@ def _sheets(by_file: dict[str, list[Item]]) -> list[Joined]:
     return parts
 
 
+def _zipped(members: Callable[[], list[Member]]) -> Iterator[Chunk]:
+    return zip_chunks(members())
+
+
 def _key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -263,21 +269,23 @@ def export_data(
     def stored(key: str) -> bool:
         return cache.trusted and cache.has_objects([key])
 
-    def zip_members() -> list[Member]:
+    def zip_members(crc: bool = True) -> list[Member]:
         small = ((urls.DATA_PACKAGE, package), (urls.REPORT_SCHEMA, schema))
-        return [*(file.member(blobs_of) for _, file in csv_files), *(small_member(urls.in_data(route), data) for route, data in small)]
+        return [*(file.member(blobs_of, crc) for _, file in csv_files), *(small_member(urls.in_data(route), data) for route, data in small)]
+
+    def book_members(crc: bool = True) -> list[Member]:
+        return [part.member(blobs_of, crc) for part in _sheets(by_file)]
 
     zip_key = _key("zip", *(file.key for _, file in csv_files), hashlib.sha256(package).hexdigest(), hashlib.sha256(schema).hexdigest())
     book_key = _book_key(by_file, shared)
     writes: list[Callable[[], None]] = []
     sizes = {}
-    for archive_key, members in ((zip_key, zip_members), (book_key, lambda: [part.member(blobs_of) for part in _sheets(by_file)])):
+    for archive_key, members in ((zip_key, zip_members), (book_key, book_members)):
         if stored(archive_key):
             sizes[archive_key] = os.path.getsize(cache.object_path(archive_key))
-        else:  # its size from its members, before it is written
-            made = members()
-            sizes[archive_key] = zip_size(made)
-            writes.append(functools.partial(_put, cache, archive_key, functools.partial(zip_chunks, made)))
+        else:  # its size from its members, before it is written (their CRCs joined by the writer)
+            sizes[archive_key] = zip_size(members(crc=False))
+            writes.append(functools.partial(_put, cache, archive_key, functools.partial(_zipped, members)))
     for _, file in sorted(csv_files, key=lambda item: -item[1].size):
         if not stored(file.key):
             writes.append(functools.partial(_put, cache, file.key, functools.partial(blobs_of.raw, file.items)))
