@@ -38,7 +38,7 @@ from generator.content.load import load_site
 from generator.content.scaffold import portal_files
 from generator.exports import archive
 from generator.exports.archive import Span
-from generator.exports.datasets import figures
+from generator.exports.datasets import figures_of
 from generator.exports.rows import header
 from generator.exports.workbook import frame
 from generator.model import Agency
@@ -103,8 +103,12 @@ def flat(data: dict[str, Any], table: str) -> list[tuple[str, str, Decimal]]:
 # --- the CSV files say what report.json says ------------------------------------------------
 
 
+def every_years_figures(demo: Path) -> list[dict[str, str]]:
+    return [row for path in sorted((demo / "data/figures").glob("*.csv")) for row in read_csv(path)]
+
+
 def test_every_figure_of_every_report_is_in_the_tidy_csv_as_in_its_report_json(demo: Path) -> None:
-    rows = read_csv(demo / "data/figures.csv")
+    rows = every_years_figures(demo)
     by_table: dict[tuple[str, int, str], list[dict[str, str]]] = {}
     for row in rows:
         by_table.setdefault((row["agency_id"], int(row["year"]), row["table"]), []).append(row)
@@ -131,12 +135,12 @@ def test_every_figure_of_every_report_is_in_the_tidy_csv_as_in_its_report_json(d
     assert xian[("二", "fees", "amount")]["value"] == "1154.0867" and xian[("二", "fees", "amount")]["kind"] == "money"
 
 
-def test_each_years_file_is_that_years_part_of_the_tidy_file(demo: Path) -> None:
-    everything = read_csv(demo / "data/figures.csv")
+def test_there_is_a_tidy_file_per_year_holding_that_years_reports_alone(demo: Path) -> None:
     years = sorted(int(p.stem) for p in (demo / "data/figures").glob("*.csv"))
     assert years == [2019, 2020, 2021, 2022, 2023]  # the demo's years with tables; 2018 is free-form
     for year in years:
-        assert read_csv(demo / f"data/figures/{year}.csv") == [r for r in everything if r["year"] == str(year)]
+        assert {row["year"] for row in read_csv(demo / f"data/figures/{year}.csv")} == {str(year)}
+    assert not (demo / "data/figures.csv").exists()  # every year's figures: the zip (see the next tests)
 
 
 def test_the_wide_tables_hold_each_report_in_a_row_under_the_official_labels(demo: Path) -> None:
@@ -197,7 +201,7 @@ def test_the_data_package_validates_with_frictionless(demo: Path) -> None:
     package = json.loads((demo / "data/datapackage.json").read_text(encoding="utf-8"))
     names = [r["path"] for r in package["resources"]]
     csv_files = sorted(p.relative_to(demo / "data").as_posix() for p in (demo / "data").rglob("*.csv"))
-    assert sorted(names) == csv_files and len(names) == 14
+    assert sorted(names) == csv_files and len(names) == 13
     reports = next(r for r in package["resources"] if r["name"] == "reports")
     assert reports["schema"]["foreignKeys"] == [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["id"]}}]
     assert package["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans", "title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）"}]
@@ -256,7 +260,7 @@ def test_the_zip_holds_every_csv_the_package_and_the_schema_with_fixed_dates(dem
         names = archive.namelist()
         expected = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.suffix in (".csv", ".json"))
         assert sorted(names) == expected
-        assert names[:3] == ["reports.csv", "agencies.csv", "figures.csv"]
+        assert names[:3] == ["reports.csv", "agencies.csv", "figures/2019.csv"]
         for name in names:
             assert archive.read(name) == (data / name).read_bytes(), name
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -297,7 +301,7 @@ def test_two_clean_builds_at_different_times_give_the_same_zip_and_workbook(demo
     finally:
         monkeypatch.undo()
         frame.cache_clear()
-    for name in ("xxgk-data.zip", "xxgk-tables.xlsx", "datapackage.json", "figures.csv", "schema/report.schema.json"):
+    for name in ("xxgk-data.zip", "xxgk-tables.xlsx", "datapackage.json", "figures/2023.csv", "schema/report.schema.json"):
         assert (project / "public/data" / name).read_bytes() == (demo / "data" / name).read_bytes(), name
 
 
@@ -321,14 +325,14 @@ def test_an_edited_figure_rewrites_exactly_the_data_files_that_hold_it(portal: P
     build(county.root, site)
     second = data_tree(site)
     # The same sizes: the data package, which gives each file's size, and the data page are as they were.
-    assert changed(first, second) == ["figures.csv", "figures/2022.csv", "tables/2021-active.csv", "xxgk-data.zip", "xxgk-tables.xlsx"]
+    assert changed(first, second) == ["figures/2022.csv", "tables/2021-active.csv", "xxgk-data.zip", "xxgk-tables.xlsx"]
     # A figure a digit longer: the data package's sizes change, not the data page's (to a tenth of a KB).
     changes = {"received: [2, 1, 0, 0, 0, 0]": "received: [12, 1, 0, 0, 0, 0]", "disclosed: [2, 0, 0, 0, 0, 0]": "disclosed: [12, 0, 0, 0, 0, 0]"}
     county.report("county", 2020, template=REPORT_2019, changes=changes)
     build(county.root, site)
     third = data_tree(site)  # a key figure (新收申请) of a 2019-format report: reports.csv too
     assert changed(second, third) == [
-        "datapackage.json", "figures.csv", "figures/2020.csv", "reports.csv", "tables/2019-applications.csv", "xxgk-data.zip", "xxgk-tables.xlsx"
+        "datapackage.json", "figures/2020.csv", "reports.csv", "tables/2019-applications.csv", "xxgk-data.zip", "xxgk-tables.xlsx"
     ]
     copy = tmp_path / "copy"
     shutil.copytree(county.root, copy, ignore=shutil.ignore_patterns("site", ".site-previous", CACHE_DIR))
@@ -372,11 +376,11 @@ def test_the_tidy_file_is_written_as_it_is_read_never_whole(portal: Portal, monk
 
     monkeypatch.setattr(generator.build.objects, "write_whole", watched)
     build(county.root, county.root / "site")
-    assert len(largest) == 13  # every CSV file, the zip and the workbook
+    assert len(largest) == 12  # every CSV file, the zip and the workbook
     by_inode = {Path(path).stat().st_ino: path for path in largest}
-    tidy = by_inode[(county.root / "site/data/figures.csv").stat().st_ino]
-    assert spans[tidy] == 4  # four reports with tables, each its agency's piece
-    assert largest[tidy] == len(header(figures()))  # the header is the one piece made here
+    tidy = by_inode[(county.root / "site/data/figures/2022.csv").stat().st_ino]
+    assert spans[tidy] == 2  # two reports of 2022 with tables, each its agency's piece
+    assert largest[tidy] == len(header(figures_of(2022)))  # the header is the one piece made here
     assert max(largest.values()) < 32_000  # the rest: headers (表三's 175 labelled columns, 20 KB) and the workbook's frame
 
 
@@ -428,10 +432,10 @@ def test_the_preview_serves_the_downloads_a_build_writes_and_follows_a_save(port
     preview = Preview(county.root)
     page = preview.respond("/data/")
     assert page.status == 200 and "数据下载" in page.body.decode() and b"livereload.js" in page.body
-    for name in ("xxgk-data.zip", "figures.csv", "tables/2021-active.csv", "datapackage.json", "xxgk-tables.xlsx"):
+    for name in ("xxgk-data.zip", "figures/2022.csv", "tables/2021-active.csv", "datapackage.json", "xxgk-tables.xlsx"):
         response = preview.respond(f"/data/{name}")
         assert response.status == 200 and response.body == (built / name).read_bytes(), name
-    assert preview.respond("/data/figures.csv").content_type == "text/csv; charset=utf-8"
+    assert preview.respond("/data/figures/2022.csv").content_type == "text/csv; charset=utf-8"
     path = county.report("county", 2022, changes={"licensing: 35": "licensing: 36"})
     preview.refresh([path])
     figures = preview.respond("/data/figures/2022.csv").body.decode("utf-8-sig")

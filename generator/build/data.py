@@ -6,7 +6,7 @@ and stored as one blob, which ends with the pieces that index it. A data
 file here is its pieces in registry order, each file keyed by the hashes of its
 pieces: a file whose key the store holds is taken as it is, so an unchanged
 portal costs a few hashes, and an edited figure rewrites exactly the files that
-hold a piece that changed (its year's figures, the all-years figures, its wide
+hold a piece that changed (its year's figures, its wide
 table, reports.csv when a key figure changed; the workbook, the zip, the data
 package and the data page that describe them). Files are written by streaming
 their pieces from the blobs into the store, copied by the system (`Span`): nothing
@@ -33,7 +33,7 @@ from typing import Any
 from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, deflated, small_member, zip_chunks, zip_size
 from ..exports.data_page import Download, data_page, described, whole
 from ..exports.datapackage import Written, datapackage, package_bytes
-from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures, figures_of, wide_tables
+from ..exports.datasets import AGENCIES, REPORTS, Dataset, figures_of, wide_tables
 from ..exports.fragments import Piece, pieces_in, sheet_file
 from ..exports.parquet import ParquetFile
 from ..exports.report_schema import schema_bytes
@@ -193,8 +193,7 @@ def _csv_files(by_file: dict[str, list[Item]], registry: tuple[Agency, ...], sit
     """Every CSV file, in the order the data page lists them, with its items."""
     agencies = Held(b"".join(agency_line(a, site).encode("utf-8") for a in registry), len(registry))
     years = sorted(int(name[len("figures/") : -len(".csv")]) for name in by_file if name.startswith("figures/"))
-    every_year = [item for year in years for item in by_file[figures_of(year).path]]  # the years' files, joined
-    files: list[tuple[Dataset, list[Item]]] = [(REPORTS, by_file[REPORTS.path]), (AGENCIES, [agencies]), (figures(), every_year)]
+    files: list[tuple[Dataset, list[Item]]] = [(REPORTS, by_file[REPORTS.path]), (AGENCIES, [agencies])]
     files += [(figures_of(year), by_file[figures_of(year).path]) for year in years]
     files += [(dataset, by_file[dataset.path]) for dataset in wide_tables()]
     return [(dataset, Joined(dataset.path, (Held(header(dataset)), *items))) for dataset, items in files]

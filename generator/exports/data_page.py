@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Licence
 from ..site import meta, urls
 from ..site.outputs import HTML, Page
-from .datasets import AGENCIES, REPORTS, Dataset, Field, figures
+from .datasets import AGENCIES, REPORTS, TIDY_FILES, Dataset, Field, tidy_fields
 from .parquet import ParquetFile
 
 TYPE_WORDS = {"string": "文本", "integer": "整数", "number": "数", "boolean": "是否（true/false）", "date": "日期"}
@@ -37,7 +37,7 @@ class Download:
 def whole(zip_size: int, book_size: int, wide_rows: int, years: tuple[int, ...]) -> tuple[Download, ...]:
     """The zip and the workbook, as the page lists them first."""
     return (
-        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", zip_size, None, years, "下列全部 CSV 文件、数据包和 report.json 的 JSON Schema，一次下载。"),
+        Download("全部数据（压缩包）", urls.DATA_ZIP, "ZIP", zip_size, None, years, "下列全部 CSV 文件（包括每个年度的逐项数据）、数据包和 report.json 的 JSON Schema，一次下载。"),
         Download("统计表（Excel 工作簿）", urls.DATA_WORKBOOK, "Excel", book_size, wide_rows, years, "与下列宽表 CSV 内容相同，每张表一个工作表，表头固定。"),
     )
 
@@ -121,7 +121,7 @@ def data_page(
         "whole": [_download(d, base) for d in whole],
         "csv": [_download(d, base) for d in csv],
         "described": [_download(d, base) for d in described],
-        "columns": [_columns(AGENCIES), _columns(REPORTS), _columns(figures())],
+        "columns": [_columns(AGENCIES), _columns(REPORTS), {"title": "逐项数据", "file": TIDY_FILES, "fields": [_field(f) for f in tidy_fields()]}],
         "wide_lead": [_field(f) for f in wide_example.fields[:3]],
         "wide_example": [f.name for f in wide_example.fields[3:6]],
         "package_url": urls.DATA_PACKAGE.url(base),

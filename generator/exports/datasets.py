@@ -143,7 +143,7 @@ REPORTS = Dataset(
 )
 
 
-def _tidy_fields() -> tuple[Field, ...]:
+def tidy_fields() -> tuple[Field, ...]:
     tables = sorted({t.key for fmt in TABLE_FORMATS for t in fmt.tables})
     return (
         AGENCY_ID_FIELD,
@@ -164,21 +164,21 @@ TIDY_KEY = ("agency_id", "year", "table", "block", "row", "column")
 TIDY_DESCRIPTION = "每行一个数字（一份报告中一个表格单元格），含由合计规则算出的总计；"
 
 
-def figures() -> Dataset:
-    """Every figure of every report, all years."""
-    return Dataset(
-        "figures", urls.DATA_FIGURES, "逐项数据（全部年度）", TIDY_DESCRIPTION + "全部年度，按年度、机关排列（即各年度文件依次相接）。", _tidy_fields(), TIDY_KEY, (TO_REPORTS,)
-    )
+TIDY_FILES = "figures/年度.csv"
+"""How the data page names the tidy files, one per year."""
 
 
 def figures_of(year: int) -> Dataset:
-    """The figures of one year's reports."""
+    """The figures of one year's reports. There is no file of every year's figures: at
+    10,000 reports it would be 130 MB (1.3 GB at 100,000), past what Excel opens and a
+    second copy of the years' files to write and host; the zip holds every year's file
+    (a tenth of the size), and the data package lists them, for whoever wants them all."""
     return Dataset(
         f"figures-{year}",
         urls.data_figures(year),
         f"逐项数据（{year}年度）",
         TIDY_DESCRIPTION + f"只含 {year} 年度的报告，按机关排列。",
-        _tidy_fields(),
+        tidy_fields(),
         TIDY_KEY,
         (TO_REPORTS,),
     )

@@ -30,7 +30,7 @@ from ..site import urls
 from ..site.summaries import Summary
 from .archive import crc_shift, deflated
 from .datasets import REPORTS, wide
-from .rows import figure_lines, report_line, sheet_row, table_values, wide_line
+from .rows import figure_lines, report_line, report_values, sheet_row, wide_line
 
 
 def sheet_file(dataset_path: str) -> str:
@@ -56,18 +56,18 @@ def agency_fragments(
     if not group:
         return ()
     out = [_fragment(REPORTS.path, group, "".join(report_line(c, agency, site, s) for c, s in zip(group, summaries, strict=True)))]
-    for c in group:
-        if _complete(c):
-            lines, rows = figure_lines(c)
-            out.append(Fragment(urls.in_data(urls.data_figures(c.report.year)), (c.report.year,), rows, lines))
+    complete = [(c, report_values(c)) for c in group if _complete(c)]  # each report's figures written once, used thrice
+    for c, values in complete:
+        lines, rows = figure_lines(c, values)
+        out.append(Fragment(urls.in_data(urls.data_figures(c.report.year)), (c.report.year,), rows, lines))
     for format_id, fmt in FORMATS.items():
-        of_format = tuple(c for c in group if c.report.format == format_id and _complete(c))
+        of_format = [(c, values) for c, values in complete if c.report.format == format_id]
+        reports = tuple(c for c, _ in of_format)
         for table in fmt.tables if of_format else ():
             dataset = wide(format_id, table.key)
-            values = [table_values(c, table.key) for c in of_format]
-            out.append(_fragment(dataset.path, of_format, "".join(wide_line(c, agency, v) for c, v in zip(of_format, values))))
-            sheet = "".join(sheet_row(c, agency, table.key, v, money_style) for c, v in zip(of_format, values))
-            out.append(_fragment(sheet_file(dataset.path), of_format, sheet))
+            out.append(_fragment(dataset.path, reports, "".join(wide_line(c, agency, values[table.key]) for c, values in of_format)))
+            sheet = "".join(sheet_row(c, agency, table.key, values[table.key], money_style) for c, values in of_format)
+            out.append(_fragment(sheet_file(dataset.path), reports, sheet))
     return tuple(out)
 
 

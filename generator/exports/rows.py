@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from ..formats import FORMATS, KEY_FIGURE_LABELS, publication_deadline
-from ..model import Agency, Cell, CheckedReport, Value
+from ..model import Agency, CheckedReport, Value
 from ..site import urls
 from ..site.summaries import Summary
 from .datasets import PATH_SEPARATOR, Dataset, cell_columns
@@ -114,9 +114,44 @@ def report_line(c: CheckedReport, agency: Agency, site: dict[str, str], summary:
 
 
 @functools.cache
-def _tidy_parts(format_id: str) -> tuple[tuple[bytes, bool], ...]:
-    """Each cell's constant middle of a tidy line, quoted and encoded, in the official order
-    (table, block, row, column), and whether its value is money."""
+def _money(format_id: str, table_key: str) -> tuple[bool, ...]:
+    """Whether each of a table's cells (official order, the wide files' columns) holds money."""
+    return tuple(cell.column.kind == "money" for cell in cell_columns(format_id, table_key))
+
+
+_SMALL = tuple(str(n) for n in range(10_000))
+
+
+def _text(value: Value, money: bool) -> str:
+    if money:
+        return number(value, "money")
+    if type(value) is int and 0 <= value < 10_000:
+        return _SMALL[value]
+    return str(value)
+
+
+def report_values(c: CheckedReport) -> dict[str, list[str]]:
+    """A report with every table of its format: each table's figures as the data files write
+    them, in the official order (blocks, rows, columns). Made once per report, for the tidy
+    lines, the wide lines and the sheet rows alike. A filled table holds its blocks and rows
+    in that order (`content.tables` reads them so)."""
+    values = {}
+    for table in FORMATS[c.report.format].tables:
+        filled = c.tables[table.key]
+        if tuple(block.key for block in filled.blocks) != tuple(block.key for block in table.blocks):
+            raise ValueError(f"{c.report.source.file}: 表{table.key} is not in the official order")
+        cells = [cell for block in filled.blocks for row in block.rows for cell in row.cells]
+        values[table.key] = [_text(cell.value, money) for cell, money in zip(cells, _money(c.report.format, table.key), strict=True)]
+    return values
+
+
+# --- the tidy figures ------------------------------------------------------------------
+
+
+@functools.cache
+def _tidy_parts(format_id: str) -> tuple[str, ...]:
+    """Each cell's constant middle of a tidy line, quoted already, in the official order
+    (table, block, row, column)."""
     fmt = FORMATS[format_id]
     parts = []
     for table in fmt.tables:
@@ -124,76 +159,32 @@ def _tidy_parts(format_id: str) -> tuple[tuple[bytes, bool], ...]:
             for row in block.rows:
                 for column in block.columns:
                     text = [table.key, block.key, row.key, row.label, column.key, column.label, column.kind]
-                    parts.append(((",".join(csv_field(t) for t in text) + ",").encode("utf-8"), column.kind == "money"))
+                    parts.append(",".join(csv_field(t) for t in text) + ",")
     return tuple(parts)
 
 
-def report_cells(c: CheckedReport) -> list[Cell]:
-    """A report's cells in the official order: tables, blocks, rows, columns. A filled table
-    holds its blocks and rows in that order (`content.tables` reads them so)."""
-    cells: list[Cell] = []
-    for table in FORMATS[c.report.format].tables:
-        filled = c.tables[table.key]
-        if tuple(block.key for block in filled.blocks) != tuple(block.key for block in table.blocks):
-            raise ValueError(f"{c.report.source.file}: 表{table.key} is not in the official order")
-        for block in filled.blocks:
-            for row in block.rows:
-                cells += row.cells
-    return cells
+_COMPUTED = {True: ",true" + NEWLINE, False: ",false" + NEWLINE}
 
 
-_SMALL = tuple(str(n).encode() for n in range(10_000))
-_COMPUTED = {True: b",true" + NEWLINE.encode(), False: b",false" + NEWLINE.encode()}
-
-
-def figure_lines(c: CheckedReport) -> tuple[bytes, int]:
-    """The tidy lines of a report with every table of its format, in the official order, and how
-    many. Bytes joined from bytes made once: the build's largest output, so its fastest path."""
+def figure_lines(c: CheckedReport, values: dict[str, list[str]]) -> tuple[bytes, int]:
+    """The tidy lines of a report (`values` from `report_values`), in the official order, and
+    how many. Joined from strings made once: the build's largest output, so its fastest path."""
     report = c.report
-    lead = f"{report.agency_id},{report.year},".encode()
-    out: list[bytes] = []
-    for (part, money), cell in zip(_tidy_parts(report.format), report_cells(c), strict=True):
-        value = cell.value
-        if money:
-            text = number(value, "money").encode()
-        elif type(value) is int and 0 <= value < 10_000:
-            text = _SMALL[value]
-        else:
-            text = str(value).encode()
+    lead = f"{report.agency_id},{report.year},"
+    tables = [table.key for table in FORMATS[report.format].tables]
+    cells = [cell for key in tables for block in c.tables[key].blocks for row in block.rows for cell in row.cells]
+    texts = [text for key in tables for text in values[key]]
+    out: list[str] = []
+    for part, text, cell in zip(_tidy_parts(report.format), texts, cells, strict=True):
         out += (lead, part, text, _COMPUTED[cell.computed])
-    return b"".join(out), len(out) // 4
+    return "".join(out).encode("utf-8"), len(out) // 4
 
 
 # --- the wide tables -------------------------------------------------------------------
 
 
-@functools.cache
-def _money(format_id: str, table_key: str) -> tuple[bool, ...]:
-    """Whether each of a table's value positions (in the wide files' order) holds money."""
-    return tuple(cell.column.kind == "money" for cell in cell_columns(format_id, table_key))
-
-
-_SMALL_TEXT = tuple(str(n) for n in range(10_000))
-
-
-def table_values(c: CheckedReport, table_key: str) -> list[str]:
-    """A report's figures of one table as the wide files write them, in their columns' order."""
-    filled = c.tables[table_key]
-    cells = [cell for block in FORMATS[c.report.format].table(table_key).blocks for row in filled.block(block.key).rows for cell in row.cells]
-    values = []
-    for cell, money in zip(cells, _money(c.report.format, table_key), strict=True):
-        value = cell.value
-        if money:
-            values.append(number(value, "money"))
-        elif type(value) is int and 0 <= value < 10_000:
-            values.append(_SMALL_TEXT[value])
-        else:
-            values.append(str(value))
-    return values
-
-
 def wide_line(c: CheckedReport, agency: Agency, values: list[str]) -> str:
-    """A report's line of a wide table; `values` from `table_values`."""
+    """A report's line of a wide table; `values` its table's from `report_values`."""
     return line([agency.id, csv_field(agency.name), str(c.report.year), *values])
 
 
@@ -215,7 +206,7 @@ def _cell_tags(format_id: str, table_key: str, money_style: int) -> tuple[str, .
 
 def sheet_row(c: CheckedReport, agency: Agency, table_key: str, values: list[str], money_style: int) -> str:
     """A report's row of a workbook sheet (see `workbook`): no row or cell references, so the
-    row reads the same wherever it lands in the sheet; `values` from `table_values`."""
+    row reads the same wherever it lands in the sheet; `values` its table's from `report_values`."""
     if any(_money(c.report.format, table_key)):
         tags = _cell_tags(c.report.format, table_key, money_style)
         cells = "".join([f"{tag}{value}</v></c>" for tag, value in zip(tags, values, strict=True)])

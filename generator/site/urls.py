@@ -95,7 +95,6 @@ DATA = Route("data/")
 """The data page, which lists every download below."""
 DATA_AGENCIES = Route("data/agencies.csv")
 DATA_REPORTS = Route("data/reports.csv")
-DATA_FIGURES = Route("data/figures.csv")
 DATA_WORKBOOK = Route("data/xxgk-tables.xlsx")
 DATA_PACKAGE = Route("data/datapackage.json")
 DATA_ZIP = Route("data/xxgk-data.zip")
