@@ -1,0 +1,84 @@
+"""A report's comparable measures, and their totals over many reports.
+
+A report's measures are made where its pages are (in the build's worker) and
+travel in its summary; everything above one agency (regions, years, the portal)
+is summed from summaries alone, so a statistics page is looked up, like every
+portal-wide page, by the digests of the summaries it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..formats import FORMATS
+from ..formats.measures import MEASURES, Rate
+from ..model import FilledTables, Value
+
+Measures = dict[str, Value]
+"""A report's measures by key; a measure its format does not hold is absent."""
+
+
+def report_measures(tables: FilledTables, format_id: str) -> Measures | None:
+    """The measures of a report with every table of its format; None for a free-form
+    report (or one whose tables could not be read), which has nothing comparable."""
+    fmt = FORMATS[format_id]
+    if not fmt.tables or len(tables) != len(fmt.tables):
+        return None
+    found: Measures = {}
+    for measure in MEASURES:
+        cells = measure.cells(format_id)
+        if cells is None:
+            continue
+        index = [column.key for column in fmt.table(cells.table).block(cells.block).columns].index(cells.column)
+        block = tables[cells.table].block(cells.block)
+        values = [block.row(key).values[index] for key in cells.rows]
+        found[measure.key] = sum(values[1:], start=values[0])
+    return found
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Measures summed over reports: each measure over the reports that hold it, with how
+    many did (so a reader sees the denominator of every total)."""
+
+    values: Measures
+    counted: dict[str, int]  # reports that hold each measure
+    reports: int  # every report summed over, free-form ones included
+    comparable: int  # reports with measures (the tabular formats)
+
+    def value(self, key: str) -> Value | None:
+        """A measure's total; None when no report summed over holds it."""
+        return self.values.get(key) if self.counted.get(key) else None
+
+    def rate(self, rate: Rate) -> Fraction | None:
+        """A rate of the totals; None when its denominator is 0 or not held."""
+        below = self.value(rate.denominator)
+        above = [self.value(key) for key in rate.numerator]
+        if not below or any(v is None for v in above):
+            return None
+        return Fraction(sum(Fraction(v) for v in above if v is not None)) / Fraction(below)
+
+
+def total(measures: Iterable[Measures | None]) -> Totals:
+    """The totals of reports' measures (None for a report with nothing comparable)."""
+    values: Measures = {}
+    counted: dict[str, int] = {}
+    reports = comparable = 0
+    for found in measures:
+        reports += 1
+        if found is None:
+            continue
+        comparable += 1
+        for key, value in found.items():
+            values[key] = values.get(key, 0) + value
+            counted[key] = counted.get(key, 0) + 1
+    return Totals(values, counted, reports, comparable)
+
+
+def percent(rate: Fraction | None) -> str:
+    """A rate as pages and downloads print it: "37.5%", or "—" when it has no value."""
+    if rate is None:
+        return "—"
+    return f"{float(rate) * 100:.1f}%"
