@@ -154,6 +154,7 @@ class Agency:
     region: tuple[str, ...]
     level: str
     parent: str | None = None
+    covers: tuple[str, ...] = ()  # the agencies whose figures its report sums up (汇总) besides its own
     phone: str = ""
     address: str = ""
     website: str = ""

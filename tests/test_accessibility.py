@@ -41,6 +41,8 @@ PAGES = {
     "report, free-form": "reports/county/2018/",
     "search with results": "search/?q=" + "报告",
     "data downloads": "data/",
+    "regions list": "regions/",
+    "region, with trend charts and sortable tables": "regions/测试省/测试市/测试县/",
     "404": "404.html",
 }
 MODES = {"normal": (), "large text": ("大字",), "high contrast": ("高对比",), "both": ("大字", "高对比")}

@@ -1,7 +1,7 @@
 """The package's shape: imports run one way through the pipeline's folders, and no module grows past 400 lines.
 
     model, messages, fingerprint, files   (plain data and helpers every stage shares)
-      → rules/catalogue.py → formats → content → rules → site → exports, search → build → preview, imports → cli
+      → rules/catalogue.py → formats → content → rules, stats → site → exports, search → build → preview, imports → cli
 
 A module may import from its own folder and from folders before its own, never
 from one after it or beside it (exports and search do not import each other).
@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "formats": 2,
     "content": 3,
     "rules": 4,
+    "stats": 4,
     "site": 5,
     "exports": 6, "search": 6,
     "build": 7,

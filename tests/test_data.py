@@ -201,7 +201,7 @@ def test_the_data_package_validates_with_frictionless(demo: Path) -> None:
     package = json.loads((demo / "data/datapackage.json").read_text(encoding="utf-8"))
     names = [r["path"] for r in package["resources"]]
     csv_files = sorted(p.relative_to(demo / "data").as_posix() for p in (demo / "data").rglob("*.csv"))
-    assert sorted(names) == csv_files and len(names) == 13
+    assert sorted(names) == csv_files and len(names) == 14
     reports = next(r for r in package["resources"] if r["name"] == "reports")
     assert reports["schema"]["foreignKeys"] == [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["id"]}}]
     assert package["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans", "title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）"}]
@@ -260,7 +260,7 @@ def test_the_zip_holds_every_csv_the_package_and_the_schema_with_fixed_dates(dem
         names = archive.namelist()
         expected = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.suffix in (".csv", ".json"))
         assert sorted(names) == expected
-        assert names[:3] == ["reports.csv", "agencies.csv", "figures/2019.csv"]
+        assert names[:4] == ["reports.csv", "agencies.csv", "statistics.csv", "figures/2019.csv"]
         for name in names:
             assert archive.read(name) == (data / name).read_bytes(), name
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -330,9 +330,9 @@ def test_an_edited_figure_rewrites_exactly_the_data_files_that_hold_it(portal: P
     changes = {"received: [2, 1, 0, 0, 0, 0]": "received: [12, 1, 0, 0, 0, 0]", "disclosed: [2, 0, 0, 0, 0, 0]": "disclosed: [12, 0, 0, 0, 0, 0]"}
     county.report("county", 2020, template=REPORT_2019, changes=changes)
     build(county.root, site)
-    third = data_tree(site)  # a key figure (新收申请) of a 2019-format report: reports.csv too
+    third = data_tree(site)  # a key figure (新收申请) of a 2019-format report: reports.csv too, and the statistics
     assert changed(second, third) == [
-        "datapackage.json", "figures/2020.csv", "reports.csv", "tables/2019-applications.csv", "xxgk-data.zip", "xxgk-tables.xlsx"
+        "datapackage.json", "figures/2020.csv", "reports.csv", "statistics.csv", "tables/2019-applications.csv", "xxgk-data.zip", "xxgk-tables.xlsx"
     ]
     copy = tmp_path / "copy"
     shutil.copytree(county.root, copy, ignore=shutil.ignore_patterns("site", ".site-previous", CACHE_DIR))
@@ -376,7 +376,7 @@ def test_the_tidy_file_is_written_as_it_is_read_never_whole(portal: Portal, monk
 
     monkeypatch.setattr(generator.build.objects, "write_whole", watched)
     build(county.root, county.root / "site")
-    assert len(largest) == 12  # every CSV file, the zip and the workbook
+    assert len(largest) == 13  # every CSV file, the zip and the workbook
     by_inode = {Path(path).stat().st_ino: path for path in largest}
     tidy = by_inode[(county.root / "site/data/figures/2022.csv").stat().st_ino]
     assert spans[tidy] == 2  # two reports of 2022 with tables, each its agency's piece

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import feedparser
@@ -145,9 +146,14 @@ def sitemap_urls(data: bytes) -> dict[str, str | None]:
     return {str(url.findtext(SM + "loc")): url.findtext(SM + "lastmod") for url in root.iter(SM + "url")}
 
 
+def region(*names: str) -> str:
+    return SITE + "regions/" + "".join(quote(name) + "/" for name in names)
+
+
 def html_pages(site: Path) -> set[str]:
-    """The address of every page written, from its index.html (404.html is no index.html)."""
-    return {SITE + p.parent.relative_to(site).as_posix().removeprefix(".") + ("/" if p.parent != site else "") for p in site.rglob("index.html")}
+    """The address of every page written, from its index.html (404.html is no index.html),
+    percent-encoded as a sitemap must write it (a region's page is named in Chinese)."""
+    return {SITE + quote(p.parent.relative_to(site).as_posix().removeprefix(".")) + ("/" if p.parent != site else "") for p in site.rglob("index.html")}
 
 
 def test_the_sitemap_lists_every_page_but_404_with_the_date_of_its_content(online: Portal) -> None:
@@ -155,14 +161,17 @@ def test_the_sitemap_lists_every_page_but_404_with_the_date_of_its_content(onlin
     listed = sitemap_urls((site / "sitemap.xml").read_bytes())
     assert set(listed) == html_pages(site)
     assert listed == {
-        SITE: "2023-02-10", SITE + "years/": "2023-02-10", SITE + "agencies/": "2023-02-10", SITE + "search/": "2023-02-10", SITE + "data/": "2023-02-10",
+        SITE: "2023-02-10", SITE + "years/": "2023-02-10", SITE + "agencies/": "2023-02-10", SITE + "regions/": "2023-02-10",
+        SITE + "search/": "2023-02-10", SITE + "data/": "2023-02-10",
         SITE + "years/2018/": "2019-01-20", SITE + "years/2020/": "2021-01-20", SITE + "years/2022/": "2023-02-10",
+        region("测试省"): "2023-02-10", region("测试省", "测试市"): "2023-02-10", region("测试省", "测试市", "测试县"): "2023-02-10",
+        region("测试省", "测试市", "测试县", "北山镇"): None,  # the town's one report gives no date
         SITE + "agencies/county/": "2023-01-20", report("county", 2018): "2019-01-20", report("county", 2020): "2021-01-20",
         report("county", 2022): "2023-01-20",
         SITE + "agencies/county-edu/": "2023-02-10", report("county-edu", 2020): "2021-01-20", report("county-edu", 2022): "2023-02-10",
         SITE + "agencies/town/": None, report("town", 2022): None,
     }  # fmt: skip
-    assert list(listed)[:4] == [SITE, SITE + "years/", SITE + "agencies/", SITE + "search/"]
+    assert list(listed)[:5] == [SITE, SITE + "years/", SITE + "agencies/", SITE + "regions/", SITE + "search/"]
 
 
 def test_robots_txt_names_the_sitemap(online: Portal) -> None:
@@ -180,13 +189,14 @@ def test_over_its_limit_the_sitemap_is_split_and_indexed(online: Portal, monkeyp
         (f"{SITE}sitemaps/sitemap-1.xml", "2023-02-10"),
         (f"{SITE}sitemaps/sitemap-2.xml", "2023-02-10"),
         (f"{SITE}sitemaps/sitemap-3.xml", "2023-02-10"),
-        (f"{SITE}sitemaps/sitemap-4.xml", None),  # town's agency page and its undated report
+        (f"{SITE}sitemaps/sitemap-4.xml", "2023-02-10"),
+        (f"{SITE}sitemaps/sitemap-5.xml", None),  # town's agency page and its undated report
     ]
-    listed = [sitemap_urls((site / f"sitemaps/sitemap-{n}.xml").read_bytes()) for n in range(1, 5)]
-    assert [len(part) for part in listed] == [5, 5, 5, 2]
+    listed = [sitemap_urls((site / f"sitemaps/sitemap-{n}.xml").read_bytes()) for n in range(1, 6)]
+    assert [len(part) for part in listed] == [5, 5, 5, 5, 2]
     assert {url for part in listed for url in part} == html_pages(site)
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.xml") if "atom" not in p.name) == [
-        "sitemap.xml", *(f"sitemaps/sitemap-{n}.xml" for n in range(1, 5))
+        "sitemap.xml", *(f"sitemaps/sitemap-{n}.xml" for n in range(1, 6))
     ]
 
 
@@ -194,14 +204,17 @@ def test_the_split_is_a_pure_function_of_the_entries_and_the_limit() -> None:
     site = site_context_of(SITE)
     agencies = tuple(Agency(f"a{n}", f"机关{n}", ("省",), "县级") for n in range(3))
     summaries = (summary(agencies[0], 2021, "2022-01-05"), summary(agencies[2], 2022, "2023-01-31"))
-    assert [c.function.__name__ for c in sitemap_calls(agencies, summaries, site, limit=12)] == ["sitemap"]  # 5 + 2 years + 3 agencies + 2 reports
+    # 6 portal pages + 2 years + 1 region + 3 agencies + 2 reports
+    assert [c.function.__name__ for c in sitemap_calls(agencies, summaries, site, limit=14)] == ["sitemap"]
     calls = sitemap_calls(agencies, summaries, site, limit=4)
-    assert [(c.function.__name__, c.key) for c in calls] == [("sitemap_part", "1"), ("sitemap_part", "2"), ("sitemap_part", "3"), ("sitemap_index", "")]
-    assert [len(c.args[1]) for c in calls[:3]] == [4, 4, 4]
-    assert calls[3].args[0] == (
+    parts = [("sitemap_part", str(n)) for n in range(1, 5)]
+    assert [(c.function.__name__, c.key) for c in calls] == [*parts, ("sitemap_index", "")]
+    assert [len(c.args[1]) for c in calls[:4]] == [4, 4, 4, 2]
+    assert calls[4].args[0] == (
         (BASE + "sitemaps/sitemap-1.xml", "2023-01-31"),
-        (BASE + "sitemaps/sitemap-2.xml", "2023-01-31"),  # the data page, the years 2021 and 2022, a0
-        (BASE + "sitemaps/sitemap-3.xml", "2023-01-31"),
+        (BASE + "sitemaps/sitemap-2.xml", "2023-01-31"),  # search, the data page, the years 2021 and 2022
+        (BASE + "sitemaps/sitemap-3.xml", "2023-01-31"),  # the region 省, a0 and its report, a1
+        (BASE + "sitemaps/sitemap-4.xml", "2023-01-31"),
     )
 
 

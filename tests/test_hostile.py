@@ -51,7 +51,8 @@ class Active(HTMLParser):
         values = dict(attrs)
         if tag == "script" and not any((values.get("src") or "").endswith(own) for own in OWN_SCRIPTS):
             self.found.append(f"<script {attrs}>")
-        if tag in FORBIDDEN or (tag == "meta" and "http-equiv" in values):
+        chart = tag == "svg" and values.get("class") == "trend-svg" and values.get("role") == "img"  # the theme's own charts
+        if (tag in FORBIDDEN and not chart) or (tag == "meta" and "http-equiv" in values):
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):

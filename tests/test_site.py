@@ -7,7 +7,7 @@ import datetime
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -46,10 +46,12 @@ def three_years(portal: Portal) -> Portal:
 def test_year_page_lists_reports_sums_figures_and_names_missing_agencies(three_years: Portal) -> None:
     html = (build(three_years) / "years/2022/index.html").read_text(encoding="utf-8")
     grid = table_captioned(html, "2022年度各机关报告主要数据").grid()
-    assert grid[0] == ["机关", "发布日期", "新收申请", "上年结转", "予以公开", "行政复议", "直接起诉", "复议后起诉"]
-    assert grid[1] == ["测试县人民政府", "2023-01-20", "8", "1", "4", "2", "1", "0"]
-    assert grid[2] == ["测试县教育局", "2023-02-10逾期", "8", "1", "4", "2", "1", "0"]
-    assert grid[3] == ["合计（2 份有统计表的报告）", "", "16", "2", "8", "4", "2", "0"]
+    rates = ["公开率", "不予公开率", "复议纠错率", "诉讼纠错率"]
+    assert grid[0] == ["机关", "发布日期", "新收申请", "上年结转", "予以公开", "行政复议", "直接起诉", "复议后起诉", *rates]
+    # 公开率 (4 + 1) / 8; 不予公开 1 of 8; no review corrected of 2; the one lawsuit's result corrected
+    assert grid[1] == ["测试县人民政府", "2023-01-20", "8", "1", "4", "2", "1", "0", "62.5%", "12.5%", "0.0%", "100.0%"]
+    assert grid[2] == ["测试县教育局", "2023-02-10逾期", "8", "1", "4", "2", "1", "0", "62.5%", "12.5%", "0.0%", "100.0%"]
+    assert grid[3] == ["合计（2 份有统计表的报告）", "", "16", "2", "8", "4", "2", "0", "62.5%", "12.5%", "0.0%", "100.0%"]
     missing = html[html.index("尚无2022年度报告的机关") :]
     assert '<a href="/agencies/town/">测试县北山镇人民政府</a>' in missing
     assert "测试县教育局" not in missing
@@ -140,7 +142,7 @@ def test_every_link_works_under_a_sub_path(three_years: Portal, base_url: str) -
             if url in canonical:
                 url = url.removeprefix("https://www.example.gov.cn")
             assert url.startswith("/xxgk/ndbg/"), f"{path}: {url}"
-            target = site / url.removeprefix("/xxgk/ndbg/")
+            target = site / unquote(url.removeprefix("/xxgk/ndbg/"))  # as a server reads a percent-encoded path
             assert (target / "index.html").is_file() if url.endswith("/") else target.is_file(), f"{path}: {url}"
             checked += 1
     assert checked > 100

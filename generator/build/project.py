@@ -36,6 +36,7 @@ from ..search.documents import DocumentRef, Indexable, SearchDocument
 from ..search.index import SEARCH_DIR, Loader, build_index
 from ..site.plan import PageCall, portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
+from ..site.statistics import Tallied
 from ..site.summaries import Summary
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
 from .data import export_data
@@ -303,6 +304,8 @@ class _Inputs:
             return self.registry_digest
         if arg is self.context:
             return self.context_digest
+        if isinstance(arg, Tallied):
+            return arg.digest
         if isinstance(arg, tuple) and arg and all(isinstance(s, Summary) for s in arg):
             return hashlib.sha256("".join(s.digest for s in arg).encode()).hexdigest()
         return json_digest([type(arg).__name__, arg])  # plain values: a year, (agency, year) pairs

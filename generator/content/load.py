@@ -30,7 +30,7 @@ SITE_KEYS = (
     "title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region",
     "parquet", "data_licence",
 )
-AGENCY_KEYS = ("id", "name", "region", "level", "parent", "phone", "address", "website")
+AGENCY_KEYS = ("id", "name", "region", "level", "parent", "covers", "phone", "address", "website")
 REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
 
 
@@ -162,6 +162,13 @@ def identifier(data: dict[str, Any], spec: Identifier, source: Source, problems:
 REGION_FORM = "应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表"
 
 
+def _ids(value: Any) -> tuple[str, ...] | None:
+    """Agency ids as a list (or one id alone); () when not given, None when not texts."""
+    items = [value] if isinstance(value, str) else [] if value is None else value
+    texts = isinstance(items, list) and all(isinstance(item, str) for item in items)
+    return tuple(item.strip() for item in items if item.strip()) if texts else None
+
+
 def region_path(value: Any) -> tuple[str, ...] | None:
     """A region as its places, outermost first, from "省 / 市 / 县" or a list of names;
     () when not given or blank, None when it is neither a text nor a non-empty list of texts."""
@@ -235,12 +242,8 @@ def _load_agencies(root: Path, problems: list[Problem]) -> tuple[Agency, ...]:
     if not isinstance(entries, list):
         problems.append(source.problem(RULES.wrong_type, "agencies.yaml 应以 “agencies:” 开头，下面每个机关一项（以 “- id: ...” 开始）"))
         return ()
-    agencies = []
-    for index, entry in enumerate(entries):
-        agency = _agency(entry, index, source, problems)
-        if agency is not None:
-            agencies.append(agency)
-    return tuple(agencies)
+    agencies = (_agency(entry, index, source, problems) for index, entry in enumerate(entries))
+    return tuple(agency for agency in agencies if agency is not None)
 
 
 def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> Agency | None:
@@ -266,6 +269,8 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
         problems.append(source.problem(RULES.wrong_type, f"所属地区 “region” {REGION_FORM}", *at, "region"))
     elif not region:
         problems.append(source.problem(RULES.required_field, "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
+    if (covers := _ids(entry.get("covers"))) is None:
+        problems.append(source.problem(RULES.wrong_type, "“covers”（本机关报告汇总了哪些机关）应是机关标识的列表，如 [shili-xian-jiaoyu, shili-xian-gongan]", *at, "covers"))
     website = _text(entry.get("website"))
     if website and not re.match(r"^https?://[^\s<>\"']+$", website):
         problems.append(source.problem(RULES.agency_website, f"机关网站 “{website}” 无效：应以 http:// 或 https:// 开头", *at, "website"))
@@ -278,6 +283,7 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
         region=region or (),
         level=level,
         parent=_text(entry.get("parent")) or None,
+        covers=covers or (),
         phone=_text(entry.get("phone")),
         address=_text(entry.get("address")),
         website=website,

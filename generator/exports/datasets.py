@@ -18,6 +18,7 @@ from typing import Literal
 
 from ..content.load import AGENCY_ID
 from ..formats import FIRST_YEAR, FORMATS, KEY_FIGURE_LABELS, LEVELS
+from ..formats.measures import MEASURES, RATES, Measure, Rate
 from ..formats.schema import Block, Column, Format, Row, Table, ValueKind
 from ..site import urls
 
@@ -237,3 +238,43 @@ def wide(format_id: str, table_key: str) -> Dataset:
 def wide_tables() -> tuple[Dataset, ...]:
     """Every wide file, newest format first, tables in order."""
     return tuple(wide(fmt.id, table.key) for fmt in TABLE_FORMATS for table in fmt.tables)
+
+
+# --- the statistics of the region pages ----------------------------------------------------------
+
+WHOLE_PORTAL = "全部"
+"""The `region` of the rows that total every agency of the portal."""
+
+
+def _measure_field(measure: Measure) -> Field:
+    money = measure.unit == "万元"
+    return Field(
+        column_name(measure.key),
+        "number" if money else "integer",
+        f"{measure.label}（{measure.unit}）：{measure.definition}；没有可比数据时为空",
+        minimum=0,
+        kind="money" if money else None,
+    )
+
+
+def _rate_field(rate: Rate) -> Field:
+    return Field(column_name(rate.key), "number", f"{rate.label}（%，保留 1 位小数）：{rate.definition}；分母为 0 或没有可比数据时为空", minimum=0)
+
+
+STATISTICS = Dataset(
+    "statistics",
+    urls.DATA_STATISTICS,
+    "地区统计",
+    "每行一个地区的一个年度：机关数、已发布的报告数、有统计表的报告数，以及各项可比数据的合计和比率，与各地区统计页面所示相同；"
+    f"地区为“{WHOLE_PORTAL}”的各行是全站合计。汇总了其他机关数据的报告（机关名录中的 covers）与被汇总机关的报告同在时，只计汇总报告。",
+    (
+        Field("region", "string", f"地区，由大到小，以 “ / ” 分隔；“{WHOLE_PORTAL}”为全站", required=True),
+        YEAR,
+        Field("agencies", "integer", "该地区在机关名录中的机关数", required=True, minimum=0),
+        Field("reports", "integer", "该年度已发布报告的机关数", required=True, minimum=0),
+        Field("comparable", "integer", "其中有统计表（2019 年及以后格式）的报告数", required=True, minimum=0),
+        *(_measure_field(m) for m in MEASURES),
+        *(_rate_field(r) for r in RATES),
+    ),
+    ("region", "year"),
+)

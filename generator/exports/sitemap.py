@@ -22,6 +22,7 @@ from ..model import Agency
 from ..site import urls
 from ..site.outputs import TEXT, XML, Page
 from ..site.plan import PageCall
+from ..site.statistics import region_calls
 from ..site.summaries import Summary
 
 SITEMAP_LIMIT = 50_000
@@ -43,7 +44,8 @@ def _latest(summaries: list[Summary]) -> str:
 def sitemap_entries(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], base: str) -> tuple[SitemapEntry, ...]:
     """Every HTML page of the site but 404, in a fixed order: the portal's own pages, the
     years, then each agency of the registry followed by its reports, oldest first. The
-    pages are those `site.plan` makes (a test compares this list with a built site)."""
+    pages are those `site.plan` makes (a test compares this list with a built site); the
+    regions' statistics pages follow the years."""
     by_year: dict[int, list[Summary]] = defaultdict(list)
     by_agency: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
@@ -52,6 +54,7 @@ def sitemap_entries(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...]
     latest = _latest(list(summaries))
     entries = [SitemapEntry(route.url(base), latest) for route in urls.LISTED]
     entries += [SitemapEntry(urls.year(year).url(base), _latest(listed)) for year, listed in sorted(by_year.items())]
+    entries += [SitemapEntry(urls.region(region).url(base), _latest(list(listed.summaries))) for region, listed, _ in region_calls(agencies, summaries)]
     for agency in agencies:
         own = sorted(by_agency.get(agency.id, []), key=lambda s: s.year)
         entries.append(SitemapEntry(urls.agency(agency.id).url(base), _latest(own)))

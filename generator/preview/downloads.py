@@ -56,7 +56,7 @@ class Downloads:
                 self.folder = tempfile.TemporaryDirectory(prefix="xxgk-serve-data-")
             cache = BuildCache(Path(self.folder.name))  # a new one each time: it lists its store once
             registry = {agency.id: agency for agency in inputs.registry}
-            done = [UnitResult((), 0, rows=self._rows(cache, part, registry, inputs.site)) for part in inputs.parts]
+            done = [UnitResult((), 0, summaries=part.summaries if part.pages else (), rows=self._rows(cache, part, registry, inputs.site)) for part in inputs.parts]
             exported = export_data(cache, done, inputs.registry, inputs.site, inputs.licence, datetime.date.today(), inputs.theme, self._theme_key(inputs.theme))
             exported.store_all()()
             cache.prune(set(), exported.page_keys, set(exported.files.values()) | exported.kept, "")

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from ..build.part import AgencyPart
 from ..site.outputs import Page
+from ..site.statistics import Tallied
 
 T = TypeVar("T")
 
@@ -37,6 +38,9 @@ def same(a: object, b: object) -> bool:
     kind = type(a)
     if kind is not type(b):
         return False
+    if kind is Tallied:  # what a statistics page shows of its reports, by digest
+        assert isinstance(a, Tallied) and isinstance(b, Tallied)
+        return a.digest == b.digest
     if kind is tuple:
         assert isinstance(a, tuple) and isinstance(b, tuple)
         return len(a) == len(b) and (all(map(is_, a, b)) or all(x is y or same(x, y) for x, y in zip(a, b)))
@@ -71,7 +75,7 @@ def keep_unchanged(old: AgencyPart, new: AgencyPart) -> AgencyPart:
     # lists them, and a summary whose digest is cached pickles differently from one whose is not.
     listed = {summary.url: summary for summary in old.summaries}
     for summary in (*old.summaries, *new.summaries):
-        _ = summary.digest
+        _ = summary.digest, summary.tally_digest
     summaries = tuple(old_one if (old_one := listed.get(s.url)) is not None and old_one.digest == s.digest else s for s in new.summaries)
     pages = {page.output: page for page in old.pages}
     kept = []

@@ -97,6 +97,11 @@ def agency_rules(agencies: tuple[Agency, ...]) -> list[Problem]:
             found.append(agency.source.problem(RULES.unknown_agency, f"上级机关 “{agency.parent}” 不在机关名录中", *at, "parent"))
         elif agency.parent == agency.id:
             found.append(agency.source.problem(RULES.unknown_agency, "上级机关不能是本机关自己", *at, "parent"))
+        for covered in agency.covers:
+            if covered not in counts:
+                found.append(agency.source.problem(RULES.unknown_agency, f"“covers” 中的机关 “{covered}” 不在机关名录中", *at, "covers"))
+            elif covered == agency.id:
+                found.append(agency.source.problem(RULES.unknown_agency, "“covers” 列的是本机关报告汇总的其他机关，不能是本机关自己", *at, "covers"))
     return found
 
 

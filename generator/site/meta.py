@@ -34,6 +34,7 @@ REPORT_TYPE = "信息公开年报"
 REPORTS = Column(REPORT_KIND, REPORT_TYPE)
 BY_YEAR = Column("按年度浏览", REPORT_TYPE)
 BY_AGENCY = Column("按机关浏览", REPORT_TYPE)
+BY_REGION = Column("地区统计", REPORT_TYPE)
 DATA = Column("数据下载", REPORT_TYPE)
 
 

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..formats import FORMATS, sections_after_tables
+from ..formats.measures import RATES
 from ..formats.schema import Format
 from ..model import Agency, CheckedReport, Site, of_severity
 from ..rules.catalogue import public_notice
+from ..stats.values import percent, total
 from . import meta, urls
 from .outputs import HTML, Copy, Page
+from .statistics import rate_cells, region_calls, region_page, regions_index, summed, year_over_year
 from .summaries import Summary, dated, figure_columns, key_figures, report_summary, report_title, sum_figures
 
 LATEST_ON_HOME = 12
@@ -80,7 +83,8 @@ def agency_pages(agency: Agency, group: tuple[CheckedReport, ...], site: dict[st
     summaries = tuple(report_summary(c, agency, base) for c in group)
     years = tuple(c.report.year for c in group)
     feeds = agency_feeds(agency, summaries, site)
-    pages = [report_page(c, agency, years, site, feeds) for c in group]
+    previous = (None, *summaries)[: len(summaries)]
+    pages = [report_page(c, agency, years, site, feeds, year_over_year(s, p)) for c, s, p in zip(group, summaries, previous, strict=True)]
     copies = [
         Copy(c.report.directory / a.file, urls.attachment(agency.id, c.report.year, a.file).output) for c in group for a in c.report.attachments
     ]
@@ -108,9 +112,15 @@ def split_narrative(markdown: str, fmt: Format) -> tuple[str, str]:
 
 
 def report_page(
-    c: CheckedReport, agency: Agency, years: tuple[int, ...], site: dict[str, Any], feeds: list[dict[str, str]] | None = None
+    c: CheckedReport,
+    agency: Agency,
+    years: tuple[int, ...],
+    site: dict[str, Any],
+    feeds: list[dict[str, str]] | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> Page:
-    """`years`: every year the agency has a report for, linked from the page; `feeds`: the agency's feed."""
+    """`years`: every year the agency has a report for, linked from the page; `feeds`: the
+    agency's feed; `changes`: the comparison with its previous report (`statistics.year_over_year`)."""
     report = c.report
     fmt = FORMATS[report.format]
     base = site["base"]
@@ -145,6 +155,7 @@ def report_page(
         "narrative_after": after,
         "tables": [{"table": table, "filled": c.tables[table.key]} for table in fmt.tables if table.key in c.tables],
         "siblings": [{"year": y, "url": urls.report(agency.id, y).url(base), "current": y == report.year} for y in years],
+        "changes": changes,
     }
     return _page(route, "report.html", context)
 
@@ -194,6 +205,8 @@ def portal_page_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ..
         by_year[summary.year].append(summary)
     calls = [PageCall(year_page, str(year), (year, tuple(listed), agencies, site)) for year, listed in sorted(by_year.items())]
     reports = tuple((s.agency.id, s.year) for s in summaries)
+    calls += [PageCall(region_page, "/".join(region), (region, agencies, listed, children, site)) for region, listed, children in region_calls(agencies, summaries)]
+    calls.append(PageCall(regions_index, "", (agencies, site)))
     calls.append(PageCall(agencies_index, "", (agencies, reports, site)))
     calls.append(PageCall(years_index, "", (agencies, reports, site)))
     calls.append(PageCall(home_page, "", (agencies, summaries, site)))
@@ -207,6 +220,7 @@ def year_page(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency,
     order = {a.id: i for i, a in enumerate(agencies)}
     listed = sorted(summaries, key=lambda s: order.get(s.agency.id, len(order)))
     present = {s.agency.id for s in listed}
+    counted = summed(listed, {a.id: a.covers for a in agencies})  # a 汇总 report's parts are not counted again
     route = urls.year(year)
     context = {
         "site": site,
@@ -214,10 +228,14 @@ def year_page(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency,
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "年度", "url": urls.YEARS.url(base)}, {"title": f"{year}年", "url": None}],
         "year": year,
         "reports": listed,
-        "totals": sum_figures(listed),
-        "with_tables": sum(1 for s in listed if s.figures is not None),
+        "totals": sum_figures(counted),
+        "with_tables": sum(1 for s in counted if s.figures is not None),
+        "left_out": len(listed) - len(counted),
         "missing": [agency_link(a, base) for a in agencies if a.id not in present],
         "figure_columns": figure_columns(),
+        "rate_columns": [{"key": r.key, "label": r.label} for r in RATES],
+        "rates": [rate_cells(s) for s in listed],
+        "total_rates": [percent(total(s.measures for s in counted).rate(r)) for r in RATES],
     }
     return _page(route, "year.html", context)
 

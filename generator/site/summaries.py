@@ -19,6 +19,7 @@ from ..fingerprint import json_digest
 from ..formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE
 from ..model import Agency, CheckedReport, FilledTables, Value
 from ..rules.catalogue import RULES
+from ..stats.values import Measures, report_measures
 from . import urls
 
 
@@ -50,11 +51,18 @@ class Summary:
     warnings: int
     format: str  # the format's name, as shown
     figures: dict[str, Value] | None  # the key figures; None for a report without tables
+    measures: Measures | None = None  # the comparable measures (`formats.measures`); None for a free-form report
 
     @cached_property
     def digest(self) -> str:
         """Made once (in the worker that made the summary) and pickled with it."""
         return json_digest(dataclasses.astuple(self))
+
+    @cached_property
+    def tally_digest(self) -> str:
+        """What statistics pages show of the report (see `statistics.Tallied`): not its title
+        or date, so a report's new date does not make every region page above it again."""
+        return json_digest([self.agency.id, self.agency.name, list(self.agency.region), self.url, self.year, self.measures])
 
 
 def report_title(c: CheckedReport, agency: Agency) -> str:
@@ -87,6 +95,7 @@ def report_summary(c: CheckedReport, agency: Agency, base: str) -> Summary:
         warnings=sum(1 for p in c.problems if p.severity == "warning"),
         format=FORMATS[report.format].name,
         figures=key_figures(c.tables, report.format),
+        measures=report_measures(c.tables, report.format),
     )
 
 

@@ -76,6 +76,16 @@ def year(year: int) -> Route:
     return Route(f"years/{year}/")
 
 
+REGIONS = Route("regions/")
+
+
+def region(path: tuple[str, ...]) -> Route:
+    """A region's statistics page, by the names of its regions from the largest, as they are
+    ("regions/示例省/示例市/"), percent-encoded in links (a name never holds a slash: the
+    registry's "省 / 市" is split at them)."""
+    return Route("regions/" + "".join(part + "/" for part in path))
+
+
 def agency_feed(agency_id: str) -> Route:
     return Route(f"agencies/{agency_id}/atom.xml")
 
@@ -95,6 +105,7 @@ DATA = Route("data/")
 """The data page, which lists every download below."""
 DATA_AGENCIES = Route("data/agencies.csv")
 DATA_REPORTS = Route("data/reports.csv")
+DATA_STATISTICS = Route("data/statistics.csv")
 DATA_WORKBOOK = Route("data/xxgk-tables.xlsx")
 DATA_PACKAGE = Route("data/datapackage.json")
 DATA_ZIP = Route("data/xxgk-data.zip")
@@ -117,5 +128,5 @@ def in_data(route: Route) -> str:
     return route.path[len(DATA.path) :]
 
 
-LISTED = (HOME, YEARS, AGENCIES, SEARCH, DATA)
+LISTED = (HOME, YEARS, AGENCIES, REGIONS, SEARCH, DATA)
 """The pages of the whole portal at fixed addresses that the sitemap lists (404 is none of them)."""

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from ..formats import FORMATS
 from ..formats.measures import MEASURES, Rate
 from ..model import FilledTables, Value
+
+TENTH = Decimal("0.1")
 
 Measures = dict[str, Value]
 """A report's measures by key; a measure its format does not hold is absent."""
@@ -77,8 +80,15 @@ def total(measures: Iterable[Measures | None]) -> Totals:
     return Totals(values, counted, reports, comparable)
 
 
+def percent_value(rate: Fraction | None) -> Decimal | None:
+    """A rate in percent to one decimal, rounded half up as statistical tables round; exact
+    (from the fraction), so a page, a chart and a download never disagree in the last digit."""
+    if rate is None:
+        return None
+    return (Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
 def percent(rate: Fraction | None) -> str:
     """A rate as pages and downloads print it: "37.5%", or "—" when it has no value."""
-    if rate is None:
-        return "—"
-    return f"{float(rate) * 100:.1f}%"
+    value = percent_value(rate)
+    return "—" if value is None else f"{value}%"

@@ -3,7 +3,11 @@
      and named as the box's description; the hint follows the window and font size.
    - The print button (hidden in the page) is shown, and prints.
    - The print footer gets the page's full address and the date it is printed
-     (without this script it shows the page's path). */
+     (without this script it shows the page's path).
+   - The headers of a table marked data-sortable become buttons that sort its rows: figures
+     by their data-sort number (largest first, then smallest; cells without one last), the
+     first column by name; the header says how (aria-sort). Without this script the table
+     stays in the order the page gives. */
 (() => {
   "use strict";
 
@@ -35,6 +39,33 @@
     const observer = new ResizeObserver((entries) => entries.forEach((entry) => updateHint(entry.target)));
     boxes.forEach((box) => observer.observe(box));
   }
+
+  function sortBy(table, column, header) {
+    const descending = header.getAttribute("aria-sort") !== "descending";
+    const body = table.tBodies[0];
+    const key = (row) => row.cells[column].dataset.sort;
+    const rows = Array.from(body.rows);
+    rows.sort((a, b) => {
+      if (column === 0) return (descending ? -1 : 1) * a.cells[0].textContent.localeCompare(b.cells[0].textContent, "zh-CN");
+      const x = key(a), y = key(b);
+      if (x === "" || y === "") return (x === "") - (y === "");
+      return (descending ? -1 : 1) * (Number(x) - Number(y));
+    });
+    rows.forEach((row) => body.appendChild(row));
+    table.querySelectorAll("thead th").forEach((th) => th.removeAttribute("aria-sort"));
+    header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+  }
+
+  document.querySelectorAll("table[data-sortable]").forEach((table) => {
+    table.querySelectorAll("thead th").forEach((header, column) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.append(...header.childNodes);
+      header.append(button);
+      button.addEventListener("click", () => sortBy(table, column, header));
+    });
+  });
 
   document.querySelectorAll("button[data-print]").forEach((button) => {
     button.hidden = false;

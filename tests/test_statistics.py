@@ -1,0 +1,138 @@
+"""Statistics pages: region totals checked against sums made here from report.json,
+rates, gaps and 汇总 reports, and a report beside the agency's previous one."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.build.project import build_project, check_project
+
+from .conftest import FREEFORM, REPORT_2019, Portal, line_of
+from .htmltable import table_captioned
+from .test_data import copy_of_demo
+from .test_site import TODAY, build
+
+# --- the demo: every region's totals, as a reader would add them up from the downloads -----------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_of_demo(tmp_path_factory.mktemp("demo"))
+    build_project(project, project / "site", None, TODAY)
+    return project
+
+
+def read_reports(site: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(site.glob("reports/*/*/report.json"))]
+
+
+def cell(data: dict, table: str, block: str, rows: list[str] | None, column: str, parent: str | None = None) -> int:
+    """A figure of report.json by the official labels: rows by label (or every row under
+    `parent`), summed, in the column of that label."""
+    found = next(b for b in data["tables"][table]["blocks"] if b["title"] == block)
+    index = found["columns"].index(column)
+    picked = [r for r in found["rows"] if (rows and r["label"] in rows) or (parent and parent in r["path"][:-1]) or (parent and r["label"] == parent)]
+    assert picked, (block, rows, parent)
+    return sum(r["values"][index] for r in picked)
+
+
+def independent(data: dict) -> dict[str, int]:
+    """The measures of one report, read here from its report.json by the printed labels."""
+    applications = "收到和处理政府信息公开申请情况"
+    return {
+        "新收申请": cell(data, "三", applications, ["一、本年新收政府信息公开申请数量"], "总计"),
+        "予以公开": cell(data, "三", applications, ["（一）予以公开"], "总计"),
+        "部分公开": cell(data, "三", applications, ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"], "总计"),
+        "不予公开": cell(data, "三", applications, None, "总计", parent="（三）不予公开"),
+        "办理结果总计": cell(data, "三", applications, ["（七）总计"], "总计"),
+        "行政复议": cell(data, "四", "行政复议", ["行政复议"], "总计"),
+        "行政诉讼": cell(data, "四", "行政诉讼", ["未经复议直接起诉", "复议后起诉"], "总计"),
+    }
+
+
+def test_every_region_page_shows_the_sums_of_its_agencies_reports(demo: Path) -> None:
+    site = demo / "site"
+    reports = read_reports(site)
+    covers = {a.id: a.covers for a in check_project(demo, TODAY).portal.agencies}
+    regions = {tuple(r["agency"]["region"][:depth]) for r in reports for depth in range(1, len(r["agency"]["region"]) + 1)}
+    assert len(regions) == 6
+    checked = 0
+    for region in sorted(regions):
+        page = (site / "regions" / "/".join(region) / "index.html").read_text(encoding="utf-8")
+        table = table_captioned(page, f"{region[-1]}各年度合计")
+        years = [int(text.rstrip("年")) for text in table.grid()[0][1:]]
+        for column, year in enumerate(years, start=1):
+            inside = [r for r in reports if tuple(r["agency"]["region"][: len(region)]) == region and r["year"] == year]
+            present = {r["agency"]["id"] for r in inside}
+            covered = {c for r in inside for c in covers[r["agency"]["id"]] if c in present}
+            summed = [independent(r) for r in inside if r["tables"] and r["agency"]["id"] not in covered]
+            for label in ("新收申请", "予以公开", "不予公开", "办理结果总计", "行政复议", "行政诉讼"):
+                shown = table.row_starting(label)[column].text
+                assert shown == (str(sum(s[label] for s in summed)) if summed else "—"), (region, year, label)
+                checked += 1
+            results = sum(s["办理结果总计"] for s in summed)
+            rate = table.row_starting("公开率")[column].text
+            if results:
+                expected = (Decimal(sum(s["予以公开"] + s["部分公开"] for s in summed)) * 100 / results).quantize(Decimal("0.1"), "ROUND_HALF_UP")
+                assert rate == f"{expected}%", (region, year)
+            else:
+                assert rate == "—"
+    assert checked > 150
+
+
+def test_a_free_form_year_is_not_comparable_never_zero(demo: Path) -> None:
+    page = (demo / "site/regions/示例省/index.html").read_text(encoding="utf-8")
+    table = table_captioned(page, "示例省各年度合计")
+    assert table.grid()[0][1] == "2018年"
+    assert table.row_starting("新收申请")[1].text == "—" and table.row_starting("公开率")[1].text == "—"
+    assert table.row_starting("其中有统计表的报告")[1].text == "0"
+    assert "2018 年的报告没有全国统一的统计表（自由格式），这些年度没有可比数据" in page
+
+
+def test_a_government_report_that_sums_up_others_is_counted_once_and_checked_against_them(demo: Path) -> None:
+    page = (demo / "site/regions/示例省/示例市/示例县/index.html").read_text(encoding="utf-8")
+    check = table_captioned(page, "示例县人民政府2023年度报告")
+    assert "汇总 3 个机关，本站收录其中 3 份报告" in check.caption
+    row = check.row_starting("新收申请")
+    aggregate, parts, difference = (int(c.text) for c in row[1:4])
+    assert aggregate - parts == difference
+
+
+# --- small portals: rates without a denominator, a report beside its previous one ----------------
+
+
+def test_a_rate_whose_denominator_is_zero_shows_a_dash(portal: Portal) -> None:
+    portal.report("county", 2020, template=REPORT_2019)  # no reviews, no lawsuits
+    page = (build(portal) / "regions/测试省/测试市/测试县/index.html").read_text(encoding="utf-8")
+    table = table_captioned(page, "测试县各年度合计")
+    assert table.row_starting("行政复议")[1].text == "0"
+    assert table.row_starting("复议纠错率")[1].text == "—" and table.row_starting("诉讼纠错率")[1].text == "—"
+    assert table.row_starting("公开率")[1].text == "100.0%"  # 2 disclosed of 2 results
+    assert table.row_starting("收费金额（万元）")[1].text == "—"  # the 2019 format states no fee amount
+
+
+def test_a_report_shows_the_change_from_the_agencys_previous_report(portal: Portal) -> None:
+    portal.report("county", 2018, template=FREEFORM)
+    portal.report("county", 2020, template=REPORT_2019)
+    portal.report("county", 2022)
+    site = build(portal)
+    page = (site / "reports/county/2022/index.html").read_text(encoding="utf-8")
+    table = table_captioned(page, "本报告主要数据与2020年度报告的比较")
+    assert [c.text for c in table.row_starting("新收申请")[1:]] == ["8", "3", "+5"]
+    assert [c.text for c in table.row_starting("行政复议")[1:]] == ["2", "0", "+2"]  # 1 upheld, 1 pending
+    assert [c.text for c in table.row_starting("公开率")[1:]] == ["62.5%", "100.0%", "-37.5个百分点"]  # (4 + 1) / 8
+    assert [c.text for c in table.row_starting("收费金额")[1:]] == ["1.25", "—", "—"]  # as the report prints it
+    earlier = (site / "reports/county/2020/index.html").read_text(encoding="utf-8")
+    assert "2018年度报告为自由格式，没有全国统一的统计表，无法比较。" in earlier
+    assert "年度报告相比" not in (site / "reports/county/2018/index.html").read_text(encoding="utf-8")  # nothing before it
+
+
+def test_covers_naming_an_unknown_agency_is_an_error_at_its_line(portal: Portal) -> None:
+    path = portal.write("content/agencies.yaml", (portal.root / "content/agencies.yaml").read_text(encoding="utf-8").replace("    level: 县级\n", "    level: 县级\n    covers: [county-edu, nowhere]\n", 1))
+    result = check_project(portal.root, TODAY)
+    messages = [(p.rule, p.line, p.message) for p in result.problems if p.severity == "error"]
+    assert ("unknown-agency", line_of(path, "covers:"), "“covers” 中的机关 “nowhere” 不在机关名录中") in messages
