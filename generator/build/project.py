@@ -27,6 +27,7 @@ import jinja2
 from ..content.layout import AGENCIES_FILE, CONTENT, SITE_FILE, TEMPLATES, agency_folders, file_names
 from ..content.load import Loaded, load_agencies, load_site
 from ..exports.parquet import parquet_files
+from ..exports.query import query_calls
 from ..exports.web import full_address_note, web_calls
 from ..exports.workbook import frame
 from ..fingerprint import bytes_digest, json_digest
@@ -128,7 +129,7 @@ def _build(
 
     files = {o.path: o.digest for r in done for o in r.outputs}
     summaries = tuple(s for r in done for s in r.summaries)
-    calls = [*portal_page_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
+    calls = [*portal_page_calls(registry, summaries, context), *query_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
         listed = parquet_files(summaries) if parquet else ()
         exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed)

@@ -20,12 +20,40 @@ from typing import Any
 
 from ..formats.measures import MEASURES, RATES
 from ..model import Agency, Value
-from ..site import urls
-from ..site.outputs import JSON, Page
+from ..site import meta, urls
+from ..site.outputs import HTML, JSON, Page
+from ..site.plan import PageCall
 from ..site.statistics import Tallied, region_calls, summed, under
 from ..site.summaries import Summary
 from ..stats.values import Totals, percent_value, total
-from .datasets import PATH_SEPARATOR
+from .datasets import PATH_SEPARATOR, WHOLE_PORTAL
+
+
+def query_calls(registry: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any]) -> list[PageCall]:
+    """The query builder's page and files: beside the portal-wide pages, in `build` and `serve`."""
+    by_year: dict[int, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_year[summary.year].append(summary)
+    years = tuple(sorted(by_year))
+    calls = [PageCall(query_page, "", (site,)), PageCall(query_index, "", (registry, years, site))]
+    calls += [PageCall(query_year, str(year), (year, registry, Tallied(tuple(listed)))) for year, listed in sorted(by_year.items())]
+    return calls
+
+
+def query_page(site: dict[str, Any]) -> Page:
+    """The page: a form that the script (assets/query.js) answers from the files below; without
+    the script it says where the same figures are (the region pages and the downloads)."""
+    base = site["base"]
+    route = urls.QUERY
+    context = {
+        "site": site,
+        "page": meta.page_info(site, "数据查询", route.url(base), f"{site['title']}：选择机关或地区、年度和项目，查看、下载、打印统计数据。", meta.DATA),
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "数据下载", "url": urls.DATA.url(base)}, {"title": "数据查询", "url": None}],
+        "index_url": urls.QUERY_INDEX.url(base),
+        "regions_url": urls.REGIONS.url(base),
+        "data_url": urls.DATA.url(base),
+    }
+    return Page(route.output, HTML, "query.html", context)
 
 
 def query_index(registry: tuple[Agency, ...], years: tuple[int, ...], site: dict[str, Any]) -> Page:
@@ -35,7 +63,10 @@ def query_index(registry: tuple[Agency, ...], years: tuple[int, ...], site: dict
         "measures": [{"key": m.key, "label": m.label, "unit": m.unit, "definition": m.definition} for m in MEASURES],
         "rates": [{"key": r.key, "label": r.label, "definition": r.definition} for r in RATES],
         "years": [{"year": year, "url": urls.query_year(year).url(base)} for year in years],
-        "regions": [{"path": PATH_SEPARATOR.join(region), "agencies": [a.id for a in registry if under(region, a)]} for region, _, _ in region_calls(registry, ())],
+        "regions": [
+            {"path": WHOLE_PORTAL, "agencies": [a.id for a in registry]},
+            *({"path": PATH_SEPARATOR.join(region), "agencies": [a.id for a in registry if under(region, a)]} for region, _, _ in region_calls(registry, ())),
+        ],
         "agencies": [{"id": a.id, "name": a.name, "region": PATH_SEPARATOR.join(a.region), "url": urls.agency(a.id).url(base)} for a in registry],
     }
     return Page(urls.QUERY_INDEX.output, JSON, "", {"data": data})
@@ -46,15 +77,16 @@ def query_year(year: int, registry: tuple[Agency, ...], reports: Tallied) -> Pag
     and each region's totals with how many reports they sum."""
     covers = {a.id: a.covers for a in registry}
     rows = [{"agency": s.agency.id, "url": s.url, **_figures(total([s.measures]))} for s in reports.summaries]
-    by_region: dict[str, list[Summary]] = defaultdict(list)
-    for region, listed, _ in region_calls(registry, reports.summaries):
-        by_region[PATH_SEPARATOR.join(region)] = list(listed.summaries)
-    regions = {}
-    for path, listed in by_region.items():
-        totals = total(s.measures for s in summed(listed, covers))
-        regions[path] = {"reports": totals.reports, "comparable": totals.comparable, **_figures(totals)}
+    regions = {WHOLE_PORTAL: _area(reports.summaries, covers)}
+    regions.update((PATH_SEPARATOR.join(region), _area(listed.summaries, covers)) for region, listed, _ in region_calls(registry, reports.summaries))
     data = {"year": year, "reports": rows, "regions": regions}
     return Page(urls.query_year(year).output, JSON, "", {"data": data})
+
+
+def _area(reports: tuple[Summary, ...], covers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """A region's totals of one year, as its page gives them (a 汇总 report's parts counted once)."""
+    totals = total(s.measures for s in summed(reports, covers))
+    return {"reports": totals.reports, "comparable": totals.comparable, **_figures(totals)}
 
 
 def _figures(totals: Totals) -> dict[str, list[Any]]:

@@ -32,6 +32,7 @@ import jinja2
 
 from ..build.part import AgencyPart, PartContext, agency_part, folders
 from ..content.layout import CONTENT, TEMPLATES
+from ..exports.query import query_calls
 from ..exports.web import web_calls
 from ..model import Problem, merged
 from ..rules.validate import agency_rules
@@ -158,7 +159,8 @@ class Preview:
             return Snapshot(version, base, errors, self.theme, problems, reports, assets=assets)
         pages = {page.output: page for part in parts for page in part.pages}
         summaries = tuple(s for part in parts for s in part.summaries)
-        for call in (*portal_page_calls(registry.value, summaries, context), *web_calls(registry.value, summaries, context)):
+        calls = (*portal_page_calls(registry.value, summaries, context), *query_calls(registry.value, summaries, context), *web_calls(registry.value, summaries, context))
+        for call in calls:
             page = self.memo.call(call.function, call.key, *call.args)
             pages[page.output] = page
         copies = {copy.output: copy.source for part in parts for copy in part.copies}

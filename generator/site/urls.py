@@ -77,6 +77,14 @@ def year(year: int) -> Route:
 
 
 REGIONS = Route("regions/")
+QUERY = Route("data/query/")
+"""The query builder: pick agencies or regions, years and measures (progressive enhancement)."""
+QUERY_INDEX = Route("data/query/index.json")
+
+
+def query_year(year: int) -> Route:
+    """One year's figures as the query builder fetches them."""
+    return Route(f"data/query/{year}.json")
 
 
 def region(path: tuple[str, ...]) -> Route:
@@ -128,5 +136,5 @@ def in_data(route: Route) -> str:
     return route.path[len(DATA.path) :]
 
 
-LISTED = (HOME, YEARS, AGENCIES, REGIONS, SEARCH, DATA)
+LISTED = (HOME, YEARS, AGENCIES, REGIONS, SEARCH, DATA, QUERY)
 """The pages of the whole portal at fixed addresses that the sitemap lists (404 is none of them)."""
