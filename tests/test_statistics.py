@@ -11,7 +11,7 @@ import pytest
 
 from generator.build.project import build_project, check_project
 
-from .conftest import FREEFORM, REPORT_2019, Portal, line_of
+from .conftest import FREEFORM, REPORT_2019, Portal, line_of, static_server
 from .htmltable import table_captioned
 from .test_data import copy_of_demo
 from .test_site import TODAY, build
@@ -136,3 +136,52 @@ def test_covers_naming_an_unknown_agency_is_an_error_at_its_line(portal: Portal)
     result = check_project(portal.root, TODAY)
     messages = [(p.rule, p.line, p.message) for p in result.problems if p.severity == "error"]
     assert ("unknown-agency", line_of(path, "covers:"), "“covers” 中的机关 “nowhere” 不在机关名录中") in messages
+
+
+def test_an_agency_page_draws_its_trends_with_their_figures(portal: Portal) -> None:
+    portal.report("county", 2018, template=FREEFORM)
+    portal.report("county", 2020, template=REPORT_2019)
+    portal.report("county", 2022)
+    page = (build(portal) / "agencies/county/index.html").read_text(encoding="utf-8")
+    table = table_captioned(page, "新收申请与办理结果总计（件）")
+    assert table.grid()[0][1:] == ["2020年", "2022年"]  # the free-form 2018 is no point of a trend
+    assert [c.text for c in table.row_starting("新收申请")[1:]] == ["3", "8"]
+    assert [c.text for c in table.row_starting("办理结果总计")[1:]] == ["2", "8"]
+    assert page.count('<svg class="trend-svg"') == 4 and 'href="/regions/%E6%B5%8B%E8%AF%95%E7%9C%81/%E6%B5%8B%E8%AF%95%E5%B8%82/%E6%B5%8B%E8%AF%95%E5%8E%BF/"' in page
+
+
+def test_a_reader_sorts_the_agencies_by_a_measure_in_the_browser(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]
+    more = {"received: [5, 2, 0, 0, 1, 0]": "received: [6, 2, 0, 0, 1, 0]", "disclosed: [3, 1, 0, 0, 0, 0]": "disclosed: [4, 1, 0, 0, 0, 0]"}
+    most = {"received: [5, 2, 0, 0, 1, 0]": "received: [9, 2, 0, 0, 1, 0]", "disclosed: [3, 1, 0, 0, 0, 0]": "disclosed: [7, 1, 0, 0, 0, 0]"}
+    portal.report("county", 2022)  # 新收申请 8
+    portal.report("county-edu", 2022, changes=more)  # 9
+    portal.report("town", 2022, changes=most)  # 12
+    root = portal.root / "www"
+    assert build_project(portal.root, root, None, TODAY).ok
+    with static_server(root) as origin:
+        page = browser.new_page()
+        page.goto(origin + "/regions/测试省/测试市/测试县/")
+        table = page.locator("table[data-sortable]").first
+        names = lambda: table.locator("tbody th").all_inner_texts()  # noqa: E731
+        assert names() == ["测试县人民政府", "测试县教育局", "测试县北山镇人民政府"]  # registry order
+        header = table.locator("thead th", has_text="新收申请")
+        header.get_by_role("button").click()
+        assert header.get_attribute("aria-sort") == "descending"
+        assert names() == ["测试县北山镇人民政府", "测试县教育局", "测试县人民政府"]  # 12, 9, 8
+        header.get_by_role("button").click()
+        assert header.get_attribute("aria-sort") == "ascending" and names() == ["测试县人民政府", "测试县教育局", "测试县北山镇人民政府"]
+        page.close()
+
+
+def test_the_year_page_total_counts_a_covered_report_once(portal: Portal) -> None:
+    registry = portal.root / "content/agencies.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("    level: 县级\n", "    level: 县级\n    covers: [county-edu]\n", 1), encoding="utf-8")
+    portal.report("county", 2022)
+    portal.report("county-edu", 2022)
+    site = build(portal)
+    grid = table_captioned((site / "years/2022/index.html").read_text(encoding="utf-8"), "2022年度各机关报告主要数据").grid()
+    assert grid[3][:3] == ["合计（1 份有统计表的报告；另有 1 份已由汇总报告计入，不重复计算）", "", "8"]
+    region = table_captioned((site / "regions/测试省/测试市/测试县/index.html").read_text(encoding="utf-8"), "测试县各年度合计")
+    assert region.row_starting("新收申请")[1].text == "8"
+    check = table_captioned((site / "regions/测试省/测试市/测试县/index.html").read_text(encoding="utf-8"), "测试县人民政府2022年度报告")
+    assert [c.text for c in check.row_starting("新收申请")[1:]] == ["8", "8", "0"]

@@ -23,7 +23,7 @@ from ..rules.catalogue import public_notice
 from ..stats.values import percent, total
 from . import meta, urls
 from .outputs import HTML, Copy, Page
-from .statistics import rate_cells, region_calls, region_page, regions_index, summed, year_over_year
+from .statistics import agency_trends, rate_cells, region_calls, region_page, regions_index, summed, year_over_year
 from .summaries import Summary, dated, figure_columns, key_figures, report_summary, report_title, sum_figures
 
 LATEST_ON_HOME = 12
@@ -179,6 +179,8 @@ def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, 
         },
         "reports": sorted(summaries, key=lambda s: -s.year),
         "figure_columns": figure_columns(),
+        "charts": agency_trends(summaries),
+        "region_url": urls.region(agency.region).url(base) if agency.region else None,
     }
     return _page(route, "agency.html", context)
 

@@ -111,7 +111,7 @@ def region_page(region: Region, registry: tuple[Agency, ...], reports: Tallied, 
         "measures": [_measure_row(m, [totals[y] for y in years]) for m in MEASURES],
         "rates": [_rate_row(r, [totals[y] for y in years]) for r in RATES],
         "free_form_years": [y for y in years if y not in comparable_years],
-        "charts": _charts(region, comparable_years, totals) if comparable_years else [],
+        "charts": trend_charts(comparable_years, totals),
         "latest": latest,
         "compared": _compared(by_year.get(latest, []), base) if latest else None,
         "compared_columns": [_column(m) for m in _compared_measures()] + [_rate_column(r) for r in RATES],
@@ -251,8 +251,18 @@ def _child(child: Region, summaries: tuple[Summary, ...], latest: int | None, co
     }
 
 
-def _charts(region: Region, years: list[int], totals: dict[int, Totals]) -> list[dict[str, Any]]:
-    """The trends of the comparable years: counts, then the rates."""
+def agency_trends(summaries: Sequence[Summary]) -> list[dict[str, Any]]:
+    """An agency's trends over the years of its reports with tables (none with fewer than two)."""
+    comparable = [s for s in summaries if s.measures is not None]
+    if len(comparable) < 2:
+        return []
+    return trend_charts([s.year for s in comparable], {s.year: total([s.measures]) for s in comparable})
+
+
+def trend_charts(years: list[int], totals: dict[int, Totals]) -> list[dict[str, Any]]:
+    """The trends of the comparable years: counts, then the rates; none without such a year."""
+    if not years:
+        return []
     charts = []
     for key, title, measures in TREND_CHARTS:
         series = tuple(Series(MEASURE_BY_KEY[m].label, tuple((y, totals[y].value(m)) for y in years)) for m in measures)
