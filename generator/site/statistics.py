@@ -17,14 +17,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
 from ..formats.measures import MEASURE as MEASURE_BY_KEY
 from ..formats.measures import MEASURES, RATES, Measure, Rate
 from ..model import Agency, Value
-from ..stats.values import Totals, percent, percent_value, total
+from ..stats.values import Ratio, Totals, percent, percent_value, total
 from . import meta, urls
 from .charts import Chart, Series, chart_context
 from .outputs import HTML, Page
@@ -45,6 +44,7 @@ class Tallied:
     def digest(self) -> str:
         return hashlib.sha256("".join(s.tally_digest for s in self.summaries).encode()).hexdigest()
 
+
 TREND_CHARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("trend-applications", "新收申请与办理结果总计（件）", ("received", "results")),
     ("trend-outcomes", "予以公开、不予公开与无法提供（件）", ("disclosed", "denied", "unable")),
@@ -59,17 +59,22 @@ COMPARED: tuple[str, ...] = ("received", "results", "disclosed", "denied", "revi
 
 
 def region_calls(registry: tuple[Agency, ...], summaries: tuple[Summary, ...]) -> list[tuple[Region, Tallied, tuple[Region, ...]]]:
-    """Each region's page's own arguments: the region, its summaries, the regions below it."""
-    regions = regions_of(registry)
+    """Each region's page's own arguments: the region, its summaries (in registry order), the
+    regions below it; regions in the order of `regions_of`. One pass over the registry."""
     by_agency: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_agency[summary.agency.id].append(summary)
-    found = []
-    for region in regions:
-        listed = Tallied(tuple(s for a in registry if under(region, a) for s in by_agency[a.id]))
-        children = tuple(r for r in regions if len(r) == len(region) + 1 and r[: len(region)] == region)
-        found.append((region, listed, children))
-    return found
+    inside: dict[Region, list[Summary]] = {}
+    below: dict[Region, list[Region]] = defaultdict(list)
+    for agency in registry:
+        for depth in range(1, len(agency.region) + 1):
+            region = agency.region[:depth]
+            if region not in inside:
+                inside[region] = []
+                if depth > 1:
+                    below[region[:-1]].append(region)
+            inside[region] += by_agency[agency.id]
+    return [(region, Tallied(tuple(listed)), tuple(below[region])) for region, listed in inside.items()]
 
 
 def regions_of(agencies: Iterable[Agency]) -> list[Region]:
@@ -99,6 +104,7 @@ def region_page(region: Region, registry: tuple[Agency, ...], reports: Tallied, 
     latest = comparable_years[-1] if comparable_years else None
     covers = {a.id: a.covers for a in registry}
     totals = {year: total(s.measures for s in summed(by_year[year], covers)) for year in years}
+    reported = {s.agency.id for s in by_year[latest]} if latest else set()
     crumbs = [{"title": "首页", "url": base}, {"title": "地区", "url": urls.REGIONS.url(base)}]
     crumbs += [{"title": part, "url": urls.region(region[: i + 1]).url(base)} for i, part in enumerate(region[:-1])]
     crumbs.append({"title": name, "url": None})
@@ -115,7 +121,7 @@ def region_page(region: Region, registry: tuple[Agency, ...], reports: Tallied, 
         "latest": latest,
         "compared": _compared(by_year.get(latest, []), base) if latest else None,
         "compared_columns": [_column(m) for m in _compared_measures()] + [_rate_column(r) for r in RATES],
-        "missing": [{"name": a.name, "url": urls.agency(a.id).url(base)} for a in agencies if latest and a.id not in {s.agency.id for s in by_year[latest]}],
+        "missing": [{"name": a.name, "url": urls.agency(a.id).url(base)} for a in agencies if latest and a.id not in reported],
         "children": [_child(child, summaries, latest, covers, base) for child in children],
         "aggregates": [check for year in years for check in aggregate_checks(by_year[year], covers)],
         "definitions": [{"label": m.label, "unit": m.unit, "definition": m.definition} for m in MEASURES]
@@ -234,7 +240,7 @@ def rate_cells(summary: Summary) -> list[dict[str, str]]:
     return [{"text": percent(single.rate(r)), "sort": _sort_key(single.rate(r))} for r in RATES]
 
 
-def _sort_key(value: Value | Fraction | None) -> str:
+def _sort_key(value: Value | Ratio | None) -> str:
     """What a sortable column sorts by (`assets/enhance.js`): a number, or "" to sort last."""
     return "" if value is None else format(float(value), ".6f")
 
