@@ -43,6 +43,8 @@ PAGES = {
     "data downloads": "data/",
     "regions list": "regions/",
     "region, with trend charts and sortable tables": "regions/测试省/测试市/测试县/",
+    "query builder": "data/query/",
+    "query builder, with a table": "data/query/?by=region&regions=全部,测试省+/+测试市+/+测试县&years=2022,2020&measures=received,fees,disclosure-rate",
     "404": "404.html",
 }
 MODES = {"normal": (), "large text": ("大字",), "high contrast": ("高对比",), "both": ("大字", "高对比")}
@@ -109,6 +111,11 @@ def test_no_axe_violations(served: str, mode: tuple[str, Any], kind: str) -> Non
     if kind.startswith("search"):
         page.locator("#search-status").filter(has_text="找到").wait_for()
         assert page.locator("#search-results li").count() > 0
+    if kind.startswith("query builder"):  # its form (and the table an address asks for) are built by its script
+        page.locator("form.query-form").wait_for()
+        if "table" in kind:
+            page.locator(".query-table").wait_for()
+            assert page.locator(".query-table tbody tr").count() == 4
     contrast = "高对比" in MODES[name]
     violations = axe_violations(page, contrast)
     page.close()

@@ -33,7 +33,7 @@ HOSTILE = (
     "<iframe src=//evil.example></iframe>",
     "{{ 7*7 }}{% raw %}",
 )
-OWN_SCRIPTS = {"assets/search-page.js", "assets/modes.js", "assets/enhance.js"}
+OWN_SCRIPTS = {"assets/search-page.js", "assets/modes.js", "assets/enhance.js", "assets/query.js"}
 """The only scripts a page may load: the site's own, from its own assets."""
 FORBIDDEN = {"iframe", "object", "embed", "svg", "img", "base", "frame", "applet"}
 """Elements the theme never uses, that could load or run something if content made them."""

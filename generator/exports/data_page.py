@@ -126,6 +126,7 @@ def data_page(
         "wide_example": [f.name for f in wide_example.fields[3:6]],
         "package_url": urls.DATA_PACKAGE.url(base),
         "schema_url": urls.REPORT_SCHEMA.url(base),
+        "query_url": urls.QUERY.url(base),
         "parquet": [{"year": f.year, "url": f.route.url(base), "path": urls.in_data(f.route)} for f in parquet],
     }
     return Page(route.output, HTML, "data.html", context)
