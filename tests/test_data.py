@@ -258,7 +258,8 @@ def test_the_zip_holds_every_csv_the_package_and_the_schema_with_fixed_dates(dem
     with zipfile.ZipFile(data / "xxgk-data.zip") as archive:
         assert archive.testzip() is None
         names = archive.namelist()
-        expected = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.suffix in (".csv", ".json"))
+        downloads = (p.relative_to(data).as_posix() for p in data.rglob("*") if p.suffix in (".csv", ".json"))
+        expected = sorted(path for path in downloads if not path.startswith("query/"))  # the query page's own files are no download
         assert sorted(names) == expected
         assert names[:4] == ["reports.csv", "agencies.csv", "statistics.csv", "figures/2019.csv"]
         for name in names:
@@ -332,7 +333,8 @@ def test_an_edited_figure_rewrites_exactly_the_data_files_that_hold_it(portal: P
     build(county.root, site)
     third = data_tree(site)  # a key figure (新收申请) of a 2019-format report: reports.csv too, and the statistics
     assert changed(second, third) == [
-        "datapackage.json", "figures/2020.csv", "reports.csv", "statistics.csv", "tables/2019-applications.csv", "xxgk-data.zip", "xxgk-tables.xlsx"
+        "datapackage.json", "figures/2020.csv", "query/2020.json", "reports.csv", "statistics.csv", "tables/2019-applications.csv", "xxgk-data.zip",
+        "xxgk-tables.xlsx",
     ]
     copy = tmp_path / "copy"
     shutil.copytree(county.root, copy, ignore=shutil.ignore_patterns("site", ".site-previous", CACHE_DIR))

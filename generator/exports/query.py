@@ -35,7 +35,7 @@ def query_calls(registry: tuple[Agency, ...], summaries: tuple[Summary, ...], si
     for summary in summaries:
         by_year[summary.year].append(summary)
     years = tuple(sorted(by_year))
-    calls = [PageCall(query_page, "", (site,)), PageCall(query_index, "", (registry, years, site))]
+    calls = [PageCall(query_page, "", (site,)), PageCall(query_index, "", (registry, years, site["base"]))]
     calls += [PageCall(query_year, str(year), (year, registry, Tallied(tuple(listed)))) for year, listed in sorted(by_year.items())]
     return calls
 
@@ -56,9 +56,9 @@ def query_page(site: dict[str, Any]) -> Page:
     return Page(route.output, HTML, "query.html", context)
 
 
-def query_index(registry: tuple[Agency, ...], years: tuple[int, ...], site: dict[str, Any]) -> Page:
-    """What every question needs first: the measures, the years, the regions and agencies."""
-    base = site["base"]
+def query_index(registry: tuple[Agency, ...], years: tuple[int, ...], base: str) -> Page:
+    """What every question needs first: the measures, the years, the regions and agencies
+    (`base`: the site's path, all the file depends on of the settings)."""
     data = {
         "measures": [{"key": m.key, "label": m.label, "unit": m.unit, "definition": m.definition} for m in MEASURES],
         "rates": [{"key": r.key, "label": r.label, "definition": r.definition} for r in RATES],
