@@ -148,7 +148,9 @@ SHAPES = ("circle", "square", "triangle", "diamond")
 
 def _n(x: float) -> str:
     """A coordinate to 1 decimal, without a trailing .0: the bytes do not depend on float noise."""
-    text = f"{round(x, 1):.1f}".removesuffix(".0")
+    text = "%.1f" % x
+    if text.endswith(".0"):
+        text = text[:-2]
     return "0" if text == "-0" else text
 
 

@@ -28,6 +28,7 @@ from . import meta, urls
 from .charts import Chart, Series, chart_context
 from .outputs import HTML, Page
 from .summaries import Summary
+from .values import format_value
 
 Region = tuple[str, ...]
 
@@ -228,7 +229,7 @@ def _compared(summaries: list[Summary], base: str) -> list[dict[str, Any]]:
     rows = []
     for summary in summaries:
         single = total([summary.measures])
-        cells = [{"text": single.value(m.key), "sort": _sort_key(single.value(m.key))} for m in _compared_measures()]
+        cells = [{"text": format_value(single.value(m.key)), "sort": _sort_key(single.value(m.key))} for m in _compared_measures()]
         cells += [{"text": percent(single.rate(r)), "sort": _sort_key(single.rate(r))} for r in RATES]
         rows.append({"name": summary.agency.name, "url": summary.url, "comparable": summary.measures is not None, "cells": cells})
     return rows
