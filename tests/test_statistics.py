@@ -3,6 +3,8 @@ rates, gaps and 汇总 reports, and a report beside the agency's previous one.""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -82,6 +84,43 @@ def test_every_region_page_shows_the_sums_of_its_agencies_reports(demo: Path) ->
             else:
                 assert rate == "—"
     assert checked > 150
+
+
+def test_statistics_csv_gives_the_same_sums_for_every_region_and_the_whole_portal(demo: Path) -> None:
+    site = demo / "site"
+    reports = read_reports(site)
+    covers = {a.id: a.covers for a in check_project(demo, TODAY).portal.agencies}
+    raw = (site / "data/statistics.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    assert {r["region"] for r in rows} >= {"全部", "示例省", "示例省 / 示例市 / 示例县 / 东风镇"}
+    columns = {"新收申请": "received", "予以公开": "disclosed", "不予公开": "denied", "办理结果总计": "results", "行政复议": "reviews", "行政诉讼": "lawsuits"}
+    for row in rows:
+        region = () if row["region"] == "全部" else tuple(row["region"].split(" / "))
+        inside = [r for r in reports if tuple(r["agency"]["region"][: len(region)]) == region and r["year"] == int(row["year"])]
+        present = {r["agency"]["id"] for r in inside}
+        covered = {c for r in inside for c in covers[r["agency"]["id"]] if c in present}
+        summed = [independent(r) for r in inside if r["tables"] and r["agency"]["id"] not in covered]
+        assert int(row["reports"]) == len(inside) and int(row["comparable"]) == sum(1 for r in inside if r["tables"]), row
+        for label, column in columns.items():
+            assert row[column] == (str(sum(s[label] for s in summed)) if summed else ""), (row["region"], row["year"], column)
+        results = sum(s["办理结果总计"] for s in summed)
+        disclosed = sum(s["予以公开"] + s["部分公开"] for s in summed)
+        expected = (Decimal(disclosed) * 100 / results).quantize(Decimal("0.1"), "ROUND_HALF_UP") if results else ""
+        assert row["disclosure_rate"] == str(expected), (row["region"], row["year"])
+    assert len(rows) == 37  # the whole portal and the 6 regions, each over the years it has reports for
+
+
+def test_a_chart_prints_with_its_figures(demo: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    with static_server(demo / "site") as origin:
+        page = browser.new_page()
+        page.goto(origin + "/regions/示例省/")
+        figure = page.locator("figure.trend").first
+        assert figure.locator("table").is_hidden()  # on screen, behind 查看数据表
+        page.emulate_media(media="print")
+        assert figure.locator("svg[role=img]").is_visible() and figure.locator("table").is_visible()
+        assert figure.locator("table caption").inner_text() == "新收申请与办理结果总计（件）"
+        page.close()
 
 
 def test_a_free_form_year_is_not_comparable_never_zero(demo: Path) -> None:

@@ -36,14 +36,25 @@ from ..rules.validate import agency_rules
 from ..search.documents import DocumentRef, Indexable, SearchDocument
 from ..search.index import SEARCH_DIR, Loader, build_index
 from ..site.plan import PageCall, portal_page_calls, site_context
-from ..site.render import Theme, render_page, render_problem, template_problems
+from ..site.render import Theme, render_problem, template_problems
 from ..site.statistics import Tallied
 from ..site.summaries import Summary
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
 from .data import export_data
 from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_wanted
 from .part import PartContext, check_part, folders, load_folder, without_lines
-from .units import BuildResult, Unit, UnitContext, UnitResult, agency_fields, build_units, default_executor, scan_units, unit_key
+from .units import (
+    BuildResult,
+    Unit,
+    UnitContext,
+    UnitResult,
+    agency_fields,
+    build_units,
+    default_executor,
+    render_calls,
+    scan_units,
+    unit_key,
+)
 from .write import OutputError, stamp, write_site
 
 __all__ = ["BuildResult", "build_project", "check_project", "default_jobs", "output_problem"]
@@ -131,10 +142,11 @@ def _build(
     summaries = tuple(s for r in done for s in r.summaries)
     calls = [*portal_page_calls(registry, summaries, context), *query_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
+        # Before any thread starts: the pages may be made in forked workers.
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean, jobs, executor)
         listed = parquet_files(summaries) if parquet else ()
         exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed)
-        ready = exported.store_all()  # the data downloads are stored while the portal's pages are made and the site linked
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean)
+        ready = exported.store_all()  # the data downloads are stored while the site is linked
     except jinja2.TemplateError as exc:
         return replace(result, problems=(*result.problems, render_problem(exc, project)))
     files.update(exported.files)
@@ -262,24 +274,30 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
     return result
 
 
-def _portal_files(calls: list[PageCall], inputs: _Inputs, theme: Theme, cache: BuildCache, files: dict[str, str], clean: bool) -> tuple[set[str], int]:
+def _portal_files(
+    calls: list[PageCall], inputs: _Inputs, theme: Theme, cache: BuildCache, files: dict[str, str], clean: bool, jobs: int = 1, executor: Executor | None = None
+) -> tuple[set[str], int]:
     """Render the portal-wide pages whose inputs changed into the cache, and add every one
     to `files`; return their cache keys and how many were rendered. A page is looked up
     by the hash of its inputs (the summaries it lists, the registry, the settings), so
-    one whose inputs are unchanged costs neither its context nor its rendering."""
+    one whose inputs are unchanged costs neither its context nor its rendering. Many pages
+    to make (a cold build's region and year pages) are made by workers, as units are."""
     keys = set()
-    rendered = 0
+    todo: list[tuple[PageCall, str]] = []
     for call in calls:
         key = inputs.key(call)
+        keys.add(key)
         found = None if clean else cache.page(key)
         if found is None or not cache.has_objects([found[1]]):
-            page = call.function(*call.args)
-            found = (page.output, cache.store(render_page(page, theme)))
-            cache.put_page(key, found)
-            rendered += 1
-        files[found[0]] = found[1]
-        keys.add(key)
-    return keys, rendered
+            todo.append((call, key))
+        else:
+            files[found[0]] = found[1]
+    made = render_calls(theme, tuple(call for call, _ in todo), jobs, executor)
+    for (_, key), (output, data) in zip(todo, made, strict=True):
+        found = (output, cache.store(data))
+        cache.put_page(key, found)
+        files[output] = found[1]
+    return keys, len(todo)
 
 
 class _Inputs:

@@ -19,7 +19,7 @@ import pickle
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from ..model import Agency, Findings, Problem
 from ..rules.catalogue import RULES
 from ..search.documents import DocumentRef, SearchDocument
 from ..site.outputs import Copy
+from ..site.plan import PageCall
 from ..site.render import Theme, render_page, render_problem
 from ..site.summaries import Summary
 from .objects import ObjectStore
@@ -302,6 +303,35 @@ def build_units(context: UnitContext, units: Sequence[Unit], executor: Executor 
 def build_chunk(context: UnitContext, units: tuple[Unit, ...]) -> list[UnitResult]:
     """What one task of an executor does: a few units, so that a task is worth sending."""
     return [build_unit(context, unit) for unit in units]
+
+
+PAGES_APART = 64
+"""Below this many portal-wide pages to make, they are made here: sending them costs more."""
+
+
+def render_calls(theme: Theme, calls: tuple[PageCall, ...], jobs: int = 1, executor: Executor | None = None) -> list[tuple[str, bytes]]:
+    """Plan and render portal-wide pages: each one's output path and bytes, in order. Many of
+    them go to `executor` (or to `jobs` forked workers), in a few interleaved batches so that
+    the large pages (the province's, the years') are spread; each batch is pickled once, the
+    registry and the summaries it shares between its pages with it."""
+    if len(calls) < PAGES_APART:
+        return render_batch(theme, calls)
+    with nullcontext(executor) if executor is not None else default_executor(jobs, len(calls)) as pool:
+        if pool is None:
+            return render_batch(theme, calls)
+        count = max(1, jobs) * 4
+        tasks = [pool.submit(render_batch, theme, calls[start::count]) for start in range(count)]
+        batches = [task.result() for task in tasks]
+    made: list[tuple[str, bytes]] = [("", b"")] * len(calls)
+    for start, batch in enumerate(batches):
+        made[start::count] = batch
+    return made
+
+
+def render_batch(theme: Theme, calls: tuple[PageCall, ...]) -> list[tuple[str, bytes]]:
+    """What one task does: plan and render a few portal-wide pages."""
+    pages = [call.function(*call.args) for call in calls]
+    return [(page.output, render_page(page, theme)) for page in pages]
 
 
 @contextmanager

@@ -86,7 +86,7 @@ def query_year(year: int, registry: tuple[Agency, ...], reports: Tallied) -> Pag
 def _area(reports: tuple[Summary, ...], covers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     """A region's totals of one year, as its page gives them (a 汇总 report's parts counted once)."""
     totals = total(s.measures for s in summed(reports, covers))
-    return {"reports": totals.reports, "comparable": totals.comparable, **_figures(totals)}
+    return {"reports": len(reports), "comparable": sum(1 for s in reports if s.measures is not None), **_figures(totals)}
 
 
 def _figures(totals: Totals) -> dict[str, list[Any]]:

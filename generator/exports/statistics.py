@@ -39,7 +39,8 @@ def _line(region: str, year: int, agencies: int, reports: list[Summary], covers:
     totals = total(s.measures for s in summed(reports, covers))
     values = [_value(totals.value(m.key), "money" if m.unit == "万元" else "count") for m in MEASURES]
     rates = [str(v) if (v := percent_value(totals.rate(r))) is not None else "" for r in RATES]
-    return line([csv_field(region), str(year), str(agencies), str(len(reports)), str(totals.comparable), *values, *rates])
+    comparable = sum(1 for s in reports if s.measures is not None)  # a 汇总 report's parts counted here too: they were published
+    return line([csv_field(region), str(year), str(agencies), str(len(reports)), str(comparable), *values, *rates])
 
 
 def _value(value: Value | None, kind: str) -> str:

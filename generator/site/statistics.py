@@ -114,7 +114,7 @@ def region_page(region: Region, registry: tuple[Agency, ...], reports: Tallied, 
         "page": meta.page_info(site, f"{name}统计", route.url(base), _description(name, len(agencies), years), meta.BY_REGION),
         "breadcrumbs": crumbs,
         "region": {"name": name, "path": " / ".join(region), "agencies": len(agencies)},
-        "years": [_year_column(year, totals[year], len(agencies), base) for year in years],
+        "years": [_year_column(year, by_year[year], len(agencies), base) for year in years],
         "measures": [_measure_row(m, [totals[y] for y in years]) for m in MEASURES],
         "rates": [_rate_row(r, [totals[y] for y in years]) for r in RATES],
         "free_form_years": [y for y in years if y not in comparable_years],
@@ -198,8 +198,10 @@ def _description(name: str, agencies: int, years: Sequence[int]) -> str:
     return f"{name}{agencies}个机关{span}政府信息公开工作年度报告的合计、趋势和比较。"
 
 
-def _year_column(year: int, totals: Totals, agencies: int, base: str) -> dict[str, Any]:
-    return {"year": year, "url": urls.year(year).url(base), "reports": totals.reports, "agencies": agencies, "comparable": totals.comparable}
+def _year_column(year: int, reports: list[Summary], agencies: int, base: str) -> dict[str, Any]:
+    """A year's coverage: every report published, those summed up by a 汇总 report included."""
+    comparable = sum(1 for s in reports if s.measures is not None)
+    return {"year": year, "url": urls.year(year).url(base), "reports": len(reports), "agencies": agencies, "comparable": comparable}
 
 
 def _measure_row(measure: Measure, totals: Sequence[Totals]) -> dict[str, Any]:
