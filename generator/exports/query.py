@@ -64,10 +64,11 @@ def query_index(registry: tuple[Agency, ...], years: tuple[int, ...], base: str)
         "rates": [{"key": r.key, "label": r.label, "definition": r.definition} for r in RATES],
         "years": [{"year": year, "url": urls.query_year(year).url(base)} for year in years],
         "regions": [
-            {"path": WHOLE_PORTAL, "agencies": [a.id for a in registry]},
-            *({"path": PATH_SEPARATOR.join(region), "agencies": [a.id for a in registry if under(region, a)]} for region, _, _ in region_calls(registry, ())),
+            {"path": WHOLE_PORTAL, "agencies": len(registry)},
+            *({"path": PATH_SEPARATOR.join(region), "agencies": sum(1 for a in registry if under(region, a))} for region, _, _ in region_calls(registry, ())),
         ],
-        "agencies": [{"id": a.id, "name": a.name, "region": PATH_SEPARATOR.join(a.region), "url": urls.agency(a.id).url(base)} for a in registry],
+        "agencies": [{"id": a.id, "name": a.name, "region": PATH_SEPARATOR.join(a.region)} for a in registry],
+        "report_url": base + urls.REPORT_PATTERN,  # a report's page: {agency} and {year} filled in by the page
     }
     return Page(urls.QUERY_INDEX.output, JSON, "", {"data": data})
 
@@ -76,7 +77,7 @@ def query_year(year: int, registry: tuple[Agency, ...], reports: Tallied) -> Pag
     """One year: each report's figures (agency, measures, rates; null where not comparable),
     and each region's totals with how many reports they sum."""
     covers = {a.id: a.covers for a in registry}
-    rows = [{"agency": s.agency.id, "url": s.url, **_figures(total([s.measures]))} for s in reports.summaries]
+    rows = [{"agency": s.agency.id, **_figures(total([s.measures]))} for s in reports.summaries]
     regions = {WHOLE_PORTAL: _area(reports.summaries, covers)}
     regions.update((PATH_SEPARATOR.join(region), _area(listed.summaries, covers)) for region, listed, _ in region_calls(registry, reports.summaries))
     data = {"year": year, "reports": rows, "regions": regions}

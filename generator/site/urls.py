@@ -55,8 +55,12 @@ PARQUET = "data/parquet/"
 """The folder of the Parquet dataset: one folder per year, as Hive, DuckDB and pyarrow partition."""
 
 
+REPORT_PATTERN = "reports/{agency}/{year}/"
+"""A report's page, by agency id and year (ASCII: never needs quoting); the query builder fills it in."""
+
+
 def report(agency_id: str, year: int) -> Route:
-    return Route(f"reports/{agency_id}/{year}/")
+    return Route(REPORT_PATTERN.format(agency=agency_id, year=year))
 
 
 def report_json(agency_id: str, year: int) -> Route:

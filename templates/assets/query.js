@@ -181,7 +181,7 @@
   function regionOptions() {
     const list = element("div", { class: "query-list" });
     for (const region of regionTree()) {
-      const count = `${region.agencies.length} 个机关`;
+      const count = `${region.agencies} 个机关`;
       const text = region.path === WHOLE ? [WHOLE] : [lastName(region.path)];
       if (region.path !== WHOLE && region.path.includes(SEPARATOR)) {
         text.push(element("span", { class: "visually-hidden" }, `（${region.path.split(SEPARATOR).slice(0, -1).join(SEPARATOR)}）`));
@@ -347,7 +347,8 @@
           const agency = agencies.get(key);
           const report = reports.get(year).get(key);
           if (!report) missing.push(`${agency.name} ${year} 年`);
-          rows.push({ name: { text: agency.name, csv: agency.name, href: report ? report.url : null }, cells: [head, ...figures(report, picked)] });
+          const href = report ? index.report_url.replace("{agency}", encodeURIComponent(key)).replace("{year}", year) : null;
+          rows.push({ name: { text: agency.name, csv: agency.name, href }, cells: [head, ...figures(report, picked)] });
         }
       }
     }
