@@ -476,3 +476,16 @@ def test_where_hard_links_cannot_be_made_the_site_is_copied_and_stays_right(coun
         county.report("county", 2022, changes={"仍需改进。": f"仍需改进（第 {number} 次修改）。"})
         build(county.root)
         assert tree(county.root / "site") == clean_copy(county, tmp_path)
+
+
+def test_portal_pages_made_by_workers_are_those_made_here(county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.build.units, "PAGES_APART", 1)  # every portal-wide page to the workers
+    build(county.root, jobs=2)
+    assert tree(county.root / "site") == clean_copy(county, tmp_path)  # made here: one job
+
+
+def test_a_template_that_fails_in_a_worker_is_named_by_file_and_line(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.build.units, "PAGES_APART", 1)
+    county.write("templates/region.html", '{% extends "base.html" %}\n{% block main %}\n{{ region.no_such_field.title }}\n{% endblock %}\n')
+    result = build_project(county.root, county.root / "site", None, TODAY, jobs=2)
+    assert [(p.file, p.line, p.rule) for p in result.errors] == [("templates/region.html", 3, "template")]

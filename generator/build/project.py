@@ -45,6 +45,7 @@ from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_w
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import (
     BuildResult,
+    PageFailed,
     Unit,
     UnitContext,
     UnitResult,
@@ -143,11 +144,13 @@ def _build(
     calls = [*portal_page_calls(registry, summaries, context), *query_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
         # Before any thread starts: the pages may be made in forked workers.
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, cache, files, clean, jobs, executor)
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, jobs, executor)
         listed = parquet_files(summaries) if parquet else ()
         exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed)
         ready = exported.store_all()  # the data downloads are stored while the site is linked
-    except jinja2.TemplateError as exc:
+    except PageFailed as exc:
+        return replace(result, problems=(*result.problems, exc.problem))
+    except jinja2.TemplateError as exc:  # the data page's
         return replace(result, problems=(*result.problems, render_problem(exc, project)))
     files.update(exported.files)
     rendered += exported.rendered
@@ -275,7 +278,15 @@ def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
 
 
 def _portal_files(
-    calls: list[PageCall], inputs: _Inputs, theme: Theme, cache: BuildCache, files: dict[str, str], clean: bool, jobs: int = 1, executor: Executor | None = None
+    calls: list[PageCall],
+    inputs: _Inputs,
+    theme: Theme,
+    project: Path,
+    cache: BuildCache,
+    files: dict[str, str],
+    clean: bool,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> tuple[set[str], int]:
     """Render the portal-wide pages whose inputs changed into the cache, and add every one
     to `files`; return their cache keys and how many were rendered. A page is looked up
@@ -292,7 +303,7 @@ def _portal_files(
             todo.append((call, key))
         else:
             files[found[0]] = found[1]
-    made = render_calls(theme, tuple(call for call, _ in todo), jobs, executor)
+    made = render_calls(theme, project, tuple(call for call, _ in todo), jobs, executor)
     for (_, key), (output, data) in zip(todo, made, strict=True):
         found = (output, cache.store(data))
         cache.put_page(key, found)

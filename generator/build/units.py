@@ -309,18 +309,27 @@ PAGES_APART = 64
 """Below this many portal-wide pages to make, they are made here: sending them costs more."""
 
 
-def render_calls(theme: Theme, calls: tuple[PageCall, ...], jobs: int = 1, executor: Executor | None = None) -> list[tuple[str, bytes]]:
+class PageFailed(Exception):
+    """A portal-wide page's template failed: the problem, located where it happened (a worker's
+    traceback does not cross to the controller, so the place is found before it is sent)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)  # the one argument, so that it unpickles as it was made
+        self.problem = problem
+
+
+def render_calls(theme: Theme, project: Path, calls: tuple[PageCall, ...], jobs: int = 1, executor: Executor | None = None) -> list[tuple[str, bytes]]:
     """Plan and render portal-wide pages: each one's output path and bytes, in order. Many of
     them go to `executor` (or to `jobs` forked workers), in a few interleaved batches so that
     the large pages (the province's, the years') are spread; each batch is pickled once, the
     registry and the summaries it shares between its pages with it."""
     if len(calls) < PAGES_APART:
-        return render_batch(theme, calls)
+        return render_batch(theme, project, calls)
     with nullcontext(executor) if executor is not None else default_executor(jobs, len(calls)) as pool:
         if pool is None:
-            return render_batch(theme, calls)
+            return render_batch(theme, project, calls)
         count = max(1, jobs) * 4
-        tasks = [pool.submit(render_batch, theme, calls[start::count]) for start in range(count)]
+        tasks = [pool.submit(render_batch, theme, project, calls[start::count]) for start in range(count)]
         batches = [task.result() for task in tasks]
     made: list[tuple[str, bytes]] = [("", b"")] * len(calls)
     for start, batch in enumerate(batches):
@@ -328,10 +337,13 @@ def render_calls(theme: Theme, calls: tuple[PageCall, ...], jobs: int = 1, execu
     return made
 
 
-def render_batch(theme: Theme, calls: tuple[PageCall, ...]) -> list[tuple[str, bytes]]:
+def render_batch(theme: Theme, project: Path, calls: tuple[PageCall, ...]) -> list[tuple[str, bytes]]:
     """What one task does: plan and render a few portal-wide pages."""
     pages = [call.function(*call.args) for call in calls]
-    return [(page.output, render_page(page, theme)) for page in pages]
+    try:
+        return [(page.output, render_page(page, theme)) for page in pages]
+    except jinja2.TemplateError as exc:  # a portal's own template that fails on these pages
+        raise PageFailed(render_problem(exc, project)) from None
 
 
 @contextmanager
