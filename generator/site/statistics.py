@@ -177,7 +177,7 @@ def aggregate_checks(reports: Sequence[Summary], covers: dict[str, tuple[str, ..
             rows.append({"label": MEASURE_BY_KEY[key].label, "aggregate": a, "parts": b, "difference": None if a is None or b is None else a - b})
         checks.append({
             "year": report.year, "name": report.agency.name, "url": report.url,
-            "covered": len(covers[report.agency.id]), "present": len(parts), "comparable": others.comparable,
+            "covered": len(covers[report.agency.id]), "present": len(parts),
             "rows": rows, "differs": any(row["difference"] for row in rows),
         })  # fmt: skip
     return checks
@@ -254,7 +254,7 @@ def _child(child: Region, summaries: tuple[Summary, ...], latest: int | None, co
     return {
         "name": child[-1],
         "url": urls.region(child).url(base),
-        "reports": totals.reports,
+        "reports": len(inside),
         "figures": [totals.value(key) for key in COMPARED],
         "rates": [percent(totals.rate(r)) for r in RATES],
     }

@@ -69,17 +69,15 @@ def _positions(format_id: str) -> tuple[tuple[str, str, int, tuple[int, ...], in
 
 @dataclass(frozen=True)
 class Totals:
-    """Measures summed over reports: each measure over the reports that hold it, with how
-    many did (so a reader sees the denominator of every total)."""
+    """Measures summed over reports, each over the reports that hold it: a measure no report
+    holds is absent (not comparable), never 0. (How many reports a total covers, the pages
+    count from the reports themselves.)"""
 
     values: Measures
-    counted: dict[str, int]  # reports that hold each measure
-    reports: int  # every report summed over, free-form ones included
-    comparable: int  # reports with measures (the tabular formats)
 
     def value(self, key: str) -> Value | None:
         """A measure's total; None when no report summed over holds it."""
-        return self.values.get(key) if self.counted.get(key) else None
+        return self.values.get(key)
 
     def rate(self, rate: Rate) -> Ratio | None:
         """A rate of the totals; None when its denominator is 0 or not held."""
@@ -93,17 +91,10 @@ class Totals:
 def total(measures: Iterable[Measures | None]) -> Totals:
     """The totals of reports' measures (None for a report with nothing comparable)."""
     values: Measures = {}
-    counted: dict[str, int] = {}
-    reports = comparable = 0
     for found in measures:
-        reports += 1
-        if found is None:
-            continue
-        comparable += 1
-        for key, value in found.items():
+        for key, value in (found or {}).items():
             values[key] = values.get(key, 0) + value
-            counted[key] = counted.get(key, 0) + 1
-    return Totals(values, counted, reports, comparable)
+    return Totals(values)
 
 
 def percent_value(rate: Ratio | None) -> Decimal | None:
