@@ -40,7 +40,7 @@ from ..site.render import Theme, render_problem, template_problems
 from ..site.statistics import Tallied
 from ..site.summaries import Summary
 from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
-from .data import export_data
+from .data import Exported, export_data
 from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_wanted
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import (
@@ -144,10 +144,14 @@ def _build(
     calls = [*portal_page_calls(registry, summaries, context), *query_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
         # Before any thread starts: the pages may be made in forked workers.
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, jobs, executor)
         listed = parquet_files(summaries) if parquet else ()
-        exported = export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed)
-        ready = exported.store_all()  # the data downloads are stored while the site is linked
+        exports: list[Exported] = []  # made while workers render the portal's pages
+
+        def export() -> None:
+            exports.append(export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed))
+
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, jobs, executor, export)
+        exported = exports[0]
     except PageFailed as exc:
         return replace(result, problems=(*result.problems, exc.problem))
     except jinja2.TemplateError as exc:  # the data page's
@@ -157,6 +161,7 @@ def _build(
     data_files, data_keys = parquet_outputs(done, cache, shared, clean)
     files.update(data_files)
     files.update(_asset_files(theme, cache))
+    ready = exported.store_all()  # the data downloads are stored while the site is linked
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees, later=exported.later, ready=ready)
@@ -287,9 +292,11 @@ def _portal_files(
     clean: bool,
     jobs: int = 1,
     executor: Executor | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> tuple[set[str], int]:
     """Render the portal-wide pages whose inputs changed into the cache, and add every one
-    to `files`; return their cache keys and how many were rendered. A page is looked up
+    to `files`; return their cache keys and how many were rendered (`meanwhile` is called
+    while they are rendered, see `units.render_calls`). A page is looked up
     by the hash of its inputs (the summaries it lists, the registry, the settings), so
     one whose inputs are unchanged costs neither its context nor its rendering. Many pages
     to make (a cold build's region and year pages) are made by workers, as units are."""
@@ -303,7 +310,7 @@ def _portal_files(
             todo.append((call, key))
         else:
             files[found[0]] = found[1]
-    made = render_calls(theme, project, tuple(call for call, _ in todo), jobs, executor)
+    made = render_calls(theme, project, tuple(call for call, _ in todo), jobs, executor, meanwhile)
     for (_, key), (output, data) in zip(todo, made, strict=True):
         found = (output, cache.store(data))
         cache.put_page(key, found)
@@ -319,7 +326,9 @@ class _Inputs:
     def __init__(self, shared: str, registry: tuple[Agency, ...], context: dict[str, Any]) -> None:
         self.shared = shared
         self.registry = registry
-        self.registry_digest = json_digest([agency_fields(a) for a in registry])
+        digests = [json_digest(agency_fields(a)) for a in registry]
+        self.agency_digests = {a.id: digest for a, digest in zip(registry, digests)}
+        self.registry_digest = hashlib.sha256("".join(digests).encode()).hexdigest()
         self.context = context
         self.context_digest = json_digest(context)
 
@@ -336,6 +345,8 @@ class _Inputs:
             return self.context_digest
         if isinstance(arg, Tallied):
             return arg.digest
+        if isinstance(arg, tuple) and arg and all(isinstance(a, Agency) for a in arg):  # a region's agencies
+            return hashlib.sha256("".join(self.agency_digests[a.id] for a in arg).encode()).hexdigest()
         if isinstance(arg, tuple) and arg and all(isinstance(s, Summary) for s in arg):
             return hashlib.sha256("".join(s.digest for s in arg).encode()).hexdigest()
         return json_digest([type(arg).__name__, arg])  # plain values: a year, (agency, year) pairs

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import pickle
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -318,22 +318,33 @@ class PageFailed(Exception):
         self.problem = problem
 
 
-def render_calls(theme: Theme, project: Path, calls: tuple[PageCall, ...], jobs: int = 1, executor: Executor | None = None) -> list[tuple[str, bytes]]:
+def render_calls(
+    theme: Theme, project: Path, calls: tuple[PageCall, ...], jobs: int = 1, executor: Executor | None = None, meanwhile: Callable[[], None] = lambda: None
+) -> list[tuple[str, bytes]]:
     """Plan and render portal-wide pages: each one's output path and bytes, in order. Many of
     them go to `executor` (or to `jobs` forked workers), in a few interleaved batches so that
     the large pages (the province's, the years') are spread; each batch is pickled once, the
-    registry and the summaries it shares between its pages with it."""
+    registry and the summaries it shares between its pages with it. `meanwhile` is called
+    once, here, while the workers render: after they are forked, for a fork while another thread
+    runs could copy a lock that thread holds."""
     if len(calls) < PAGES_APART:
-        return render_batch(theme, project, calls)
+        return _render_here(theme, project, calls, meanwhile)
     with nullcontext(executor) if executor is not None else default_executor(jobs, len(calls)) as pool:
         if pool is None:
-            return render_batch(theme, project, calls)
+            return _render_here(theme, project, calls, meanwhile)
         count = max(1, jobs) * 4
         tasks = [pool.submit(render_batch, theme, project, calls[start::count]) for start in range(count)]
+        meanwhile()
         batches = [task.result() for task in tasks]
     made: list[tuple[str, bytes]] = [("", b"")] * len(calls)
     for start, batch in enumerate(batches):
         made[start::count] = batch
+    return made
+
+
+def _render_here(theme: Theme, project: Path, calls: tuple[PageCall, ...], meanwhile: Callable[[], None]) -> list[tuple[str, bytes]]:
+    made = render_batch(theme, project, calls)
+    meanwhile()
     return made
 
 

@@ -24,7 +24,7 @@ from ..model import Agency, Value
 from ..site import meta, urls
 from ..site.outputs import HTML, JSON, Page
 from ..site.plan import PageCall
-from ..site.statistics import Tallied, region_calls, summed, under
+from ..site.statistics import Tallied, region_areas, summed
 from ..site.summaries import Summary
 from ..stats.values import Totals, percent_value, total
 from .datasets import PATH_SEPARATOR, WHOLE_PORTAL
@@ -66,7 +66,7 @@ def query_index(registry: tuple[Agency, ...], years: tuple[int, ...], base: str)
         "years": [{"year": year, "url": urls.query_year(year).url(base)} for year in years],
         "regions": [
             {"path": WHOLE_PORTAL, "agencies": len(registry)},
-            *({"path": PATH_SEPARATOR.join(region), "agencies": sum(1 for a in registry if under(region, a))} for region, _, _ in region_calls(registry, ())),
+            *({"path": PATH_SEPARATOR.join(area.region), "agencies": len(area.agencies)} for area in region_areas(registry, ())),
         ],
         "agencies": [{"id": a.id, "name": a.name, "region": PATH_SEPARATOR.join(a.region)} for a in registry],
         "report_url": base + urls.REPORT_PATTERN,  # a report's page: {agency} and {year} filled in by the page
@@ -80,7 +80,7 @@ def query_year(year: int, registry: tuple[Agency, ...], reports: Tallied) -> Pag
     covers = {a.id: a.covers for a in registry}
     rows = [{"agency": s.agency.id, **_figures(total([s.measures]))} for s in reports.summaries]
     regions = {WHOLE_PORTAL: _area(reports.summaries, covers)}
-    regions.update((PATH_SEPARATOR.join(region), _area(listed.summaries, covers)) for region, listed, _ in region_calls(registry, reports.summaries))
+    regions.update((PATH_SEPARATOR.join(area.region), _area(area.reports.summaries, covers)) for area in region_areas(registry, reports.summaries))
     data = {"year": year, "reports": rows, "regions": regions}
     return Page(urls.query_year(year).output, JSON, "", {"data": data})
 

@@ -22,7 +22,7 @@ from ..model import Agency
 from ..site import urls
 from ..site.outputs import TEXT, XML, Page
 from ..site.plan import PageCall
-from ..site.statistics import region_calls
+from ..site.statistics import region_areas
 from ..site.summaries import Summary
 
 SITEMAP_LIMIT = 50_000
@@ -54,7 +54,7 @@ def sitemap_entries(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...]
     latest = _latest(list(summaries))
     entries = [SitemapEntry(route.url(base), latest) for route in urls.LISTED]
     entries += [SitemapEntry(urls.year(year).url(base), _latest(listed)) for year, listed in sorted(by_year.items())]
-    entries += [SitemapEntry(urls.region(region).url(base), _latest(list(listed.summaries))) for region, listed, _ in region_calls(agencies, summaries)]
+    entries += [SitemapEntry(urls.region(area.region).url(base), _latest(list(area.reports.summaries))) for area in region_areas(agencies, summaries)]
     for agency in agencies:
         own = sorted(by_agency.get(agency.id, []), key=lambda s: s.year)
         entries.append(SitemapEntry(urls.agency(agency.id).url(base), _latest(own)))

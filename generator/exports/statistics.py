@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from ..formats.measures import MEASURES, RATES
 from ..model import Agency, Value
-from ..site.statistics import region_calls, summed, under
+from ..site.statistics import region_areas, summed
 from ..site.summaries import Summary
 from ..stats.values import percent_value, total
 from .datasets import PATH_SEPARATOR, WHOLE_PORTAL
@@ -23,7 +23,7 @@ def statistics_lines(registry: tuple[Agency, ...], summaries: tuple[Summary, ...
     region in the order of the region pages."""
     covers = {a.id: a.covers for a in registry}
     areas = [(WHOLE_PORTAL, len(registry), summaries)]
-    areas += [(PATH_SEPARATOR.join(region), sum(1 for a in registry if under(region, a)), listed.summaries) for region, listed, _ in region_calls(registry, summaries)]
+    areas += [(PATH_SEPARATOR.join(area.region), len(area.agencies), area.reports.summaries) for area in region_areas(registry, summaries)]
     lines = [_line(name, year, agencies, reports, covers) for name, agencies, listed in areas for year, reports in _by_year(listed)]
     return "".join(lines).encode("utf-8"), len(lines)
 

@@ -26,8 +26,10 @@ single series over 5 years is 1,194 bytes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
@@ -148,9 +150,7 @@ SHAPES = ("circle", "square", "triangle", "diamond")
 
 def _n(x: float) -> str:
     """A coordinate to 1 decimal, without a trailing .0: the bytes do not depend on float noise."""
-    text = "%.1f" % x
-    if text.endswith(".0"):
-        text = text[:-2]
+    text = ("%.1f" % x).removesuffix(".0")
     return "0" if text == "-0" else text
 
 
@@ -159,15 +159,18 @@ def _text_width(text: str, size: float) -> float:
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in text) * size
 
 
-def _marker(shape: str, x: float, y: float) -> str:
-    """A point's marker, about 9 units across, centred on (x, y)."""
+def _marker(shape: str, x: float, y: float, at: str = "") -> str:
+    """A point's marker, about 9 units across, centred on (x, y); `at` is the point as the
+    line gives it ("x,y"), which a circle and the shapes drawn from their top reuse."""
     if shape == "circle":
-        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4.5"/>'
+        cx, cy = at.split(",") if at else (_n(x), _n(y))
+        return f'<circle cx="{cx}" cy="{cy}" r="4.5"/>'
     if shape == "square":
         return f'<rect x="{_n(x - 4)}" y="{_n(y - 4)}" width="8" height="8"/>'
+    top = at.split(",")[0] if at else _n(x)
     if shape == "triangle":
-        return f'<path d="M{_n(x)} {_n(y - 5)}l5 8.5h-10z"/>'
-    return f'<path d="M{_n(x)} {_n(y - 5.5)}l5.5 5.5-5.5 5.5-5.5-5.5z"/>'
+        return f'<path d="M{top} {_n(y - 5)}l5 8.5h-10z"/>'
+    return f'<path d="M{top} {_n(y - 5.5)}l5.5 5.5-5.5 5.5-5.5-5.5z"/>'
 
 
 def _series_attributes(index: int) -> str:
@@ -211,7 +214,7 @@ class _Frame:
         return self.bottom - (float(value) - low) / (high - low) * PLOT_HEIGHT
 
 
-def _legend_rows(labels: list[str]) -> list[list[tuple[int, str, float]]]:
+def _legend_rows(labels: Sequence[str]) -> list[list[tuple[int, str, float]]]:
     """Legend entries (series index, label, x) laid out left to right, wrapping onto a new row when full."""
     rows: list[list[tuple[int, str, float]]] = [[]]
     x = 0.0
@@ -225,8 +228,10 @@ def _legend_rows(labels: list[str]) -> list[list[tuple[int, str, float]]]:
     return rows
 
 
-def _legend(labels: list[str]) -> tuple[str, float]:
-    """The legend (a sample of each line with its marker, then its label) and the height it takes."""
+@functools.cache
+def _legend(labels: tuple[str, ...]) -> tuple[str, float]:
+    """The legend (a sample of each line with its marker, then its label) and the height it takes:
+    made once per set of labels (every agency's charts share theirs)."""
     if len(labels) < 2:
         return "", 0.0
     parts = ['<g class="trend-legend">']
@@ -241,8 +246,10 @@ def _legend(labels: list[str]) -> tuple[str, float]:
     return "".join(parts), len(rows) * LEGEND_ROW
 
 
+@functools.lru_cache(maxsize=1024)
 def _axes(frame: _Frame, unit: str) -> str:
-    """Grid lines at the ticks, the tick labels, the zero line, the unit, and the years along the bottom."""
+    """Grid lines at the ticks, the tick labels, the zero line, the unit, and the years along the
+    bottom: kept for the next chart with the same frame (most agencies' years and ticks recur)."""
     grid = "".join(f"M{_n(frame.left)} {_n(frame.y(t))}H{_n(frame.right)}" for t in frame.ticks)
     parts = [f'<path class="trend-grid" d="{grid}" stroke="#b1b4b6" fill="none"/>',
              '<g class="trend-axis" fill="currentColor">',
@@ -273,13 +280,16 @@ def runs(points: tuple[tuple[int, Value | None], ...]) -> list[list[tuple[int, V
 
 def _series(frame: _Frame, index: int, series: Series) -> str:
     """One series: a polyline for each run of two or more figures, and a marker at every figure
-    (a figure standing alone, between gaps, is drawn as its marker only)."""
+    (a figure standing alone, between gaps, is drawn as its marker only). Each point is placed
+    once, for its line and its marker: a portal draws some hundred thousand of them."""
     parts = [f"<g {_series_attributes(index)}>"]
-    for run in runs(series.points):
+    placed = [[(x := frame.x(year), y := frame.y(value), f"{_n(x)},{_n(y)}") for year, value in run] for run in runs(series.points)]
+    for run in placed:
         if len(run) > 1:
-            parts.append(_line(index, " ".join(f"{_n(frame.x(y))},{_n(frame.y(v))}" for y, v in run)))
-    for run in runs(series.points):
-        parts += [_marker(SHAPES[index], frame.x(y), frame.y(v)) for y, v in run]
+            parts.append(_line(index, " ".join(at for _, _, at in run)))
+    shape = SHAPES[index]
+    for run in placed:
+        parts += [_marker(shape, x, y, at) for x, y, at in run]
     parts.append("</g>")
     return "".join(parts)
 
@@ -289,7 +299,7 @@ def _svg(chart: Chart, summary: str) -> str:
     values = [v for s in chart.series for _, v in s.points if v is not None]
     ticks = nice_ticks(values, chart.unit)
     left = max(40.0, max(_text_width(_plain(t), FONT) for t in ticks) + 16, _text_width(chart.unit, FONT) + 12)
-    legend, legend_height = _legend([s.label for s in chart.series])
+    legend, legend_height = _legend(tuple(s.label for s in chart.series))
     frame = _Frame(left, legend_height + 36, tuple(chart.years), tuple(ticks))
     height = frame.bottom + 32
     return "".join([

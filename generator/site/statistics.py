@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..formats.measures import MEASURE as MEASURE_BY_KEY
 from ..formats.measures import MEASURES, RATES, Measure, Rate
@@ -59,51 +59,49 @@ COMPARED: tuple[str, ...] = ("received", "results", "disclosed", "denied", "revi
 """The measures of the table that compares a region's agencies (the rates follow them)."""
 
 
-def region_calls(registry: tuple[Agency, ...], summaries: tuple[Summary, ...]) -> list[tuple[Region, Tallied, tuple[Region, ...]]]:
-    """Each region's page's own arguments: the region, its summaries (in registry order), the
-    regions below it; regions in the order of `regions_of`. One pass over the registry."""
+class Area(NamedTuple):
+    """A region as its page sums it: the agencies under it and their reports (both in registry
+    order), and the regions one level below it."""
+
+    region: Region
+    agencies: tuple[Agency, ...]
+    reports: Tallied
+    children: tuple[Region, ...]
+
+
+def region_areas(registry: tuple[Agency, ...], summaries: tuple[Summary, ...]) -> list[Area]:
+    """Every region of the registry's tree, each after the region that holds it, in registry order:
+    one pass over the registry and the summaries, whatever the number of regions (a province has thousands)."""
     by_agency: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_agency[summary.agency.id].append(summary)
+    members: dict[Region, list[Agency]] = {}
     inside: dict[Region, list[Summary]] = {}
     below: dict[Region, list[Region]] = defaultdict(list)
     for agency in registry:
         for depth in range(1, len(agency.region) + 1):
             region = agency.region[:depth]
             if region not in inside:
-                inside[region] = []
+                inside[region], members[region] = [], []
                 if depth > 1:
                     below[region[:-1]].append(region)
             inside[region] += by_agency[agency.id]
-    return [(region, Tallied(tuple(listed)), tuple(below[region])) for region, listed in inside.items()]
+            members[region].append(agency)
+    return [Area(region, tuple(members[region]), Tallied(tuple(listed)), tuple(below[region])) for region, listed in inside.items()]
 
 
-def regions_of(agencies: Iterable[Agency]) -> list[Region]:
-    """Every region of the tree, each after the region that holds it, in registry order."""
-    seen: dict[Region, None] = {}
-    for agency in agencies:
-        for depth in range(1, len(agency.region) + 1):
-            seen.setdefault(agency.region[:depth], None)
-    return list(seen)
-
-
-def under(region: Region, agency: Agency) -> bool:
-    return agency.region[: len(region)] == region
-
-
-def region_page(region: Region, registry: tuple[Agency, ...], reports: Tallied, children: tuple[Region, ...], site: dict[str, Any]) -> Page:
-    """`reports`: those of the agencies under the region, in registry order; `children`:
-    the regions one level below it."""
+def region_page(region: Region, agencies: tuple[Agency, ...], reports: Tallied, children: tuple[Region, ...], site: dict[str, Any]) -> Page:
+    """A region's page (`Area`): `agencies` those under the region and `reports` theirs, in
+    registry order; `children` the regions one level below it."""
     base = site["base"]
     summaries = reports.summaries
-    agencies = tuple(a for a in registry if under(region, a))
     route = urls.region(region)
     name = region[-1]
     by_year = _by_year(summaries)
     years = sorted(by_year)
     comparable_years = [y for y in years if any(s.measures is not None for s in by_year[y])]
     latest = comparable_years[-1] if comparable_years else None
-    covers = {a.id: a.covers for a in registry}
+    covers = {a.id: a.covers for a in agencies}  # a report here is one of theirs
     totals = {year: total(s.measures for s in summed(by_year[year], covers)) for year in years}
     reported = {s.agency.id for s in by_year[latest]} if latest else set()
     crumbs = [{"title": "首页", "url": base}, {"title": "地区", "url": urls.REGIONS.url(base)}]
@@ -123,7 +121,7 @@ def region_page(region: Region, registry: tuple[Agency, ...], reports: Tallied, 
         "compared": _compared(by_year.get(latest, []), base) if latest else None,
         "compared_columns": [_column(m) for m in _compared_measures()] + [_rate_column(r) for r in RATES],
         "missing": [{"name": a.name, "url": urls.agency(a.id).url(base)} for a in agencies if latest and a.id not in reported],
-        "children": [_child(child, summaries, latest, covers, base) for child in children],
+        "children": _children(region, children, by_year.get(latest, []) if latest else [], covers, base),
         "aggregates": [check for year in years for check in aggregate_checks(by_year[year], covers)],
         "definitions": [{"label": m.label, "unit": m.unit, "definition": m.definition} for m in MEASURES]
         + [{"label": r.label, "unit": "%", "definition": r.definition} for r in RATES],
@@ -139,7 +137,7 @@ def regions_index(agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
         "site": site,
         "page": meta.page_info(site, "地区统计", route.url(base), f"{site['title']}各地区政府信息公开工作年度报告的统计数据。", meta.BY_REGION),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "地区", "url": None}],
-        "regions": _tree(regions_of(agencies), agencies, base),
+        "regions": _tree(region_areas(agencies, ()), base),
     }
     return Page(route.output, HTML, "regions.html", context)
 
@@ -248,16 +246,23 @@ def _sort_key(value: Value | Ratio | None) -> str:
     return "" if value is None else format(float(value), ".6f")
 
 
-def _child(child: Region, summaries: tuple[Summary, ...], latest: int | None, covers: dict[str, tuple[str, ...]], base: str) -> dict[str, Any]:
-    inside = [s for s in summaries if s.agency.region[: len(child)] == child and s.year == latest]
-    totals = total(s.measures for s in summed(inside, covers))
-    return {
-        "name": child[-1],
-        "url": urls.region(child).url(base),
-        "reports": len(inside),
-        "figures": [totals.value(key) for key in COMPARED],
-        "rates": [percent(totals.rate(r)) for r in RATES],
-    }
+def _children(region: Region, children: tuple[Region, ...], latest: list[Summary], covers: dict[str, tuple[str, ...]], base: str) -> list[dict[str, Any]]:
+    """The regions below `region`, each with its totals of the latest comparable year (`latest`: that year's reports)."""
+    inside: dict[Region, list[Summary]] = defaultdict(list)
+    for summary in latest:
+        inside[summary.agency.region[: len(region) + 1]].append(summary)
+    rows = []
+    for child in children:
+        reports = inside.get(child, [])
+        totals = total(s.measures for s in summed(reports, covers))
+        rows.append({
+            "name": child[-1],
+            "url": urls.region(child).url(base),
+            "reports": len(reports),
+            "figures": [totals.value(key) for key in COMPARED],
+            "rates": [percent(totals.rate(r)) for r in RATES],
+        })  # fmt: skip
+    return rows
 
 
 def agency_trends(summaries: Sequence[Summary]) -> list[dict[str, Any]]:
@@ -281,13 +286,13 @@ def trend_charts(years: list[int], totals: dict[int, Totals]) -> list[dict[str, 
     return charts
 
 
-def _tree(regions: list[Region], agencies: tuple[Agency, ...], base: str) -> list[dict[str, Any]]:
+def _tree(areas: list[Area], base: str) -> list[dict[str, Any]]:
     """Regions nested under their parents, each with its page's address and how many agencies it holds."""
     nodes: dict[Region, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
-    for region in regions:
-        count = sum(1 for a in agencies if under(region, a))
-        node = {"name": region[-1], "url": urls.region(region).url(base), "agencies": count, "children": []}
+    for area in areas:
+        region = area.region
+        node = {"name": region[-1], "url": urls.region(region).url(base), "agencies": len(area.agencies), "children": []}
         nodes[region] = node
         (nodes[region[:-1]]["children"] if len(region) > 1 else roots).append(node)
     return roots
