@@ -163,9 +163,9 @@ def report_values(c: CheckedReport) -> dict[str, list[str]]:
 
 
 @functools.cache
-def _tidy_parts(format_id: str) -> tuple[str, ...]:
-    """Each cell's constant middle of a tidy line, quoted already, in the official order
-    (table, block, row, column)."""
+def _tidy_parts(format_id: str) -> tuple[bytes, ...]:
+    """Each cell's constant middle of a tidy line, quoted already and in UTF-8, in the official
+    order (table, block, row, column)."""
     fmt = FORMATS[format_id]
     parts = []
     for table in fmt.tables:
@@ -173,25 +173,28 @@ def _tidy_parts(format_id: str) -> tuple[str, ...]:
             for row in block.rows:
                 for column in block.columns:
                     text = [table.key, block.key, row.key, row.label, column.key, column.label, column.kind]
-                    parts.append(",".join(csv_field(t) for t in text) + ",")
+                    parts.append((",".join(csv_field(t) for t in text) + ",").encode("utf-8"))
     return tuple(parts)
 
 
-_COMPUTED = {True: ",true" + NEWLINE, False: ",false" + NEWLINE}
+_COMPUTED = {True: b",true" + NEWLINE.encode(), False: b",false" + NEWLINE.encode()}
 
 
 def figure_lines(c: CheckedReport, values: dict[str, list[str]]) -> tuple[bytes, int]:
     """The tidy lines of a report (`values` from `report_values`), in the official order, and
-    how many. Joined from strings made once: the build's largest output, so its fastest path."""
+    how many: the build's largest output, so joined as bytes from parts made once, each line's
+    four put in place by slices rather than one by one."""
     report = c.report
-    lead = f"{report.agency_id},{report.year},"
     tables = [table.key for table in FORMATS[report.format].tables]
     flags = [_COMPUTED[cell.computed] for key in tables for block in c.tables[key].blocks for row in block.rows for cell in row.cells]
-    texts = [text for key in tables for text in values[key]]
-    out: list[str] = []
-    for part, text, flag in zip(_tidy_parts(report.format), texts, flags, strict=True):
-        out += (lead, part, text, flag)
-    return "".join(out).encode("utf-8"), len(flags)
+    texts = [text.encode("ascii") for key in tables for text in values[key]]  # digits, a point, a minus sign
+    parts = _tidy_parts(report.format)
+    count = len(parts)
+    if not len(flags) == len(texts) == count:
+        raise ValueError(f"{report.source.file}: {len(flags)} figures, {count} expected")
+    out = [f"{report.agency_id},{report.year},".encode("utf-8")] * (4 * count)
+    out[1::4], out[2::4], out[3::4] = parts, texts, flags
+    return b"".join(out), count
 
 
 # --- the wide tables -------------------------------------------------------------------

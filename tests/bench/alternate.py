@@ -1,6 +1,7 @@
 """What a change costs a build, measured against another revision turn by turn.
 
     python tests/bench/alternate.py --base REV [--reports 10000] [--turns 4] [--dir /tmp/xxgk-bench]
+    python tests/bench/alternate.py --without exports|statistics [...]
 
 Single runs on a shared machine differ by a second or two from one to the next
 (the disk, other work), more than a change of a few percent. So the code of git
@@ -11,6 +12,9 @@ report (a paragraph added, as run.py does), the first of which also makes the
 folder kept beside the site; the second and third are what an edit costs. It
 prints every figure and the medians, wall time and processor time (user +
 system of the whole process tree).
+
+With --without PART the base is the working tree itself with that part of the
+build taken out (`ablate.py`): what the part costs, everything else the same.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ from run import corpus, forget  # noqa: E402
 from same_site import unpack  # noqa: E402
 
 
-def build(code: Path, project: Path) -> tuple[float, float]:
-    """Wall and processor seconds of one `xxgk build --no-search` by the code in `code`."""
+def build(code: Path, project: Path, without: str | None = None) -> tuple[float, float]:
+    """Wall and processor seconds of one `xxgk build --no-search` by the code in `code`
+    (`without` a part of it, see `ablate.py`)."""
     before = os.times()
-    result = run([sys.executable, "-m", "generator", "-p", str(project), "build", "--no-search"], cwd=code)
+    command = [str(HERE / "ablate.py"), without] if without else ["-m", "generator"]
+    result = run([sys.executable, *command, "-p", str(project), "build", "--no-search"], cwd=code)
     after = os.times()
     if result.returncode != 0:
         raise SystemExit(f"build by {code} failed:\n{result.output}")
@@ -44,7 +50,9 @@ def build(code: Path, project: Path) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", required=True, help="the git revision to compare with")
+    base = parser.add_mutually_exclusive_group(required=True)
+    base.add_argument("--base", help="the git revision to compare with")
+    base.add_argument("--without", choices=("exports", "statistics"), help="compare with this code without that part (ablate.py)")
     parser.add_argument("--reports", type=int, default=10000)
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/xxgk-bench"))
@@ -55,17 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     original = edited.read_bytes()
     figures: dict[str, dict[str, list[float]]] = {name: {"cold": [], "cpu": [], "edit": []} for name in ("base", "new")}
     with tempfile.TemporaryDirectory(prefix="xxgk-alternate-") as folder:
-        codes = {"base": unpack(args.base, Path(folder) / "base"), "new": REPO}
+        codes = {"base": unpack(args.base, Path(folder) / "base") if args.base else REPO, "new": REPO}
+        parts = {"base": args.without, "new": None}
         try:
             for turn in range(args.turns):
                 for name in ("base", "new") if turn % 2 == 0 else ("new", "base"):
                     forget(project)
-                    seconds, cpu = build(codes[name], project)
+                    seconds, cpu = build(codes[name], project, parts[name])
                     figures[name]["cold"].append(seconds)
                     figures[name]["cpu"].append(cpu)
                     for number in range(3):
                         edited.write_bytes(original + f"\n本段为基准测试第 {number} 次修改时追加的文字。\n".encode())
-                        seconds, _ = build(codes[name], project)
+                        seconds, _ = build(codes[name], project, parts[name])
                         if number:
                             figures[name]["edit"].append(seconds)
                     edited.write_bytes(original)
