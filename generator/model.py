@@ -147,6 +147,11 @@ class Site:
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 
 
+PATH_SEPARATOR = " / "
+"""Between the parts of a region written out ("示例省 / 示例市 / 示例县"), in pages, data files and
+the search filters; and between the labels of a table row's groups."""
+
+
 @dataclass(frozen=True)
 class Agency:
     id: str

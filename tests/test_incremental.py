@@ -239,9 +239,9 @@ def test_a_figure_edit_also_renders_the_pages_that_total_it(county: Portal) -> N
     county.report("county", 2022, changes={"review: [1, 0, 0, 1]": "review: [2, 0, 0, 1]"})
     result = build(county.root)
     # and the pages that show its figures: the 2022 year page, the home page, and the statistics
-    # pages of its three regions (测试省, 测试市, 测试县)
+    # pages of its three regions (测试省, 测试市, 测试县) and of the whole portal (the regions' index),
     # and the query builder's file of that year
-    assert result.rendered == 7 + 2 + 3 + 1
+    assert result.rendered == 7 + 2 + 4 + 1
     assert year_page.read_text(encoding="utf-8") != before
 
 

@@ -284,3 +284,24 @@ def test_without_its_index_the_page_says_where_the_figures_are(served: str, page
     status.filter(has_text="无法载入数据查询（HTTP 404）").wait_for()
     assert status.get_by_role("link", name="地区统计").get_attribute("href") == BASE + "regions/"
     assert page.locator("form.query-form").count() == 0
+
+
+def test_a_region_page_compares_its_agencies_for_another_year_through_the_query_page(built: Path, served: str, page: Any) -> None:
+    """The region page shows the latest comparable year (2022); its link for 2020 asks the query
+    page for every agency under the county that year (within=…), with the page's columns."""
+    page.goto(served + "regions/测试省/测试市/测试县/")
+    others = page.locator("p", has_text="其他年度的各机关比较")
+    assert others.get_by_role("link").all_inner_texts() == ["2020年", "数据下载"]  # 2018 is free-form: nothing to compare
+    others.get_by_role("link", name="2020年").click()
+    page.locator(".query-table").wait_for()
+    rows = grid(page)
+    header = rows[0]
+    assert header[:2] == ["机关", "年度"] and len(header) == 2 + 7 + 4  # the page's 7 measures and the 4 rates
+    picked = [header.index(label) for label in ("新收申请（件）", "办理结果总计（件）", "公开率（%）")]
+    expected = []
+    for agency, name in (("county", "测试县人民政府"), ("county-edu", "测试县教育局")):
+        f = independent(report(built, agency, 2020))
+        expected.append([name, "2020", str(f["新收申请"]), str(f["办理结果总计"]), rate(f["予以公开"] + f["部分公开"], f["办理结果总计"])])
+    expected.append(["测试县北山镇人民政府", "2020", "—", "—", "—"])  # under the county too, without a report: a gap shown
+    assert [[*row[:2], *(row[i] for i in picked)] for row in rows[1:]] == expected
+    assert page.get_by_role("radio", name="机关").is_checked()

@@ -20,12 +20,11 @@ from ..content.load import AGENCY_ID
 from ..formats import FIRST_YEAR, FORMATS, KEY_FIGURE_LABELS, LEVELS
 from ..formats.measures import MEASURES, RATES, Measure, Rate
 from ..formats.schema import Block, Column, Format, Row, Table, ValueKind
+from ..model import PATH_SEPARATOR
 from ..site import urls
 
 FieldType = Literal["string", "integer", "number", "boolean", "date"]
 
-PATH_SEPARATOR = " / "
-"""Between the labels of a row's groups, and of a wide column's parts (as regions are written)."""
 
 
 @dataclass(frozen=True)

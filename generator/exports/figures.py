@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..formats import FORMATS
-from ..model import Agency, CheckedReport, Value
+from ..model import PATH_SEPARATOR, Agency, CheckedReport, Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def figure_rows(c: CheckedReport, agency: Agency) -> Iterator[FigureRow]:
     none for a report without tables."""
     report = c.report
     fmt = FORMATS[report.format]
-    region = " / ".join(agency.region)
+    region = PATH_SEPARATOR.join(agency.region)
     for table in fmt.tables:
         filled = c.tables.get(table.key)
         if filled is None:

@@ -20,14 +20,14 @@ from collections import defaultdict
 from typing import Any
 
 from ..formats.measures import MEASURES, RATES
-from ..model import Agency, Value
+from ..model import PATH_SEPARATOR, Agency, Value
 from ..site import meta, urls
 from ..site.outputs import HTML, JSON, Page
 from ..site.plan import PageCall
 from ..site.statistics import Tallied, region_areas, summed
 from ..site.summaries import Summary
 from ..stats.values import Totals, percent_value, total
-from .datasets import PATH_SEPARATOR, WHOLE_PORTAL
+from .datasets import WHOLE_PORTAL
 
 
 def query_calls(registry: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any]) -> list[PageCall]:

@@ -19,10 +19,10 @@ import re
 from decimal import Decimal
 
 from ..formats import FORMATS, KEY_FIGURE_LABELS, publication_deadline
-from ..model import Agency, Cell, CheckedReport, Value
+from ..model import PATH_SEPARATOR, Agency, Cell, CheckedReport, Value
 from ..site import urls
 from ..site.summaries import Summary
-from .datasets import PATH_SEPARATOR, Dataset, cell_columns
+from .datasets import Dataset, cell_columns
 
 BOM = "\ufeff"
 """Each CSV file starts with it: Excel on Chinese Windows reads a file without it as GBK."""

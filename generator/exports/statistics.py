@@ -10,11 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..formats.measures import MEASURES, RATES
-from ..model import Agency, Value
+from ..model import PATH_SEPARATOR, Agency, Value
 from ..site.statistics import region_areas, summed
 from ..site.summaries import Summary
 from ..stats.values import percent_value, total
-from .datasets import PATH_SEPARATOR, WHOLE_PORTAL
+from .datasets import WHOLE_PORTAL
 from .rows import csv_field, line, number
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..content.narrative import to_text
-from ..model import Agency, CheckedReport
+from ..model import PATH_SEPARATOR, Agency, CheckedReport
 from ..site import urls
 from ..site.plan import SEARCH_FILTERS
 from ..site.summaries import report_title
@@ -85,7 +85,7 @@ Loader = Callable[[list[Indexable]], list[SearchDocument]]
 
 def region_levels(region: tuple[str, ...]) -> tuple[str, ...]:
     """`A / B / C` → `A`, `A / B`, `A / B / C`: a filter on a city finds its counties too."""
-    return tuple(" / ".join(region[: i + 1]) for i in range(len(region)))
+    return tuple(PATH_SEPARATOR.join(region[: i + 1]) for i in range(len(region)))
 
 
 def search_document(c: CheckedReport, agency: Agency) -> SearchDocument:

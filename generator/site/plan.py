@@ -23,7 +23,7 @@ from ..rules.catalogue import public_notice
 from ..stats.values import percent, total
 from . import meta, urls
 from .outputs import HTML, Copy, Page
-from .statistics import agency_trends, rate_cells, region_areas, region_page, regions_index, summed, year_over_year
+from .statistics import Tallied, agency_trends, rate_cells, region_areas, region_page, regions_index, summed, year_over_year
 from .summaries import Summary, dated, figure_columns, key_figures, report_summary, report_title, sum_figures
 
 LATEST_ON_HOME = 12
@@ -208,7 +208,7 @@ def portal_page_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ..
     calls = [PageCall(year_page, str(year), (year, tuple(listed), agencies, site)) for year, listed in sorted(by_year.items())]
     reports = tuple((s.agency.id, s.year) for s in summaries)
     calls += [PageCall(region_page, "/".join(area.region), (*area, site)) for area in region_areas(agencies, summaries)]
-    calls.append(PageCall(regions_index, "", (agencies, site)))
+    calls.append(PageCall(regions_index, "", (agencies, Tallied(summaries), site)))
     calls.append(PageCall(agencies_index, "", (agencies, reports, site)))
     calls.append(PageCall(years_index, "", (agencies, reports, site)))
     calls.append(PageCall(home_page, "", (agencies, summaries, site)))

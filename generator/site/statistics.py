@@ -19,10 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from ..formats.measures import MEASURE as MEASURE_BY_KEY
 from ..formats.measures import MEASURES, RATES, Measure, Rate
-from ..model import Agency, Value
+from ..model import PATH_SEPARATOR, Agency, Value
 from ..stats.values import Ratio, Totals, percent, percent_value, total
 from . import meta, urls
 from .charts import Chart, Series, chart_context
@@ -94,52 +95,79 @@ def region_page(region: Region, agencies: tuple[Agency, ...], reports: Tallied, 
     """A region's page (`Area`): `agencies` those under the region and `reports` theirs, in
     registry order; `children` the regions one level below it."""
     base = site["base"]
-    summaries = reports.summaries
     route = urls.region(region)
     name = region[-1]
+    area = _area_context(region, agencies, reports.summaries, children, base)
+    crumbs = [{"title": "首页", "url": base}, {"title": "地区", "url": urls.REGIONS.url(base)}]
+    crumbs += [{"title": part, "url": urls.region(region[: i + 1]).url(base)} for i, part in enumerate(region[:-1])]
+    crumbs.append({"title": name, "url": None})
+    latest = area["latest"]
+    by_year = _by_year(reports.summaries)
+    reported = {s.agency.id for s in by_year[latest]} if latest else set()
+    covers = {a.id: a.covers for a in agencies}
+    context = {
+        "site": site,
+        "page": meta.page_info(site, f"{name}统计", route.url(base), _description(name, len(agencies), sorted(by_year)), meta.BY_REGION),
+        "breadcrumbs": crumbs,
+        "region": {"name": name, "path": PATH_SEPARATOR.join(region), "agencies": len(agencies)},
+        **area,
+        "compared": _compared(by_year.get(latest, []), base) if latest else None,
+        "other_years": [{"year": y, "url": _query_url(base, region, y)} for y in reversed(area["comparable_years"]) if y != latest],
+        "data_url": urls.DATA.url(base),
+        "missing": [{"name": a.name, "url": urls.agency(a.id).url(base)} for a in agencies if latest and a.id not in reported],
+        "aggregates": [check for year in sorted(by_year) for check in aggregate_checks(by_year[year], covers)],
+    }
+    return Page(route.output, HTML, "region.html", context)
+
+
+def regions_index(agencies: tuple[Agency, ...], reports: Tallied, site: dict[str, Any]) -> Page:
+    """The whole portal's totals and trends, its top regions compared, and every region, nested,
+    each linked to its page (`reports`: every report, in registry order)."""
+    base = site["base"]
+    route = urls.REGIONS
+    areas = region_areas(agencies, ())
+    top = tuple(area.region for area in areas if len(area.region) == 1)
+    context = {
+        "site": site,
+        "page": meta.page_info(site, "地区统计", route.url(base), f"{site['title']}各地区政府信息公开工作年度报告的统计数据。", meta.BY_REGION),
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "地区", "url": None}],
+        "portal": {"name": "全站", "agencies": len(agencies)},
+        **_area_context((), agencies, reports.summaries, top, base),
+        "regions": _tree(areas, base),
+    }
+    return Page(route.output, HTML, "regions.html", context)
+
+
+def _area_context(region: Region, agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], children: tuple[Region, ...], base: str) -> dict[str, Any]:
+    """What a region's page and the portal's statistics page both show: the totals of every
+    measure by year with their coverage, the trends, and the regions below compared for the
+    latest comparable year (`region` is () for the whole portal)."""
     by_year = _by_year(summaries)
     years = sorted(by_year)
     comparable_years = [y for y in years if any(s.measures is not None for s in by_year[y])]
     latest = comparable_years[-1] if comparable_years else None
     covers = {a.id: a.covers for a in agencies}  # a report here is one of theirs
     totals = {year: total(s.measures for s in summed(by_year[year], covers)) for year in years}
-    reported = {s.agency.id for s in by_year[latest]} if latest else set()
-    crumbs = [{"title": "首页", "url": base}, {"title": "地区", "url": urls.REGIONS.url(base)}]
-    crumbs += [{"title": part, "url": urls.region(region[: i + 1]).url(base)} for i, part in enumerate(region[:-1])]
-    crumbs.append({"title": name, "url": None})
-    context = {
-        "site": site,
-        "page": meta.page_info(site, f"{name}统计", route.url(base), _description(name, len(agencies), years), meta.BY_REGION),
-        "breadcrumbs": crumbs,
-        "region": {"name": name, "path": " / ".join(region), "agencies": len(agencies)},
+    return {
         "years": [_year_column(year, by_year[year], len(agencies), base) for year in years],
         "measures": [_measure_row(m, [totals[y] for y in years]) for m in MEASURES],
         "rates": [_rate_row(r, [totals[y] for y in years]) for r in RATES],
         "free_form_years": [y for y in years if y not in comparable_years],
+        "comparable_years": comparable_years,
         "charts": trend_charts(comparable_years, totals),
         "latest": latest,
-        "compared": _compared(by_year.get(latest, []), base) if latest else None,
         "compared_columns": [_column(m) for m in _compared_measures()] + [_rate_column(r) for r in RATES],
-        "missing": [{"name": a.name, "url": urls.agency(a.id).url(base)} for a in agencies if latest and a.id not in reported],
         "children": _children(region, children, by_year.get(latest, []) if latest else [], covers, base),
-        "aggregates": [check for year in years for check in aggregate_checks(by_year[year], covers)],
         "definitions": [{"label": m.label, "unit": m.unit, "definition": m.definition} for m in MEASURES]
         + [{"label": r.label, "unit": "%", "definition": r.definition} for r in RATES],
     }
-    return Page(route.output, HTML, "region.html", context)
 
 
-def regions_index(agencies: tuple[Agency, ...], site: dict[str, Any]) -> Page:
-    """Every region, nested, each linked to its page."""
-    base = site["base"]
-    route = urls.REGIONS
-    context = {
-        "site": site,
-        "page": meta.page_info(site, "地区统计", route.url(base), f"{site['title']}各地区政府信息公开工作年度报告的统计数据。", meta.BY_REGION),
-        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "地区", "url": None}],
-        "regions": _tree(region_areas(agencies, ()), base),
-    }
-    return Page(route.output, HTML, "regions.html", context)
+def _query_url(base: str, region: Region, year: int) -> str:
+    """The query builder asked to compare a region's agencies for one year (see `assets/query.js`)."""
+    within = quote(PATH_SEPARATOR.join(region), safe="/").replace("%20", "+")
+    measures = ",".join([*COMPARED, *(r.key for r in RATES)])
+    return f"{urls.QUERY.url(base)}?by=agency&within={within}&years={year}&measures={measures}"
 
 
 # --- 汇总 reports ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
    - On 查询 fetches the file of each year asked for (each once per page load) and shows
      one table: a row per region or agency and year, a column per measure or rate, and
      below it what every column means. A polite status says what was loaded.
-   - The question is kept in the address (?by=region&regions=…&years=2023,2022&measures=…),
+   - The question is kept in the address (?by=region&regions=…&years=2023,2022&measures=…;
+     by=agency&within=<region> asks for every agency under a region),
      so a reloaded or shared address shows the same table at once.
    - 下载 CSV saves the table shown (UTF-8 with a BOM, CRLF, RFC 4180 quoting; rates as
      plain numbers, an empty field where the table shows "—"); 打印 prints it.
@@ -111,12 +112,15 @@
      null when the address asks nothing. */
   function fromAddress() {
     const given = parameters();
-    if (!["by", "regions", "agencies", "years", "measures"].some((key) => key in given)) return null;
+    if (!["by", "regions", "agencies", "within", "years", "measures"].some((key) => key in given)) return null;
     const pick = (known, wanted) => known.filter((value) => (wanted || []).includes(String(value)));
+    /* within=<region>: every agency under it (a region page's link to another year's comparison) */
+    const within = (given.within || [])[0];
+    const under = (agency) => agency.region === within || agency.region.startsWith(within + SEPARATOR);
     return {
       by: (given.by || [])[0] === "agency" ? "agency" : "region",
       regions: pick(index.regions.map((r) => r.path), given.regions),
-      agencies: pick(index.agencies.map((a) => a.id), given.agencies),
+      agencies: within && !given.agencies ? index.agencies.filter(under).map((a) => a.id) : pick(index.agencies.map((a) => a.id), given.agencies),
       years: pick(index.years.map((y) => y.year), given.years).reverse(),
       columns: pick(columns.map((c) => c.key), given.measures),
     };
