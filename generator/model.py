@@ -144,6 +144,7 @@ class Site:
     default_region: tuple[str, ...] = ()  # where a new agency met by `xxgk import` is, when its name does not say
     parquet: bool = False  # also publish the figures as Parquet, by year (needs pyarrow: xxgk[parquet])
     data_licence: Licence | None = None  # the terms of the data downloads (/data/); None: not stated
+    repeated_share: int = 50  # percent of a narrative repeated from last year's above which 内容重复 is flagged (rules.indicators)
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 
 

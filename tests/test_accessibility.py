@@ -43,6 +43,8 @@ PAGES = {
     "data downloads": "data/",
     "regions list": "regions/",
     "region, with trend charts and sortable tables": "regions/测试省/测试市/测试县/",
+    "compliance list": "compliance/",
+    "compliance of a year, with a late report and missing ones": "compliance/2022/",
     "query builder": "data/query/",
     "query builder, with a table": "data/query/?by=region&regions=全部,测试省+/+测试市+/+测试县&years=2022,2020&measures=received,fees,disclosure-rate",
     "404": "404.html",

@@ -201,7 +201,7 @@ def test_the_data_package_validates_with_frictionless(demo: Path) -> None:
     package = json.loads((demo / "data/datapackage.json").read_text(encoding="utf-8"))
     names = [r["path"] for r in package["resources"]]
     csv_files = sorted(p.relative_to(demo / "data").as_posix() for p in (demo / "data").rglob("*.csv"))
-    assert sorted(names) == csv_files and len(names) == 14
+    assert sorted(names) == csv_files and len(names) == 15
     reports = next(r for r in package["resources"] if r["name"] == "reports")
     assert reports["schema"]["foreignKeys"] == [{"fields": ["agency_id"], "reference": {"resource": "agencies", "fields": ["id"]}}]
     assert package["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans", "title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）"}]
@@ -261,7 +261,7 @@ def test_the_zip_holds_every_csv_the_package_and_the_schema_with_fixed_dates(dem
         downloads = (p.relative_to(data).as_posix() for p in data.rglob("*") if p.suffix in (".csv", ".json"))
         expected = sorted(path for path in downloads if not path.startswith("query/"))  # the query page's own files are no download
         assert sorted(names) == expected
-        assert names[:4] == ["reports.csv", "agencies.csv", "statistics.csv", "figures/2019.csv"]
+        assert names[:5] == ["reports.csv", "agencies.csv", "statistics.csv", "compliance.csv", "figures/2019.csv"]
         for name in names:
             assert archive.read(name) == (data / name).read_bytes(), name
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -378,7 +378,7 @@ def test_the_tidy_file_is_written_as_it_is_read_never_whole(portal: Portal, monk
 
     monkeypatch.setattr(generator.build.objects, "write_whole", watched)
     build(county.root, county.root / "site")
-    assert len(largest) == 13  # every CSV file, the zip and the workbook
+    assert len(largest) == 14  # every CSV file, the zip and the workbook
     by_inode = {Path(path).stat().st_ino: path for path in largest}
     tidy = by_inode[(county.root / "site/data/figures/2022.csv").stat().st_ino]
     assert spans[tidy] == 2  # two reports of 2022 with tables, each its agency's piece

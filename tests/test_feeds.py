@@ -162,7 +162,8 @@ def test_the_sitemap_lists_every_page_but_404_with_the_date_of_its_content(onlin
     assert set(listed) == html_pages(site)
     assert listed == {
         SITE: "2023-02-10", SITE + "years/": "2023-02-10", SITE + "agencies/": "2023-02-10", SITE + "regions/": "2023-02-10",
-        SITE + "search/": "2023-02-10", SITE + "data/": "2023-02-10", SITE + "data/query/": "2023-02-10",
+        SITE + "search/": "2023-02-10", SITE + "data/": "2023-02-10", SITE + "data/query/": "2023-02-10", SITE + "compliance/": "2023-02-10",
+        SITE + "compliance/2018/": "2019-01-20", SITE + "compliance/2020/": "2021-01-20", SITE + "compliance/2022/": "2023-02-10",
         SITE + "years/2018/": "2019-01-20", SITE + "years/2020/": "2021-01-20", SITE + "years/2022/": "2023-02-10",
         region("测试省"): "2023-02-10", region("测试省", "测试市"): "2023-02-10", region("测试省", "测试市", "测试县"): "2023-02-10",
         region("测试省", "测试市", "测试县", "北山镇"): None,  # the town's one report gives no date
@@ -190,13 +191,14 @@ def test_over_its_limit_the_sitemap_is_split_and_indexed(online: Portal, monkeyp
         (f"{SITE}sitemaps/sitemap-2.xml", "2023-02-10"),
         (f"{SITE}sitemaps/sitemap-3.xml", "2023-02-10"),
         (f"{SITE}sitemaps/sitemap-4.xml", "2023-02-10"),
-        (f"{SITE}sitemaps/sitemap-5.xml", "2023-02-10"),  # county-edu's 2022 report, town's agency page and its undated report
+        (f"{SITE}sitemaps/sitemap-5.xml", "2023-02-10"),  # county's 2022 report, county-edu's page and reports
+        (f"{SITE}sitemaps/sitemap-6.xml", None),  # town's agency page and its undated report: no date to give
     ]
-    listed = [sitemap_urls((site / f"sitemaps/sitemap-{n}.xml").read_bytes()) for n in range(1, 6)]
-    assert [len(part) for part in listed] == [5, 5, 5, 5, 3]
+    listed = [sitemap_urls((site / f"sitemaps/sitemap-{n}.xml").read_bytes()) for n in range(1, 7)]
+    assert [len(part) for part in listed] == [5, 5, 5, 5, 5, 2]
     assert {url for part in listed for url in part} == html_pages(site)
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.xml") if "atom" not in p.name) == [
-        "sitemap.xml", *(f"sitemaps/sitemap-{n}.xml" for n in range(1, 6))
+        "sitemap.xml", *(f"sitemaps/sitemap-{n}.xml" for n in range(1, 7))
     ]
 
 
@@ -204,17 +206,18 @@ def test_the_split_is_a_pure_function_of_the_entries_and_the_limit() -> None:
     site = site_context_of(SITE)
     agencies = tuple(Agency(f"a{n}", f"机关{n}", ("省",), "县级") for n in range(3))
     summaries = (summary(agencies[0], 2021, "2022-01-05"), summary(agencies[2], 2022, "2023-01-31"))
-    # 7 portal pages + 2 years + 1 region + 3 agencies + 2 reports
-    assert [c.function.__name__ for c in sitemap_calls(agencies, summaries, site, limit=15)] == ["sitemap"]
+    # 8 portal pages + 2 years + 1 region + 2 years' compliance pages + 3 agencies + 2 reports
+    assert [c.function.__name__ for c in sitemap_calls(agencies, summaries, site, limit=18)] == ["sitemap"]
     calls = sitemap_calls(agencies, summaries, site, limit=4)
-    parts = [("sitemap_part", str(n)) for n in range(1, 5)]
+    parts = [("sitemap_part", str(n)) for n in range(1, 6)]
     assert [(c.function.__name__, c.key) for c in calls] == [*parts, ("sitemap_index", "")]
-    assert [len(c.args[1]) for c in calls[:4]] == [4, 4, 4, 3]
-    assert calls[4].args[0] == (
+    assert [len(c.args[1]) for c in calls[:5]] == [4, 4, 4, 4, 2]
+    assert calls[5].args[0] == (
         (BASE + "sitemaps/sitemap-1.xml", "2023-01-31"),
-        (BASE + "sitemaps/sitemap-2.xml", "2023-01-31"),  # search, the data page, the query page, the year 2021
-        (BASE + "sitemaps/sitemap-3.xml", "2023-01-31"),  # the year 2022, the region 省, a0 and its report
-        (BASE + "sitemaps/sitemap-4.xml", "2023-01-31"),  # a1, a2 and its report
+        (BASE + "sitemaps/sitemap-2.xml", "2023-01-31"),  # search, the data page, the query page, the compliance index
+        (BASE + "sitemaps/sitemap-3.xml", "2023-01-31"),  # the years 2021 and 2022, the region 省, the compliance of 2021
+        (BASE + "sitemaps/sitemap-4.xml", "2023-01-31"),  # the compliance of 2022, a0 and its report, a1
+        (BASE + "sitemaps/sitemap-5.xml", "2023-01-31"),  # a2 and its report
     )
 
 

@@ -198,10 +198,12 @@ def test_an_edit_changes_only_the_feeds_sitemaps_and_data_files_that_contain_it(
     build(online.root)
     assert changed(second, tree(online.root / "site"), kinds) == {"atom.xml", "agencies/county/atom.xml", "data/parquet/year=2022/part-0.parquet"}
     second = tree(online.root / "site")
-    move_publication_date(online)  # county's 2020 report: its page is in the fourth sitemap, the 2020 year page (whose date it sets) in the second
+    # county's 2020 report: its page is in the fifth sitemap, the 2020 year page and compliance page (whose
+    # dates it sets) in the second and the fourth
+    move_publication_date(online)
     build(online.root)
     third = tree(online.root / "site")
-    assert changed(second, third, kinds) == {"atom.xml", "agencies/county/atom.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-4.xml"}
+    assert changed(second, third, kinds) == {"atom.xml", "agencies/county/atom.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-4.xml", "sitemaps/sitemap-5.xml"}
     report = online.root / "content/reports/county/2022.md"
     report.write_text(report.read_text(encoding="utf-8").replace("仍需改进。", "仍需改进，明年再议。"), encoding="utf-8")  # the narrative alone
     build(online.root)
@@ -240,8 +242,8 @@ def test_a_figure_edit_also_renders_the_pages_that_total_it(county: Portal) -> N
     result = build(county.root)
     # and the pages that show its figures: the 2022 year page, the home page, and the statistics
     # pages of its three regions (测试省, 测试市, 测试县) and of the whole portal (the regions' index),
-    # and the query builder's file of that year
-    assert result.rendered == 7 + 2 + 4 + 1
+    # the year's compliance page, and the query builder's file of that year
+    assert result.rendered == 7 + 2 + 4 + 1 + 1
     assert year_page.read_text(encoding="utf-8") != before
 
 

@@ -31,9 +31,10 @@ from functools import cached_property
 from typing import Any
 
 from ..exports.archive import FINAL_BLOCK, Chunk, Member, Span, crc_join, deflated, small_member, zip_chunks, zip_size
+from ..exports.compliance import compliance_lines
 from ..exports.data_page import Download, data_page, described, whole
 from ..exports.datapackage import Written, datapackage, package_bytes
-from ..exports.datasets import AGENCIES, REPORTS, STATISTICS, Dataset, figures_of, wide_tables
+from ..exports.datasets import AGENCIES, COMPLIANCE, REPORTS, STATISTICS, Dataset, figures_of, wide_tables
 from ..exports.fragments import Piece, pieces_in, sheet_file
 from ..exports.parquet import ParquetFile
 from ..exports.report_schema import schema_bytes
@@ -190,12 +191,16 @@ def _by_file(cache: BuildCache, done: list[UnitResult]) -> dict[str, list[Item]]
     return by_file
 
 
-def _csv_files(by_file: dict[str, list[Item]], done: list[UnitResult], registry: tuple[Agency, ...], site: dict[str, Any]) -> list[tuple[Dataset, Joined]]:
+def _csv_files(
+    by_file: dict[str, list[Item]], done: list[UnitResult], registry: tuple[Agency, ...], site: dict[str, Any], today: datetime.date
+) -> list[tuple[Dataset, Joined]]:
     """Every CSV file, in the order the data page lists them, with its items."""
     agencies = Held(b"".join(agency_line(a, site).encode("utf-8") for a in registry), len(registry))
-    statistics = Held(*statistics_lines(registry, tuple(s for result in done for s in result.summaries)))
+    summaries = tuple(s for result in done for s in result.summaries)
+    statistics = Held(*statistics_lines(registry, summaries))
+    compliance = Held(*compliance_lines(registry, summaries, today))
     years = sorted(int(name[len("figures/") : -len(".csv")]) for name in by_file if name.startswith("figures/"))
-    files: list[tuple[Dataset, list[Item]]] = [(REPORTS, by_file[REPORTS.path]), (AGENCIES, [agencies]), (STATISTICS, [statistics])]
+    files: list[tuple[Dataset, list[Item]]] = [(REPORTS, by_file[REPORTS.path]), (AGENCIES, [agencies]), (STATISTICS, [statistics]), (COMPLIANCE, [compliance])]
     files += [(figures_of(year), by_file[figures_of(year).path]) for year in years]
     files += [(dataset, by_file[dataset.path]) for dataset in wide_tables()]
     return [(dataset, Joined(dataset.path, (Held(header(dataset)), *items))) for dataset, items in files]
@@ -254,13 +259,14 @@ def export_data(
     """Store every data file (reusing those whose pieces are unchanged) and the data page;
     `shared` is the hash of what every page depends on (code, theme, settings)."""
     blobs = [result.rows.digest for result in done if result.rows is not None]
-    inputs = [shared, openpyxl_version(), site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs]
+    summaries = hashlib.sha256("".join(s.digest for result in done for s in result.summaries).encode()).hexdigest()  # compliance.csv's
+    inputs = [shared, openpyxl_version(), site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs, summaries]
     key = _key("data", json_digest(inputs))
     record = cache.data_record() if cache.trusted else None
     if record is not None and record.key == key and cache.has_objects(record.files.values()):  # nothing they show changed
         return Exported(record.files, 0, {record.page_key}, set(blobs), (), frozenset())
     by_file = _by_file(cache, done)
-    csv_files = _csv_files(by_file, done, registry, site)
+    csv_files = _csv_files(by_file, done, registry, site, today)
     origin, base = site["origin"], site["base"]
     resources = [(dataset, Written(file.size, file.rows)) for dataset, file in csv_files]
     package = package_bytes(datapackage(resources, site, licence, origin + urls.DATA.url(base)))

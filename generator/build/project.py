@@ -35,7 +35,9 @@ from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
 from ..search.documents import DocumentRef, Indexable, SearchDocument
 from ..search.index import SEARCH_DIR, Loader, build_index
-from ..site.plan import PageCall, portal_page_calls, site_context
+from ..site.compliance import compliance_calls
+from ..site.outputs import PageCall
+from ..site.plan import portal_page_calls, site_context
 from ..site.render import Theme, render_problem, template_problems
 from ..site.statistics import Tallied
 from ..site.summaries import Summary
@@ -141,7 +143,8 @@ def _build(
 
     files = {o.path: o.digest for r in done for o in r.outputs}
     summaries = tuple(s for r in done for s in r.summaries)
-    calls = [*portal_page_calls(registry, summaries, context), *query_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
+    calls = [*portal_page_calls(registry, summaries, context), *compliance_calls(registry, summaries, context, today)]
+    calls += [*query_calls(registry, summaries, context), *web_calls(registry, summaries, context)]
     try:
         # Before any thread starts: the pages may be made in forked workers.
         listed = parquet_files(summaries) if parquet else ()

@@ -33,8 +33,7 @@ from ..fingerprint import bytes_digest
 from ..model import Agency, Findings, Problem
 from ..rules.catalogue import RULES
 from ..search.documents import DocumentRef, SearchDocument
-from ..site.outputs import Copy
-from ..site.plan import PageCall
+from ..site.outputs import Copy, PageCall
 from ..site.render import Theme, render_page, render_problem
 from ..site.summaries import Summary
 from .objects import ObjectStore

@@ -28,7 +28,7 @@ BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%
 
 SITE_KEYS = (
     "title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region",
-    "parquet", "data_licence",
+    "parquet", "data_licence", "repeated_share",
 )
 AGENCY_KEYS = ("id", "name", "region", "level", "parent", "covers", "phone", "address", "website")
 REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
@@ -208,13 +208,15 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     default_region = region_path(data.get("default_region"))
     if default_region is None:
         problems.append(source.problem(RULES.wrong_type, f"默认地区 “default_region” {REGION_FORM}", "default_region"))
-    parquet = data.get("parquet", False)
-    if not isinstance(parquet, bool):
+    if not isinstance(parquet := data.get("parquet", False), bool):
         problems.append(source.problem(RULES.wrong_type, "“parquet” 应写 true 或 false", "parquet"))
         parquet = False
     licence, why = licence_of(data.get("data_licence"))
     if why:
         problems.append(source.problem(RULES.data_licence, why, "data_licence"))
+    if type(repeated := data.get("repeated_share", Site.repeated_share)) is not int or not 1 <= repeated <= 100:
+        problems.append(source.problem(RULES.wrong_type, "“repeated_share”（内容重复的比例上限）应写 1 到 100 之间的整数，如 50", "repeated_share"))
+        repeated = Site.repeated_share
     return Site(
         title=_text(data.get("title")) or "政府信息公开工作年度报告",
         base_url=base_url,
@@ -226,6 +228,7 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         default_region=default_region or (),
         parquet=parquet,
         data_licence=licence,
+        repeated_share=repeated,
         source=source,
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Licence
 from ..site import meta, urls
 from ..site.outputs import HTML, Page
-from .datasets import AGENCIES, REPORTS, STATISTICS, TIDY_FILES, Dataset, Field, tidy_fields
+from .datasets import AGENCIES, COMPLIANCE, REPORTS, STATISTICS, TIDY_FILES, Dataset, Field, tidy_fields
 from .parquet import ParquetFile
 
 TYPE_WORDS = {"string": "文本", "integer": "整数", "number": "数", "boolean": "是否（true/false）", "date": "日期"}
@@ -121,7 +121,7 @@ def data_page(
         "whole": [_download(d, base) for d in whole],
         "csv": [_download(d, base) for d in csv],
         "described": [_download(d, base) for d in described],
-        "columns": [_columns(AGENCIES), _columns(REPORTS), _columns(STATISTICS), {"title": "逐项数据", "file": TIDY_FILES, "fields": [_field(f) for f in tidy_fields()]}],
+        "columns": [_columns(AGENCIES), _columns(REPORTS), _columns(STATISTICS), _columns(COMPLIANCE), {"title": "逐项数据", "file": TIDY_FILES, "fields": [_field(f) for f in tidy_fields()]}],
         "wide_lead": [_field(f) for f in wide_example.fields[:3]],
         "wide_example": [f.name for f in wide_example.fields[3:6]],
         "package_url": urls.DATA_PACKAGE.url(base),

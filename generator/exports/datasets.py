@@ -21,6 +21,7 @@ from ..formats import FIRST_YEAR, FORMATS, KEY_FIGURE_LABELS, LEVELS
 from ..formats.measures import MEASURES, RATES, Measure, Rate
 from ..formats.schema import Block, Column, Format, Row, Table, ValueKind
 from ..model import PATH_SEPARATOR
+from ..rules.indicators import INDICATORS, Indicator
 from ..site import urls
 
 FieldType = Literal["string", "integer", "number", "boolean", "date"]
@@ -276,4 +277,29 @@ STATISTICS = Dataset(
         *(_rate_field(r) for r in RATES),
     ),
     ("region", "year"),
+)
+
+
+# --- the compliance pages -------------------------------------------------------------------
+
+
+def _indicator_field(indicator: Indicator) -> Field:
+    return Field(column_name(indicator.key), "boolean", f"{indicator.title}：{indicator.explanation}（true 为符合，false 为不符合，空为无法判断）")
+
+
+COMPLIANCE = Dataset(
+    "compliance",
+    urls.DATA_COMPLIANCE,
+    "合规评估",
+    "每行一个机关的一个年度（本站有报告的各年度，机关名录中的每个机关），各项合规指标是否符合，与各年度合规评估页面所示相同；"
+    "没有报告的机关，“已发布”在期限过后为 false、期限之前为空，其余各项为空。",
+    (
+        AGENCY_ID_FIELD,
+        AGENCY_NAME,
+        YEAR,
+        *(_indicator_field(i) for i in INDICATORS),
+        Field("notes", "string", "不符合各项的说明，以“；”分隔"),
+    ),
+    ("agency_id", "year"),
+    (ForeignKey(("agency_id",), "agencies", ("id",)),),
 )

@@ -23,8 +23,7 @@ from xml.sax.saxutils import escape
 from .. import __version__
 from ..model import Agency
 from ..site import meta, urls
-from ..site.outputs import ATOM, Page
-from ..site.plan import PageCall
+from ..site.outputs import ATOM, Page, PageCall
 from ..site.summaries import Summary, dated
 
 FEED_LIMIT = 50

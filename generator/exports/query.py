@@ -22,8 +22,7 @@ from typing import Any
 from ..formats.measures import MEASURES, RATES
 from ..model import PATH_SEPARATOR, Agency, Value
 from ..site import meta, urls
-from ..site.outputs import HTML, JSON, Page
-from ..site.plan import PageCall
+from ..site.outputs import HTML, JSON, Page, PageCall
 from ..site.statistics import Tallied, region_areas, summed
 from ..site.summaries import Summary
 from ..stats.values import Totals, percent_value, total

@@ -20,8 +20,7 @@ from xml.sax.saxutils import escape
 
 from ..model import Agency
 from ..site import urls
-from ..site.outputs import TEXT, XML, Page
-from ..site.plan import PageCall
+from ..site.outputs import TEXT, XML, Page, PageCall
 from ..site.statistics import region_areas
 from ..site.summaries import Summary
 
@@ -45,7 +44,7 @@ def sitemap_entries(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...]
     """Every HTML page of the site but 404, in a fixed order: the portal's own pages, the
     years, then each agency of the registry followed by its reports, oldest first. The
     pages are those `site.plan` makes (a test compares this list with a built site); the
-    regions' statistics pages follow the years."""
+    regions' statistics pages follow the years, and the years' compliance pages them."""
     by_year: dict[int, list[Summary]] = defaultdict(list)
     by_agency: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
@@ -55,6 +54,7 @@ def sitemap_entries(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...]
     entries = [SitemapEntry(route.url(base), latest) for route in urls.LISTED]
     entries += [SitemapEntry(urls.year(year).url(base), _latest(listed)) for year, listed in sorted(by_year.items())]
     entries += [SitemapEntry(urls.region(area.region).url(base), _latest(list(area.reports.summaries))) for area in region_areas(agencies, summaries)]
+    entries += [SitemapEntry(urls.compliance(year).url(base), _latest(listed)) for year, listed in sorted(by_year.items())]
     for agency in agencies:
         own = sorted(by_agency.get(agency.id, []), key=lambda s: s.year)
         entries.append(SitemapEntry(urls.agency(agency.id).url(base), _latest(own)))

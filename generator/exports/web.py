@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Agency
-from ..site.plan import PageCall
+from ..site.outputs import PageCall
 from ..site.summaries import Summary
 from .feeds import feed_calls
 from .sitemap import robots, sitemap_calls

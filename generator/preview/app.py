@@ -39,6 +39,7 @@ from ..rules.validate import agency_rules
 from ..search.documents import SearchDocument
 from ..search.index import SEARCH_DIR
 from ..site import urls
+from ..site.compliance import compliance_calls
 from ..site.outputs import Page
 from ..site.plan import portal_page_calls, site_context
 from ..site.render import Theme, render_page, render_problem, template_problems
@@ -159,7 +160,12 @@ class Preview:
             return Snapshot(version, base, errors, self.theme, problems, reports, assets=assets)
         pages = {page.output: page for part in parts for page in part.pages}
         summaries = tuple(s for part in parts for s in part.summaries)
-        calls = (*portal_page_calls(registry.value, summaries, context), *query_calls(registry.value, summaries, context), *web_calls(registry.value, summaries, context))
+        calls = (
+            *portal_page_calls(registry.value, summaries, context),
+            *compliance_calls(registry.value, summaries, context, datetime.date.today()),
+            *query_calls(registry.value, summaries, context),
+            *web_calls(registry.value, summaries, context),
+        )
         for call in calls:
             page = self.memo.call(call.function, call.key, *call.args)
             pages[page.output] = page

@@ -35,6 +35,7 @@ REPORTS = Column(REPORT_KIND, REPORT_TYPE)
 BY_YEAR = Column("按年度浏览", REPORT_TYPE)
 BY_AGENCY = Column("按机关浏览", REPORT_TYPE)
 BY_REGION = Column("地区统计", REPORT_TYPE)
+COMPLIANCE = Column("合规评估", REPORT_TYPE)
 DATA = Column("数据下载", REPORT_TYPE)
 
 

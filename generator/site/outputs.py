@@ -57,3 +57,14 @@ class Copy:
 
     source: Path
     output: str
+
+
+@dataclass(frozen=True)
+class PageCall:
+    """A portal-wide page to plan, not planned yet: the function that plans it and its
+    arguments, so a caller that has the page already (the build cache, the preview's
+    memo) need not make its context."""
+
+    function: Callable[..., Page]
+    key: str  # tells pages of one function apart (a year page per year)
+    args: tuple[Any, ...]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ from ..model import Agency, CheckedReport, Site, of_severity
 from ..rules.catalogue import public_notice
 from ..stats.values import percent, total
 from . import meta, urls
-from .outputs import HTML, Copy, Page
+from .compliance import agency_history
+from .outputs import HTML, Copy, Page, PageCall
 from .statistics import Tallied, agency_trends, rate_cells, region_areas, region_page, regions_index, summed, year_over_year
 from .summaries import Summary, dated, figure_columns, key_figures, report_summary, report_title, sum_figures
 
@@ -49,6 +50,7 @@ def site_context(site: Site, base_url: str | None = None) -> dict[str, Any]:
         "base": urls.link_prefix(published_at),
         "origin": meta.origin(published_at),
         "domain": meta.domain(published_at),
+        "repeated_share": site.repeated_share,  # not shown: what the compliance pages judge by
     }
 
 
@@ -80,7 +82,7 @@ class AgencyPages:
 def agency_pages(agency: Agency, group: tuple[CheckedReport, ...], site: dict[str, Any], registry: Iterable[Agency]) -> AgencyPages:
     """One agency's report pages and its own page; `group` in year order."""
     base = site["base"]
-    summaries = tuple(report_summary(c, agency, base) for c in group)
+    summaries = tuple(report_summary(c, agency, base, p, site["repeated_share"]) for c, p in zip(group, (None, *group)))
     years = tuple(c.report.year for c in group)
     feeds = agency_feeds(agency, summaries, site)
     previous = (None, *summaries)[: len(summaries)]
@@ -171,6 +173,7 @@ def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, 
             site, agency.name, route.url(base), meta.agency_description(agency.name, len(summaries)), meta.BY_AGENCY, feeds=agency_feeds(agency, summaries, site)
         ),
         "breadcrumbs": [{"title": "首页", "url": base}, {"title": "机关", "url": urls.AGENCIES.url(base)}, {"title": agency.name, "url": None}],
+        "compliance": agency_history(summaries, base),
         "agency": {
             **agency_link(agency, base),
             **_contact(agency),
@@ -186,17 +189,6 @@ def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, 
 
 
 # --- the whole portal ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageCall:
-    """A portal-wide page to plan, not planned yet: the function that plans it and its
-    arguments, so a caller that has the page already (the build cache, the preview's
-    memo) need not make its context."""
-
-    function: Callable[..., Page]
-    key: str  # tells pages of one function apart (a year page per year)
-    args: tuple[Any, ...]
 
 
 def portal_page_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any]) -> list[PageCall]:

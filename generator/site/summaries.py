@@ -17,8 +17,9 @@ from functools import cached_property
 
 from ..fingerprint import json_digest
 from ..formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE
-from ..model import Agency, CheckedReport, FilledTables, Value
+from ..model import Agency, CheckedReport, FilledTables, Site, Value
 from ..rules.catalogue import RULES
+from ..rules.compliance import Verdict, assess
 from ..stats.values import Measures, report_measures
 from . import urls
 
@@ -52,6 +53,7 @@ class Summary:
     format: str  # the format's name, as shown
     figures: dict[str, Value] | None  # the key figures; None for a report without tables
     measures: Measures | None = None  # the comparable measures (`formats.measures`); None for a free-form report
+    compliance: tuple[Verdict, ...] = ()  # the report on each compliance indicator (`rules.compliance`)
 
     @cached_property
     def digest(self) -> str:
@@ -83,8 +85,10 @@ def key_figures(tables: FilledTables, fmt_id: str) -> dict[str, Value] | None:
     return figures
 
 
-def report_summary(c: CheckedReport, agency: Agency, base: str) -> Summary:
+def report_summary(c: CheckedReport, agency: Agency, base: str, previous: CheckedReport | None = None, repeated_share: int = Site.repeated_share) -> Summary:
+    """`previous`: the agency's report before this one, which 内容重复 compares it with."""
     report = c.report
+    measures = report_measures(c.tables, report.format)
     return Summary(
         agency=AgencyLink.of(agency, base),
         year=report.year,
@@ -95,7 +99,8 @@ def report_summary(c: CheckedReport, agency: Agency, base: str) -> Summary:
         warnings=sum(1 for p in c.problems if p.severity == "warning"),
         format=FORMATS[report.format].name,
         figures=key_figures(c.tables, report.format),
-        measures=report_measures(c.tables, report.format),
+        measures=measures,
+        compliance=assess(c, measures, previous, repeated_share),
     )
 
 

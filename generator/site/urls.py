@@ -81,6 +81,14 @@ def year(year: int) -> Route:
 
 
 REGIONS = Route("regions/")
+COMPLIANCE = Route("compliance/")
+"""The evaluator's view: every year's compliance page, listed."""
+
+
+def compliance(year: int) -> Route:
+    return Route(f"compliance/{year}/")
+
+
 QUERY = Route("data/query/")
 """The query builder: pick agencies or regions, years and measures (progressive enhancement)."""
 QUERY_INDEX = Route("data/query/index.json")
@@ -118,6 +126,7 @@ DATA = Route("data/")
 DATA_AGENCIES = Route("data/agencies.csv")
 DATA_REPORTS = Route("data/reports.csv")
 DATA_STATISTICS = Route("data/statistics.csv")
+DATA_COMPLIANCE = Route("data/compliance.csv")
 DATA_WORKBOOK = Route("data/xxgk-tables.xlsx")
 DATA_PACKAGE = Route("data/datapackage.json")
 DATA_ZIP = Route("data/xxgk-data.zip")
@@ -140,5 +149,5 @@ def in_data(route: Route) -> str:
     return route.path[len(DATA.path) :]
 
 
-LISTED = (HOME, YEARS, AGENCIES, REGIONS, SEARCH, DATA, QUERY)
+LISTED = (HOME, YEARS, AGENCIES, REGIONS, SEARCH, DATA, QUERY, COMPLIANCE)
 """The pages of the whole portal at fixed addresses that the sitemap lists (404 is none of them)."""

@@ -10,6 +10,8 @@ statistics) is measured better by building the same code with and without it.
 PART is
 - `exports`: the data downloads (every agency's rows of the data files, made in the
   workers, and the files, the zip, the workbook and the data page joined from them);
+- `compliance`: each report's verdicts on the compliance indicators, the compliance pages, the
+  agencies' compliance history and compliance.csv;
 - `statistics`: the region pages and their index, the query builder's page and files,
   the agencies' trend charts, the reports' year-over-year comparison, the year pages'
   rates and statistics.csv. The measures in each report's summary are still made (a few
@@ -30,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from generator.build import data, part, project  # noqa: E402
 from generator.cli import main  # noqa: E402
-from generator.site import plan  # noqa: E402
+from generator.site import plan, summaries  # noqa: E402
 
 
 def without_exports() -> None:
@@ -57,7 +59,14 @@ def without_statistics() -> None:
     data.statistics_lines = lambda registry, summaries: (b"", 0)  # type: ignore[assignment]
 
 
-PARTS = {"exports": without_exports, "statistics": without_statistics}
+def without_compliance() -> None:
+    project.compliance_calls = lambda *args: []  # type: ignore[assignment]
+    summaries.assess = lambda *args: ()  # type: ignore[assignment]
+    data.compliance_lines = lambda registry, summaries, today: (b"", 0)  # type: ignore[assignment]
+    plan.agency_history = lambda summaries, base: None  # type: ignore[assignment]
+
+
+PARTS = {"exports": without_exports, "statistics": without_statistics, "compliance": without_compliance}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in PARTS:

@@ -1,0 +1,126 @@
+"""Plan the compliance pages: every registered agency on every indicator, a page per year.
+
+The evaluator's view (`rules.indicators`): one row per agency of the registry, one
+column per indicator, the counts per indicator, the agencies without a report
+once the deadline has passed, and why each report falls short, in plain Chinese.
+Planned from summaries alone, like the year pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from ..formats import LEVELS, publication_deadline
+from ..model import Agency
+from ..rules.compliance import Verdict
+from ..rules.indicators import INDICATORS
+from . import meta, urls
+from .outputs import HTML, Page, PageCall
+from .summaries import Summary
+
+MET, NOT_MET, UNKNOWN = "符合", "不符合", "—"
+
+
+def compliance_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any], today: datetime.date) -> list[PageCall]:
+    """A page per year with reports, and their index."""
+    by_year: dict[int, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_year[summary.year].append(summary)
+    calls = [PageCall(compliance_page, str(year), (year, tuple(listed), agencies, judged_on(today, year), site)) for year, listed in sorted(by_year.items())]
+    counts = tuple((year, len(listed), sum(1 for s in listed if any(v.met is False for v in s.compliance))) for year, listed in sorted(by_year.items()))
+    calls.append(PageCall(compliance_index, "", (counts, site)))
+    return calls
+
+
+def judged_on(today: datetime.date, year: int) -> datetime.date:
+    """The day a year's reports are judged on: today until the year's last deadline has passed
+    (it decides which missing reports are late), the day after it from then on, so that the
+    year's page is not made again every day after."""
+    settled = max(datetime.date(year + 1, *publication_deadline(level, year)) for level in LEVELS) + datetime.timedelta(days=1)
+    return min(today, settled)
+
+
+def compliance_rows(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency, ...], today: datetime.date, base: str) -> list[dict[str, Any]]:
+    """Every registered agency on every indicator for `year`, in registry order: its name, its
+    report's address (its own page's without one), its cells, the notes of what is not met, and,
+    for an agency whose report is overdue, the deadline it missed."""
+    by_agency = {s.agency.id: s for s in summaries}
+    rows = []
+    for agency in agencies:
+        summary = by_agency.get(agency.id)
+        if summary is None:
+            due = datetime.date(year + 1, *publication_deadline(agency.level, year))
+            published = _cell(False, f"期限 {due.isoformat()} 已过，尚无报告") if today > due else _cell(None, "未到期限")
+            cells = [published, *(_cell(None, "") for _ in INDICATORS[1:])]
+            rows.append({"name": agency.name, "url": urls.agency(agency.id).url(base), "cells": cells, "notes": [], "overdue": due.isoformat() if today > due else ""})
+            continue
+        verdicts = {v.indicator: v for v in summary.compliance}
+        cells = [_cell(True, "")] + [_verdict(verdicts.get(i.key)) for i in INDICATORS[1:]]
+        notes = [f"{i.title}，{c['note']}" for i, c in zip(INDICATORS, cells) if c["state"] == "short"]
+        rows.append({"name": agency.name, "url": summary.url, "cells": cells, "notes": notes, "overdue": ""})
+    return rows
+
+
+def compliance_page(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency, ...], today: datetime.date, site: dict[str, Any]) -> Page:
+    base = site["base"]
+    route = urls.compliance(year)
+    rows = compliance_rows(year, summaries, agencies, today, base)
+    context = {
+        "site": site,
+        "page": meta.page_info(site, f"{year}年度报告合规情况", route.url(base), f"{site['title']}{year}年度各机关政府信息公开工作年度报告的合规评估。", meta.COMPLIANCE),
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "合规评估", "url": urls.COMPLIANCE.url(base)}, {"title": f"{year}年", "url": None}],
+        "year": year,
+        "indicators": [{"key": i.key, "title": i.title, "basis": i.basis, "explanation": i.explanation} for i in INDICATORS],
+        "rows": rows,
+        "counts": [{"title": i.title, **_count([row["cells"][n] for row in rows])} for n, i in enumerate(INDICATORS)],
+        "missing": [{"name": row["name"], "url": row["url"], "due": row["overdue"]} for row in rows if row["overdue"]],
+        "notes": [{"name": row["name"], "url": row["url"], "note": note} for row in rows for note in row["notes"]],
+        "today": today.isoformat(),
+    }
+    return Page(route.output, HTML, "compliance.html", context)
+
+
+def compliance_index(counts: tuple[tuple[int, int, int], ...], site: dict[str, Any]) -> Page:
+    """Every year with reports: how many, and how many fall short of an indicator."""
+    base = site["base"]
+    route = urls.COMPLIANCE
+    years = [{"year": year, "url": urls.compliance(year).url(base), "reports": reports, "short": short} for year, reports, short in reversed(counts)]
+    context = {
+        "site": site,
+        "page": meta.page_info(site, "合规评估", route.url(base), f"{site['title']}各年度政府信息公开工作年度报告的合规评估。", meta.COMPLIANCE),
+        "breadcrumbs": [{"title": "首页", "url": base}, {"title": "合规评估", "url": None}],
+        "years": years,
+        "indicators": [{"title": i.title, "basis": i.basis, "explanation": i.explanation} for i in INDICATORS],
+    }
+    return Page(route.output, HTML, "compliance-index.html", context)
+
+
+def agency_history(summaries: tuple[Summary, ...], base: str) -> dict[str, Any] | None:
+    """An agency's reports on the indicators, year by year, newest first (its page shows it);
+    None without a report."""
+    if not summaries:
+        return None
+    shown = INDICATORS[1:]  # 已发布 is an agency's, for a year: every row here is a report
+    rows = []
+    for summary in reversed(summaries):
+        verdicts = {v.indicator: v for v in summary.compliance}
+        cells = [_verdict(verdicts.get(i.key)) for i in shown]
+        rows.append({"year": summary.year, "url": summary.url, "cells": cells, "notes": [f"{i.title}：{verdicts[i.key].note}" for i, c in zip(shown, cells) if c["state"] == "short"]})
+    return {"columns": [i.title for i in shown], "rows": rows, "url": urls.COMPLIANCE.url(base)}
+
+
+def _verdict(verdict: Verdict | None) -> dict[str, str]:
+    return _cell(None, "") if verdict is None else _cell(verdict.met, verdict.note)
+
+
+def _cell(met: bool | None, note: str) -> dict[str, str]:
+    """A cell: the word shown, the note beside it, and what a sort orders it by (not met first)."""
+    text = UNKNOWN if met is None else (MET if met else NOT_MET)
+    return {"text": text, "note": note, "sort": "" if met is None else ("1" if met else "0"), "state": "unknown" if met is None else ("met" if met else "short")}
+
+
+def _count(cells: list[dict[str, str]]) -> dict[str, int]:
+    return {"met": sum(c["state"] == "met" for c in cells), "short": sum(c["state"] == "short" for c in cells), "unknown": sum(c["state"] == "unknown" for c in cells)}
+
