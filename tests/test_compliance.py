@@ -132,3 +132,32 @@ def test_the_csv_gives_what_the_pages_show(faulty: Path) -> None:
     copied = next(r for r in rows if r["agency_id"] == "copied" and r["year"] == "2022")
     assert copied["notes"] == "内容重复，与 2021 年度报告相同的内容占 100%" and copied["on_time"] == "true" and copied["repeated"] == "false"
     assert next(r for r in rows if r["agency_id"] == "clean" and r["year"] == "2022")["repeated"] == ""  # nothing before it to compare
+
+
+def test_the_repeated_share_is_a_setting(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.report("county", 2021)
+    portal.report("county", 2022)
+    site_yaml = portal.root / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "repeated_share: 100\n", encoding="utf-8")
+    assert build_project(portal.root, portal.root / "site", None, TODAY).ok
+    assert ("测试县人民政府", "内容重复") not in flagged(portal.root / "site", 2022)  # 100 % is not above 100 %
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("repeated_share: 100", "repeated_share: 一半"), encoding="utf-8")
+    result = build_project(portal.root, portal.root / "site", None, TODAY)
+    assert [(p.file, p.rule, p.message) for p in result.errors] == [
+        ("content/site.yaml", "wrong-type", "“repeated_share”（内容重复的比例上限）应写 1 到 100 之间的整数，如 50"),
+    ]
+
+
+def test_an_edit_makes_the_compliance_page_again_only_when_a_verdict_changes(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.report("county", 2022)
+    site = portal.root / "site"
+    assert build_project(portal.root, site, None, TODAY).ok
+    portal.report("county", 2022, changes={"仍需改进。": "仍需改进，明年继续。"})  # text, no verdict changes
+    result = build_project(portal.root, site, None, TODAY)
+    assert result.ok and result.rendered == 3  # the report's page, its report.json and the agency's page
+    portal.report("county", 2022, changes={"申请 8 件": "申请 7 件"})  # the narrative now disagrees with the table
+    result = build_project(portal.root, site, None, TODAY)
+    assert result.ok and result.rendered > 3  # the compliance pages too (and the pages that list the report's summary)
+    assert ("测试县人民政府", "正文与表格一致") in flagged(site, 2022)

@@ -259,8 +259,8 @@ def export_data(
     """Store every data file (reusing those whose pieces are unchanged) and the data page;
     `shared` is the hash of what every page depends on (code, theme, settings)."""
     blobs = [result.rows.digest for result in done if result.rows is not None]
-    summaries = hashlib.sha256("".join(s.digest for result in done for s in result.summaries).encode()).hexdigest()  # compliance.csv's
-    inputs = [shared, openpyxl_version(), site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs, summaries]
+    judged = hashlib.sha256("".join(s.compliance_digest for result in done for s in result.summaries).encode()).hexdigest()  # compliance.csv's
+    inputs = [shared, openpyxl_version(), site, repr(licence), today.isoformat(), [agency_fields(a) for a in registry], blobs, judged]
     key = _key("data", json_digest(inputs))
     record = cache.data_record() if cache.trusted else None
     if record is not None and record.key == key and cache.has_objects(record.files.values()):  # nothing they show changed

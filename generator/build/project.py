@@ -35,7 +35,7 @@ from ..model import Agency, Checked, Portal, merged
 from ..rules.validate import agency_rules
 from ..search.documents import DocumentRef, Indexable, SearchDocument
 from ..search.index import SEARCH_DIR, Loader, build_index
-from ..site.compliance import compliance_calls
+from ..site.compliance import Judged, compliance_calls
 from ..site.outputs import PageCall
 from ..site.plan import portal_page_calls, site_context
 from ..site.render import Theme, render_problem, template_problems
@@ -346,7 +346,7 @@ class _Inputs:
             return self.registry_digest
         if arg is self.context:
             return self.context_digest
-        if isinstance(arg, Tallied):
+        if isinstance(arg, Tallied | Judged):
             return arg.digest
         if isinstance(arg, tuple) and arg and all(isinstance(a, Agency) for a in arg):  # a region's agencies
             return hashlib.sha256("".join(self.agency_digests[a.id] for a in arg).encode()).hexdigest()

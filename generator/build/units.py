@@ -237,7 +237,7 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
             except OSError as exc:  # an attachment that cannot be read (its permissions): say which, never a traceback
                 return replace(result, problems=(*result.problems, _unreadable(part, copy, exc)))
         # Hashed here, in the worker: cached on each object and pickled with it.
-        _ = [(summary.digest, summary.tally_digest) for summary in part.summaries], [doc.digest for doc in part.documents or ()]
+        _ = [(summary.digest, summary.tally_digest, summary.compliance_digest) for summary in part.summaries], [doc.digest for doc in part.documents or ()]
         result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
         if context.figures:
             result = replace(result, figures=_figures(context, part))

@@ -21,6 +21,7 @@ from operator import is_
 from typing import Any, TypeVar
 
 from ..build.part import AgencyPart
+from ..site.compliance import Judged
 from ..site.outputs import Page
 from ..site.statistics import Tallied
 
@@ -38,8 +39,8 @@ def same(a: object, b: object) -> bool:
     kind = type(a)
     if kind is not type(b):
         return False
-    if kind is Tallied:  # what a statistics page shows of its reports, by digest
-        assert isinstance(a, Tallied) and isinstance(b, Tallied)
+    if kind is Tallied or kind is Judged:  # what a statistics or compliance page shows of its reports, by digest
+        assert isinstance(a, Tallied | Judged) and isinstance(b, Tallied | Judged)
         return a.digest == b.digest
     if kind is tuple:
         assert isinstance(a, tuple) and isinstance(b, tuple)
@@ -75,7 +76,7 @@ def keep_unchanged(old: AgencyPart, new: AgencyPart) -> AgencyPart:
     # lists them, and a summary whose digest is cached pickles differently from one whose is not.
     listed = {summary.url: summary for summary in old.summaries}
     for summary in (*old.summaries, *new.summaries):
-        _ = summary.digest, summary.tally_digest
+        _ = summary.digest, summary.tally_digest, summary.compliance_digest
     summaries = tuple(old_one if (old_one := listed.get(s.url)) is not None and old_one.digest == s.digest else s for s in new.summaries)
     pages = {page.output: page for page in old.pages}
     kept = []

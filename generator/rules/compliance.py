@@ -17,6 +17,7 @@ cannot be late or on time, a first report has nothing to repeat).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -77,26 +78,24 @@ def _on_time(rules: Mapping[str, Problem]) -> Verdict:
 
 # --- the sections ---------------------------------------------------------------------
 
-_NUMERALS = "一二三四五六"
-_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*([一二三四五六])、")
+_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*([一二三四五六])、.*$", re.MULTILINE)
 _EMPTY = re.compile(r"[\s*#>_`\-、，。；：.,;:（）()无無]*")
-_MARKS = re.compile(r"[*_`#>]+")
+_MARKS = re.compile(r"[*_`#>]+")  # Markdown's marks, taken out of text
+HEADING_LENGTH = 40
+"""A line longer than this that starts with 一、 is a paragraph, not a heading."""
 
 
 def narrative_sections(markdown: str) -> dict[str, str]:
     """The narrative's text under each of the six numbered headings ("五" → its text), by lines
     that start with a numeral and 、 (a Markdown heading, a bold line, or a plain one as imported
     reports have them) and are short enough to be a heading."""
-    found: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in markdown.splitlines():
-        match = _HEADING.match(line)
-        if match and len(line.strip()) <= 40:
-            current = found.setdefault(match.group(1), [])
-            continue
-        if current is not None:
-            current.append(line)
-    return {numeral: _MARKS.sub("", "\n".join(lines)).strip() for numeral, lines in found.items()}
+    headings = [m for m in _HEADING.finditer(markdown) if len(m.group(0).strip()) <= HEADING_LENGTH]
+    found: dict[str, str] = {}
+    for heading, following in zip(headings, [*headings[1:], None]):
+        text = markdown[heading.end() : following.start() if following else len(markdown)]
+        found.setdefault(heading.group(1), "")
+        found[heading.group(1)] += _MARKS.sub("", text).strip()
+    return found
 
 
 REQUIRED_SECTIONS = ("一", "五", "六")
@@ -161,30 +160,32 @@ SHORTEST = 8
 """Sentences shorter than this (a heading, "无。") are not counted: every report has them."""
 
 
-def _sentences(markdown: str) -> list[str]:
-    text = _MARKS.sub("", markdown)
-    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) >= SHORTEST]
+@functools.lru_cache(maxsize=16)
+def _sentences(markdown: str) -> tuple[str, ...]:
+    return tuple(s for s in (part.strip() for part in _SENTENCE_END.split(_DIGITS.sub("#", _MARKS.sub("", markdown)))) if len(s) >= SHORTEST)
 
 
 def repeated_share(narrative: str, previous: str) -> int:
     """The percentage of the narrative's characters (in sentences of some length) in sentences
-    found word for word in `previous`, figures aside: a sentence that only changed its year or
-    its numbers is repeated (what an evaluator comparing two reports side by side sees)."""
-    before = {_DIGITS.sub("#", s) for s in _sentences(previous)}
+    found word for word in `previous`, figures aside (each run of digits counts as one character):
+    a sentence that only changed its year or its numbers is repeated (what an evaluator comparing
+    two reports side by side sees). Each narrative is split once: it is the previous one of the next
+    report (hence the cache)."""
+    before = set(_sentences(previous))
     sentences = _sentences(narrative)
-    total = sum(len(s) for s in sentences)
+    total = sum(map(len, sentences))
     if not total:
         return 0
-    same = sum(len(s) for s in sentences if _DIGITS.sub("#", s) in before)
-    return same * 100 // total
+    return sum(len(s) for s in sentences if s in before) * 100 // total
 
 
 def _repeated(narrative: str, previous: CheckedReport | None, limit: int) -> Verdict:
     if previous is None:
         return Verdict(I.REPEATED.key, None, "没有上一年度的报告可比")
     share = repeated_share(narrative, previous.report.narrative)
-    note = f"与 {previous.report.year} 年度报告相同的内容占 {share}%"
-    return Verdict(I.REPEATED.key, share <= limit, note)
+    if share <= limit:
+        return Verdict(I.REPEATED.key, True)  # no note: the share is not shown then, and an edit that moves it changes no page
+    return Verdict(I.REPEATED.key, False, f"与 {previous.report.year} 年度报告相同的内容占 {share}%")
 
 
 def verdicts_by_key(verdicts: Iterable[Verdict]) -> dict[str, Verdict]:

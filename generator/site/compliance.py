@@ -9,7 +9,10 @@ Planned from summaries alone, like the year pages.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..formats import LEVELS, publication_deadline
@@ -23,12 +26,25 @@ from .summaries import Summary
 MET, NOT_MET, UNKNOWN = "符合", "不符合", "—"
 
 
+@dataclass(frozen=True)
+class Judged:
+    """The reports of a compliance page, identified by what it shows of them (`Summary.compliance_digest`):
+    the build's cache and the preview find the page again by this digest when a report's text or
+    figures changed without changing a verdict."""
+
+    summaries: tuple[Summary, ...]
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256("".join(s.compliance_digest for s in self.summaries).encode()).hexdigest()
+
+
 def compliance_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...], site: dict[str, Any], today: datetime.date) -> list[PageCall]:
     """A page per year with reports, and their index."""
     by_year: dict[int, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_year[summary.year].append(summary)
-    calls = [PageCall(compliance_page, str(year), (year, tuple(listed), agencies, judged_on(today, year), site)) for year, listed in sorted(by_year.items())]
+    calls = [PageCall(compliance_page, str(year), (year, Judged(tuple(listed)), agencies, judged_on(today, year), site)) for year, listed in sorted(by_year.items())]
     counts = tuple((year, len(listed), sum(1 for s in listed if any(v.met is False for v in s.compliance))) for year, listed in sorted(by_year.items()))
     calls.append(PageCall(compliance_index, "", (counts, site)))
     return calls
@@ -63,10 +79,10 @@ def compliance_rows(year: int, summaries: tuple[Summary, ...], agencies: tuple[A
     return rows
 
 
-def compliance_page(year: int, summaries: tuple[Summary, ...], agencies: tuple[Agency, ...], today: datetime.date, site: dict[str, Any]) -> Page:
+def compliance_page(year: int, reports: Judged, agencies: tuple[Agency, ...], today: datetime.date, site: dict[str, Any]) -> Page:
     base = site["base"]
     route = urls.compliance(year)
-    rows = compliance_rows(year, summaries, agencies, today, base)
+    rows = compliance_rows(year, reports.summaries, agencies, today, base)
     context = {
         "site": site,
         "page": meta.page_info(site, f"{year}年度报告合规情况", route.url(base), f"{site['title']}{year}年度各机关政府信息公开工作年度报告的合规评估。", meta.COMPLIANCE),

@@ -66,6 +66,12 @@ class Summary:
         or date, so a report's new date does not make every region page above it again."""
         return json_digest([self.agency.id, self.agency.name, list(self.agency.region), self.url, self.year, self.measures])
 
+    @cached_property
+    def compliance_digest(self) -> str:
+        """What compliance pages and compliance.csv show of the report (see `compliance.Judged`):
+        not its text or figures, so an edit that changes no verdict makes none of them again."""
+        return json_digest([self.agency.id, self.url, self.year, [dataclasses.astuple(v) for v in self.compliance]])
+
 
 def report_title(c: CheckedReport, agency: Agency) -> str:
     return c.report.title or REPORT_TITLE.format(agency=agency.name, year=c.report.year)
