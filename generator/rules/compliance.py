@@ -39,8 +39,12 @@ class Verdict:
     note: str = ""  # why not met, or why it cannot be judged, in plain Chinese
 
 
+REPORT_INDICATORS = I.INDICATORS[1:]
+"""The indicators a report is judged on (已发布 is an agency's, for a year), in the order `assess` gives them."""
+
+
 def assess(c: CheckedReport, measures: Measures | None, previous: CheckedReport | None, limit: int) -> tuple[Verdict, ...]:
-    """A report's verdict on every indicator but 已发布 (which is an agency's, for a year); `limit`:
+    """A report's verdict on each of `REPORT_INDICATORS`, in that order; `limit`:
     the share of repeated text above which 内容重复 is flagged (site.yaml `repeated_share`)."""
     rules = {p.rule: p for p in c.problems}
     tabular = bool(FORMATS[c.report.format].tables)

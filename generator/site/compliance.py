@@ -17,7 +17,7 @@ from typing import Any
 
 from ..formats import LEVELS, publication_deadline
 from ..model import Agency
-from ..rules.compliance import Verdict
+from ..rules.compliance import REPORT_INDICATORS
 from ..rules.indicators import INDICATORS
 from . import meta, urls
 from .outputs import HTML, Page, PageCall
@@ -45,7 +45,7 @@ def compliance_calls(agencies: tuple[Agency, ...], summaries: tuple[Summary, ...
     for summary in summaries:
         by_year[summary.year].append(summary)
     calls = [PageCall(compliance_page, str(year), (year, Judged(tuple(listed)), agencies, judged_on(today, year), site)) for year, listed in sorted(by_year.items())]
-    counts = tuple((year, len(listed), sum(1 for s in listed if any(v.met is False for v in s.compliance))) for year, listed in sorted(by_year.items()))
+    counts = tuple((year, len(listed), sum(1 for s in listed if any(met is False for met, _ in s.compliance))) for year, listed in sorted(by_year.items()))
     calls.append(PageCall(compliance_index, "", (counts, site)))
     return calls
 
@@ -69,11 +69,10 @@ def compliance_rows(year: int, summaries: tuple[Summary, ...], agencies: tuple[A
         if summary is None:
             due = datetime.date(year + 1, *publication_deadline(agency.level, year))
             published = _cell(False, f"期限 {due.isoformat()} 已过，尚无报告") if today > due else _cell(None, "未到期限")
-            cells = [published, *(_cell(None, "") for _ in INDICATORS[1:])]
+            cells = [published, *(_cell(None, "") for _ in REPORT_INDICATORS)]
             rows.append({"name": agency.name, "url": urls.agency(agency.id).url(base), "cells": cells, "notes": [], "overdue": due.isoformat() if today > due else ""})
             continue
-        verdicts = {v.indicator: v for v in summary.compliance}
-        cells = [_cell(True, "")] + [_verdict(verdicts.get(i.key)) for i in INDICATORS[1:]]
+        cells = [_cell(True, ""), *_cells(summary)]
         notes = [f"{i.title}，{c['note']}" for i, c in zip(INDICATORS, cells) if c["state"] == "short"]
         rows.append({"name": agency.name, "url": summary.url, "cells": cells, "notes": notes, "overdue": ""})
     return rows
@@ -118,17 +117,18 @@ def agency_history(summaries: tuple[Summary, ...], base: str) -> dict[str, Any] 
     None without a report."""
     if not summaries:
         return None
-    shown = INDICATORS[1:]  # 已发布 is an agency's, for a year: every row here is a report
+    shown = REPORT_INDICATORS  # 已发布 is an agency's, for a year: every row here is a report
     rows = []
     for summary in reversed(summaries):
-        verdicts = {v.indicator: v for v in summary.compliance}
-        cells = [_verdict(verdicts.get(i.key)) for i in shown]
-        rows.append({"year": summary.year, "url": summary.url, "cells": cells, "notes": [f"{i.title}：{verdicts[i.key].note}" for i, c in zip(shown, cells) if c["state"] == "short"]})
+        cells = _cells(summary)
+        rows.append({"year": summary.year, "url": summary.url, "cells": cells, "notes": [f"{i.title}：{c['note']}" for i, c in zip(shown, cells) if c["state"] == "short"]})
     return {"columns": [i.title for i in shown], "rows": rows, "url": urls.COMPLIANCE.url(base)}
 
 
-def _verdict(verdict: Verdict | None) -> dict[str, str]:
-    return _cell(None, "") if verdict is None else _cell(verdict.met, verdict.note)
+def _cells(summary: Summary) -> list[dict[str, str]]:
+    """A report's cells, one per `REPORT_INDICATORS` (none judged: a summary made without them)."""
+    verdicts = summary.compliance or ((None, ""),) * len(REPORT_INDICATORS)
+    return [_cell(met, note) for met, note in verdicts]
 
 
 def _cell(met: bool | None, note: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from ..fingerprint import json_digest
 from ..formats import FORMATS, KEY_FIGURE_LABELS, REPORT_TITLE
 from ..model import Agency, CheckedReport, FilledTables, Site, Value
 from ..rules.catalogue import RULES
-from ..rules.compliance import Verdict, assess
+from ..rules.compliance import assess
 from ..stats.values import Measures, report_measures
 from . import urls
 
@@ -53,7 +53,10 @@ class Summary:
     format: str  # the format's name, as shown
     figures: dict[str, Value] | None  # the key figures; None for a report without tables
     measures: Measures | None = None  # the comparable measures (`formats.measures`); None for a free-form report
-    compliance: tuple[Verdict, ...] = ()  # the report on each compliance indicator (`rules.compliance`)
+    # The report on each of its compliance indicators (`rules.compliance.REPORT_INDICATORS`, in that order):
+    # whether it is met (None: cannot be judged) and why not. Plain tuples: ten thousand summaries are
+    # unpickled from the cache in every build, and a dataclass per verdict took a tenth of a second.
+    compliance: tuple[tuple[bool | None, str], ...] = ()
 
     @cached_property
     def digest(self) -> str:
@@ -70,7 +73,7 @@ class Summary:
     def compliance_digest(self) -> str:
         """What compliance pages and compliance.csv show of the report (see `compliance.Judged`):
         not its text or figures, so an edit that changes no verdict makes none of them again."""
-        return json_digest([self.agency.id, self.url, self.year, [dataclasses.astuple(v) for v in self.compliance]])
+        return json_digest([self.agency.id, self.url, self.year, list(self.compliance)])
 
 
 def report_title(c: CheckedReport, agency: Agency) -> str:
@@ -106,7 +109,7 @@ def report_summary(c: CheckedReport, agency: Agency, base: str, previous: Checke
         format=FORMATS[report.format].name,
         figures=key_figures(c.tables, report.format),
         measures=measures,
-        compliance=assess(c, measures, previous, repeated_share),
+        compliance=tuple((v.met, v.note) for v in assess(c, measures, previous, repeated_share)),
     )
 
 
