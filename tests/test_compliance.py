@@ -161,3 +161,9 @@ def test_an_edit_makes_the_compliance_page_again_only_when_a_verdict_changes(tmp
     result = build_project(portal.root, site, None, TODAY)
     assert result.ok and result.rendered > 3  # the compliance pages too (and the pages that list the report's summary)
     assert ("测试县人民政府", "正文与表格一致") in flagged(site, 2022)
+
+
+def test_headings_are_not_counted_as_repeated_text() -> None:
+    before = "## 五、存在的主要问题及改进情况\n\n信息公开培训覆盖面还不够广。\n\n**六、其他需要报告的事项**\n\n本年度未收取信息处理费。\n"
+    now = "## 五、存在的主要问题及改进情况\n\n政策解读的形式比较单一，图解和视频较少。\n\n**六、其他需要报告的事项**\n\n本年度没有向申请人收取任何费用。\n"
+    assert repeated_share(now, before) == 0

@@ -114,8 +114,8 @@ def test_the_preview_serves_what_the_build_writes(portal: Portal) -> None:
             body = body.replace(body[body.rfind(b"<script src=\"/__xxgk/") : body.rfind(b"</body>")], b"")
         assert body == built[output], output
     # 6 reports × (page, JSON), 3 agencies, 4 years, 5 portal-wide pages, 5 regions' (and their index),
-    # the query builder with its index and 4 years' files
-    assert len(preview.snapshot.pages) == 35
+    # the query builder with its index and 4 years' files, the compliance pages of the 4 years and their index
+    assert len(preview.snapshot.pages) == 40
 
 
 def test_the_code_digest_changes_with_any_module_of_any_subpackage(tmp_path: Path) -> None:

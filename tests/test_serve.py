@@ -118,7 +118,9 @@ def checked_problem(project: Path, rule: str) -> str:
 
 @pytest.fixture
 def county(portal: Portal) -> Portal:
-    portal.report("county", 2021)
+    # 2021 in words of its own: a 2022 narrative copied from it would be flagged (内容重复) with the share
+    # repeated, which the compliance pages show and so a narrative edit would change
+    portal.report("county", 2021, changes={"本年度共收到政府信息公开申请 8 件。": "2021年共收到政府信息公开申请 8 件，均已按期办结。"})
     portal.report("county", 2022)
     return portal
 

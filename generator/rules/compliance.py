@@ -164,9 +164,14 @@ SHORTEST = 8
 """Sentences shorter than this (a heading, "无。") are not counted: every report has them."""
 
 
+_HEADING_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|(?:\*\*)?[ \t]*[一二三四五六]、.{0,38})$", re.MULTILINE)
+"""A heading's line (Markdown, or a short line numbered 一、 to 六、): the same in every report, never counted."""
+
+
 @functools.lru_cache(maxsize=16)
 def _sentences(markdown: str) -> tuple[str, ...]:
-    return tuple(s for s in (part.strip() for part in _SENTENCE_END.split(_DIGITS.sub("#", _MARKS.sub("", markdown)))) if len(s) >= SHORTEST)
+    text = _DIGITS.sub("#", _MARKS.sub("", _HEADING_LINE.sub("", markdown)))
+    return tuple(s for s in (part.strip() for part in _SENTENCE_END.split(text)) if len(s) >= SHORTEST)
 
 
 def repeated_share(narrative: str, previous: str) -> int:
