@@ -101,7 +101,9 @@ def serve(preview: Preview, server: PreviewServer, echo: Callable[[str], None], 
     if indexer is not None and not preview.snapshot.errors:
         indexer.request(preview.snapshot.documents)
     threading.Thread(target=server.serve_forever, name="xxgk-http", daemon=True).start()
-    for stop in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or `kill`: clean up as on Ctrl-C
+    # Ctrl-C, a closed terminal or `kill`: clean up and stop. Ctrl-C too, for a shell script that starts
+    # the preview in the background leaves SIGINT ignored, and Python then leaves it so.
+    for stop in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _interrupt)
     watching = False
     try:
