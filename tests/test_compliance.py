@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.project import build_project
-from generator.rules.compliance import narrative_sections, repeated_share, stated_figures
+from generator.build.project import build_project, check_project
+from generator.rules.compliance import REPORT_INDICATORS, assess, narrative_sections, repeated_share, stated_figures
 from generator.rules.indicators import INDICATORS
 
 from .conftest import Portal
@@ -167,3 +167,11 @@ def test_headings_are_not_counted_as_repeated_text() -> None:
     before = "## 五、存在的主要问题及改进情况\n\n信息公开培训覆盖面还不够广。\n\n**六、其他需要报告的事项**\n\n本年度未收取信息处理费。\n"
     now = "## 五、存在的主要问题及改进情况\n\n政策解读的形式比较单一，图解和视频较少。\n\n**六、其他需要报告的事项**\n\n本年度没有向申请人收取任何费用。\n"
     assert repeated_share(now, before) == 0
+
+
+def test_verdicts_come_in_the_order_of_the_report_indicators(tmp_path: Path) -> None:
+    """Summaries keep verdicts by position (`Summary.compliance`): the order must be the catalogue's."""
+    portal = Portal(tmp_path / "portal")
+    portal.report("county", 2022)
+    checked = check_project(portal.root, TODAY).reports[0]
+    assert [v.indicator for v in assess(checked, None, None, 50)] == [i.key for i in REPORT_INDICATORS]

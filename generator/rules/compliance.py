@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -196,6 +196,3 @@ def _repeated(narrative: str, previous: CheckedReport | None, limit: int) -> Ver
         return Verdict(I.REPEATED.key, True)  # no note: the share is not shown then, and an edit that moves it changes no page
     return Verdict(I.REPEATED.key, False, f"与 {previous.report.year} 年度报告相同的内容占 {share}%")
 
-
-def verdicts_by_key(verdicts: Iterable[Verdict]) -> dict[str, Verdict]:
-    return {v.indicator: v for v in verdicts}
