@@ -13,7 +13,6 @@ value as an empty field.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import re
 from decimal import Decimal
@@ -77,17 +76,11 @@ def agency_line(agency: Agency, site: dict[str, str]) -> str:
     return line([csv_field(f) for f in fields] + [csv_field(full_url(urls.agency(agency.id), site))])
 
 
-def deadline(agency: Agency, year: int) -> datetime.date:
-    """When a report was due (as `xxgk check`'s late-publication rule reads it)."""
-    month, day = publication_deadline(agency.level, year)
-    return datetime.date(year + 1, month, day)
-
-
 def report_line(c: CheckedReport, agency: Agency, site: dict[str, str], summary: Summary) -> str:
     """A report's line of reports.csv; `summary` is the report's as index pages list it
     (its title and key figures, made already)."""
     report = c.report
-    due = deadline(agency, report.year)
+    due = publication_deadline(agency.level, report.year)
     published = report.published
     late = None if published is None else max(0, (published - due).days)
     figures = summary.figures or {}

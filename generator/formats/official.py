@@ -5,6 +5,8 @@ Read the terms in `schema` first; everything here is a value of those types.
 
 from __future__ import annotations
 
+import datetime
+
 from ..rules.catalogue import RULES
 from .schema import (
     FREEFORM,
@@ -321,8 +323,8 @@ LEVELS = ("省级", "市级", "县级", "乡镇/街道", "部门")
 GOVERNMENT_LEVELS = LEVELS[:3]
 
 
-def publication_deadline(level: str, year: int) -> tuple[int, int]:
-    """(month, day) in the year after `year` by which the report is due.
+def publication_deadline(level: str, year: int) -> datetime.date:
+    """The day by which the report for `year` is due (the checks, reports.csv and the compliance pages).
 
     2007 regulation (第三十一条, reports for 2008–2018): every body by 31 March.
     2019 regulation (第四十九条): departments by 31 January, governments as a
@@ -330,8 +332,8 @@ def publication_deadline(level: str, year: int) -> tuple[int, int]:
     31 January, which is what is checked.
     """
     if year < 2019 or level in GOVERNMENT_LEVELS:
-        return (3, 31)
-    return (1, 31)
+        return datetime.date(year + 1, 3, 31)
+    return datetime.date(year + 1, 1, 31)
 
 
 def sections_after_tables(fmt: Format) -> tuple[str, ...]:

@@ -167,17 +167,12 @@ def format_matches_year(facts: ReportFacts) -> Iterator[Problem]:
         )
 
 
-def deadline(agency: Agency | None, year: int) -> datetime.date:
-    month, day = publication_deadline(agency.level if agency else "", year)
-    return datetime.date(year + 1, month, day)
-
-
 def timeliness(facts: ReportFacts) -> Iterator[Problem]:
     report = facts.report
     if report.published is None:
         yield report.source.problem(RULES.missing_published, "没有填写发布日期 “published”", "published")
         return
-    due = deadline(facts.agency, report.year)
+    due = publication_deadline(facts.agency.level if facts.agency else "", report.year)
     if report.published > due:
         yield report.source.problem(
             RULES.late_publication,

@@ -54,7 +54,7 @@ def judged_on(today: datetime.date, year: int) -> datetime.date:
     """The day a year's reports are judged on: today until the year's last deadline has passed
     (it decides which missing reports are late), the day after it from then on, so that the
     year's page is not made again every day after."""
-    settled = max(datetime.date(year + 1, *publication_deadline(level, year)) for level in LEVELS) + datetime.timedelta(days=1)
+    settled = max(publication_deadline(level, year) for level in LEVELS) + datetime.timedelta(days=1)
     return min(today, settled)
 
 
@@ -67,7 +67,7 @@ def compliance_rows(year: int, summaries: tuple[Summary, ...], agencies: tuple[A
     for agency in agencies:
         summary = by_agency.get(agency.id)
         if summary is None:
-            due = datetime.date(year + 1, *publication_deadline(agency.level, year))
+            due = publication_deadline(agency.level, year)
             published = _cell(False, f"期限 {due.isoformat()} 已过，尚无报告") if today > due else _cell(None, "未到期限")
             cells = [published, *(_cell(None, "") for _ in REPORT_INDICATORS)]
             rows.append({"name": agency.name, "url": urls.agency(agency.id).url(base), "cells": cells, "notes": [], "overdue": due.isoformat() if today > due else ""})
