@@ -18,8 +18,9 @@ from .build.cache import BuildBusy
 from .build.project import build_project, check_project
 from .build.write import OutputError
 from .content.layout import CONTENT, report_path
-from .content.load import AGENCY_ID, base_url_problem, load_portal
+from .content.load import AGENCY_ID, load_portal
 from .content.scaffold import portal_files, report_skeleton
+from .content.settings import base_url_problem
 from .formats import FIRST_YEAR, FORMATS, format_for_year
 from .imports.batch import BatchResult, Kept, Outcome, Previewed, Refused, import_files
 from .imports.folders import Sources, collect

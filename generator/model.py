@@ -19,6 +19,8 @@ Severity = Literal["error", "warning"]
 Value = int | Decimal
 KeyPath = tuple[str | int, ...]
 Facts = tuple[tuple[str, str | int], ...]
+CellRef = tuple[str, str, str, int]
+"""A cell of a report's statistics tables: table key ("三"), block key, row key, column index."""
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +35,9 @@ class Problem:
     # The values the rule's sentence for citizens names (see RuleSpec.public), by name;
     # not compared: they say again, for the public page, what the message says to editors.
     facts: Facts = field(default=(), compare=False)
+    # The table cells it is about, where it is about figures (an archive's page marks them):
+    # not compared either, the message names them.
+    cells: tuple[CellRef, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.severity} [{self.rule}] {self.message}"
@@ -61,12 +66,15 @@ class RuleSpec:
     title: str
     basis: str  # the regulation article or format notice; "xxgk" for the tool's own rules
     # What a report's public page says of a breach, to citizens: plain words, no rule id or
-    # field name; `{name}`s are filled from the problem's facts. Only warnings have one:
-    # an error stops publication, so no reader ever meets it.
+    # field name; `{name}`s are filled from the problem's facts. Warnings have one, and the
+    # errors an archive publishes (`rules.catalogue.DISCREPANCIES`); other errors stop
+    # publication, so no reader ever meets them.
     public: str = ""
 
-    def at(self, file: str, line: int, message: str, facts: Mapping[str, str | int] | None = None) -> Problem:
-        return Problem(file, line, self.severity, self.id, message, tuple(sorted((facts or {}).items())))
+    def at(
+        self, file: str, line: int, message: str, facts: Mapping[str, str | int] | None = None, cells: tuple[CellRef, ...] = ()
+    ) -> Problem:
+        return Problem(file, line, self.severity, self.id, message, tuple(sorted((facts or {}).items())), cells)
 
 
 def of_severity(problems: tuple[Problem, ...], severity: Severity) -> tuple[Problem, ...]:
@@ -114,9 +122,11 @@ class Source:
             key = key[:-1]
         return self.first_line
 
-    def problem(self, rule: RuleSpec, message: str, *path: str | int, facts: Mapping[str, str | int] | None = None) -> Problem:
+    def problem(
+        self, rule: RuleSpec, message: str, *path: str | int, facts: Mapping[str, str | int] | None = None, cells: tuple[CellRef, ...] = ()
+    ) -> Problem:
         """A breach of `rule` at the line of `path` in this file."""
-        return rule.at(self.file, self.line(*path), message, facts)
+        return rule.at(self.file, self.line(*path), message, facts, cells)
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,7 @@ class Site:
     default_region: tuple[str, ...] = ()  # where a new agency met by `xxgk import` is, when its name does not say
     parquet: bool = False  # also publish the figures as Parquet, by year (needs pyarrow: xxgk[parquet])
     data_licence: Licence | None = None  # the terms of the data downloads (/data/); None: not stated
+    archive: bool = False  # site.yaml `mode: archive`: reports published as issued, their discrepancies shown (rules.catalogue.DISCREPANCIES)
     repeated_share: int = 50  # percent of a narrative repeated from last year's above which 内容重复 is flagged (rules.indicators)
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 

@@ -18,6 +18,7 @@ import pytest
 
 from generator.build.project import build_project, check_project
 from generator.rules.compliance import REPORT_INDICATORS, assess, narrative_sections, repeated_share, stated_figures
+from generator.rules.catalogue import public_notice
 from generator.rules.indicators import INDICATORS
 
 from .conftest import Portal
@@ -175,3 +176,153 @@ def test_verdicts_come_in_the_order_of_the_report_indicators(tmp_path: Path) -> 
     portal.report("county", 2022)
     checked = check_project(portal.root, TODAY).reports[0]
     assert [v.indicator for v in assess(checked, None, None, 50)] == [i.key for i in REPORT_INDICATORS]
+
+
+# --- archive mode: reports published as issued, their discrepancies shown ---------------------------
+
+ARCHIVE_FAULTS = {"total": "测试县八局", "carry": "测试县九局", "row": "测试县十局"}
+"""Agencies whose 2022 reports an archive publishes and a publisher refuses: a stated total that is not
+the sum of its parts, a 上年结转 that is not last year's 结转下年, a row of 表三 left out."""
+
+WRONG_TOTAL = {"review: [1, 0, 0, 1]": "review: [1, 0, 0, 1, 3]"}  # 表四 行政复议: 1 + 0 + 0 + 1 = 2, stated 3
+BROKEN_CARRY = {  # still balanced, and its 表二 follows on from last year's
+    "carried-over: [1,": "carried-over: [2,", "received: [5,": "received: [4,", "申请 8 件": "申请 7 件", "[2, 1, 10]": "[2, 1, 11]",
+}
+OWN_WORDS_2021 = {"本年度共收到政府信息公开申请 8 件。": "全年受理申请 8 件。", "本年度未收取信息处理费。": "没有收取任何费用。"}
+MISSING_ROW = {"    denied-safety: [0, 0, 0, 0, 0, 0]\n": ""}
+
+
+def archive_portal(root: Path, mode: str) -> Path:
+    """The portal of the faults above, and a clean agency, in `mode` (site.yaml)."""
+    portal = Portal(root)
+    agencies = {**ARCHIVE_FAULTS, "clean": NAMES["clean"]}
+    entries = "".join(f"  - id: {key}\n    name: {name}\n    region: 测试省 / 测试县\n    level: 部门\n" for key, name in agencies.items())
+    portal.write("content/agencies.yaml", "agencies:\n" + entries)
+    site_yaml = portal.root / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + f"mode: {mode}\n", encoding="utf-8")
+    portal.report("total", 2022, changes=WRONG_TOTAL)
+    portal.report("carry", 2021, changes=OWN_WORDS_2021)
+    portal.report("carry", 2022, changes=BROKEN_CARRY)
+    portal.report("row", 2022, changes=MISSING_ROW)
+    portal.report("clean", 2022)
+    return portal.root
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = archive_portal(tmp_path_factory.mktemp("archive") / "portal", "archive")
+    result = build_project(root, root / "site", None, TODAY)
+    assert result.ok, result.errors
+    return root / "site"
+
+
+PUBLISHER_ERRORS = [
+    ("content/reports/carry/2022.md", "carry-over", "“二、上年结转政府信息公开申请数量”应等于上一年度报告的“四、结转下年度继续办理”（2021 年度）：自然人列本年 2、上年 1；总计列本年 2、上年 1"),
+    ("content/reports/row/2022.md", "missing-row", "表三缺少 “denied-safety”（3.危及“三安全一稳定”）这一行：应填 6 个数（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他）"),
+    ("content/reports/total/2022.md", "appeal-total", "“行政复议”：“总计”应等于结果维持、结果纠正、其他结果、尚未审结之和，应为 2，实际填写 3"),
+]
+
+
+def test_a_publisher_refuses_the_reports_an_archive_publishes(tmp_path: Path) -> None:
+    root = archive_portal(tmp_path / "portal", "publisher")
+    checked = check_project(root, TODAY)
+    assert [(p.file, p.rule, p.message) for p in checked.errors] == PUBLISHER_ERRORS
+    site = root / "site"
+    result = build_project(root, site, None, TODAY)
+    assert not result.ok and [(p.file, p.rule, p.message) for p in result.errors] == PUBLISHER_ERRORS
+    assert not site.exists()
+
+
+def test_an_archive_checks_them_as_warnings_with_the_same_rule_ids(tmp_path: Path) -> None:
+    root = archive_portal(tmp_path / "portal", "archive")
+    checked = check_project(root, TODAY)
+    assert checked.errors == ()
+    assert [(p.file, p.rule, p.message) for p in checked.warnings] == PUBLISHER_ERRORS
+
+
+def test_an_archive_flags_them_on_the_compliance_page(archived: Path) -> None:
+    assert flagged(archived, 2022) == {
+        (ARCHIVE_FAULTS["total"], "勾稽"),
+        (ARCHIVE_FAULTS["carry"], "跨年一致"),
+        (ARCHIVE_FAULTS["row"], "表格完整"),
+    }
+    rows = list(csv.DictReader(io.StringIO((archived / "data/compliance.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    by_agency = {r["agency_id"]: r for r in rows if r["year"] == "2022"}
+    assert (by_agency["total"]["arithmetic"], by_agency["carry"]["carry_over"], by_agency["row"]["tables_complete"]) == ("false",) * 3
+    assert by_agency["row"]["narrative_agrees"] == ""  # cannot be judged without the whole table
+
+
+def marked_cells(page: str) -> list[str]:
+    """The text of every cell marked as a discrepancy, in page order."""
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td[^>]*class="num[^"]* discrepancy"[^>]*>(.*?)</td>', page)]
+
+
+def notes_of(page: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", note) for note in re.findall(r'<li id="discrepancy-\d+">(.*?)</li>', page)]
+
+
+def test_an_archived_report_shows_each_discrepancy_at_its_cell(archived: Path) -> None:
+    page = (archived / "reports/total/2022/index.html").read_text(encoding="utf-8")
+    review = table_captioned(page, "四、政府信息公开行政复议、行政诉讼情况").grid()
+    assert review[-1][:5] == ["1", "0", "0", "1", "3注1"]  # as issued, the 总计 marked
+    assert marked_cells(page) == ["3注1"]
+    assert notes_of(page) == ["注1　表四“行政复议”一行的“总计”填写为 3，按各项相加应为 2。"]
+    assert '<a class="mark" href="#discrepancy-1">注1</a>' in page
+    assert "统计表中有 1 处数字前后不一致或缺项" in page and "勾稽关系一致" not in page
+
+    page = (archived / "reports/carry/2022/index.html").read_text(encoding="utf-8")
+    assert marked_cells(page) == ["2注1", "2注1"]  # 上年结转: 自然人, and the total computed from it
+    assert notes_of(page) == [
+        "注1　表三的“二、上年结转政府信息公开申请数量”与 2021 年度报告的“四、结转下年度继续办理”不一致：“自然人”列本年为 2 件，上年报告为 1 件；“总计”列本年为 2 件，上年报告为 1 件。"
+    ]
+
+
+def test_an_archived_report_with_a_row_left_out_says_what_its_table_lacks(archived: Path) -> None:
+    page = (archived / "reports/row/2022/index.html").read_text(encoding="utf-8")
+    section = page.split('id="table-applications"')[1].split("</section>")[0]
+    assert "<table" not in section and "本表未能列出" in section
+    assert notes_of(page) == ["注1　报告的表三没有填写“3.危及“三安全一稳定””这一行，本表无法完整列出。"]
+    assert "<table" in page.split('id="table-appeals"')[1]  # the other tables are shown
+    figures = (archived / "data/figures/2022.csv").read_bytes().decode("utf-8-sig")
+    assert "\nrow," not in figures and "\ntotal,2022," in figures  # a report without all its tables has no figures rows
+
+
+def test_without_discrepancies_an_archive_publishes_the_same_site(tmp_path: Path) -> None:
+    sites = {}
+    for mode in ("publisher", "archive"):
+        project = copy_of_demo(tmp_path / mode)
+        site_yaml = project / "content/site.yaml"
+        site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + f"\nmode: {mode}\n", encoding="utf-8")
+        assert build_project(project, project / "site", None, TODAY, search=False).ok  # Pagefind's own bytes vary from run to run
+        site = project / "site"
+        sites[mode] = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+        del sites[mode][".xxgk-site"]  # the build's stamp: a digest of its inputs, the setting among them
+    assert sites["publisher"] == sites["archive"]
+
+
+def test_the_mode_is_checked(tmp_path: Path) -> None:
+    root = archive_portal(tmp_path / "portal", "档案")
+    assert ("content/site.yaml", "wrong-type", "“mode” 应写 publisher（发布单位自用，默认）或 archive（档案库：按原样收录，标出不一致之处）") in [
+        (p.file, p.rule, p.message) for p in check_project(root, TODAY).errors
+    ]
+
+
+def test_every_discrepancy_reads_as_a_whole_sentence(tmp_path: Path) -> None:
+    """The sentences an archive's page says of each kind of discrepancy, their facts filled in."""
+    root = archive_portal(tmp_path / "portal", "archive")
+    appeals = "  appeals:\n    review: [1, 0, 0, 1]\n    lawsuit-direct: [0, 1, 0, 0]\n    lawsuit-after-review: [0, 0, 0, 0]\n"
+    given_total = {"    carried-forward:": "    results-total: [6, 2, 0, 0, 1, 0]\n    carried-forward:", appeals: ""}
+    report = root / "content/reports/clean/2022.md"
+    text = report.read_text(encoding="utf-8")
+    for old, new in given_total.items():
+        text = text.replace(old, new)
+    report.write_text(text, encoding="utf-8")
+    found = [p for p in check_project(root, TODAY).warnings if p.file == "content/reports/clean/2022.md"]
+    assert [public_notice(p) for p in found] == [
+        "报告没有表四“政府信息公开行政复议、行政诉讼情况”。",
+        "表三“总计”列的收、结、转不平衡：“一、本年新收政府信息公开申请数量” 8 件与“二、上年结转政府信息公开申请数量” 1 件合计 9 件，"
+        "而“（七）总计” 9 件与“四、结转下年度继续办理” 1 件合计 10 件，两者应相等。",  # the total column, computed, follows
+        "表三“自然人”列的收、结、转不平衡：“一、本年新收政府信息公开申请数量” 5 件与“二、上年结转政府信息公开申请数量” 1 件合计 6 件，"
+        "而“（七）总计” 6 件与“四、结转下年度继续办理” 1 件合计 7 件，两者应相等。",
+        "表三“自然人”列的“（七）总计”填写为 6，按各项相加应为 5。",
+    ]

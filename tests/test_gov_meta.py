@@ -171,13 +171,16 @@ def test_report_pages_speak_to_citizens_not_editors(site: Path) -> None:
         assert not re.search(r"\[[a-z]+(?:-[a-z]+)+\]", text), page  # no [rule-id]
         assert "published" not in text and "校验结果" not in text, page
     late = html(site, "reports/county-edu/2022/index.html")
-    assert "<dt>说明</dt><dd>本报告晚于规定期限发布（期限为 2023-01-31，晚 10 天）。</dd>" in late
+    assert "<dt>发布时效</dt><dd>本报告晚于规定期限发布（期限为 2023-01-31，晚 10 天）。</dd>" in late
     assert "<dt>数据核对</dt><dd>统计表各项数据经核对，勾稽关系一致。</dd>" in late
+    assert "<dt>说明</dt>" not in late  # said once, where a reader looks for it
+    on_time = html(site, "reports/county/2022/index.html")
+    assert "<dt>发布时效</dt><dd>本报告按时发布（规定期限为 2023-03-31）。</dd>" in on_time
 
 
 def test_a_report_without_a_date_says_so_plainly(portal: Portal) -> None:
     portal.report("county", 2022, changes={"published: 2023-01-20\n": ""})
     page = html(build(portal), "reports/county/2022/index.html")
-    assert "<dd>本报告未注明发布日期。</dd>" in page and "<dt>发布日期</dt><dd>未注明</dd>" in page
+    assert "<dt>发布时效</dt><dd>发布日期未注明，无法判断是否按时发布。</dd>" in page and "<dt>发布日期</dt><dd>未注明</dd>" in page
     assert "published" not in page and "missing-published" not in page
     assert "PubDate" not in Head(page).meta

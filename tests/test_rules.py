@@ -22,7 +22,7 @@ from generator.content.load import load_portal, load_report
 from generator.content.tables import read_tables
 from generator.formats import CROSS_YEAR_RULES, FORMATS
 from generator.model import Problem, RuleSpec
-from generator.rules.catalogue import BY_ID, CATALOGUE, RULES, Rules, public_notice
+from generator.rules.catalogue import BY_ID, CATALOGUE, DISCREPANCIES, RULES, Rules, public_notice
 from generator.rules.ruler import Step, emitted, run_table
 from generator.rules.validate import BETWEEN_YEARS, REPORT_RULES, ReportFacts, YearPair
 from generator.site.render import Theme, template_problems
@@ -208,12 +208,14 @@ def test_problems_are_made_only_from_catalogue_entries() -> None:
 
 
 def test_no_rule_id_or_severity_is_spelled_outside_the_catalogue() -> None:
-    """No keyword `rule=`/`severity=` rewrites a problem, and no code compares a problem's
-    rule with a literal id: ids are read from the catalogue (`RULES.x.id`)."""
+    """No keyword `rule=`/`severity=` rewrites a problem outside the catalogue (which makes an
+    archive's discrepancies warnings: `as_issued`), and no code compares a problem's rule with
+    a literal id: ids are read from the catalogue (`RULES.x.id`)."""
     offences = []
     for name, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and any(k.arg in ("rule", "severity") for k in node.keywords):
+            rewrites = isinstance(node, ast.Call) and any(k.arg in ("rule", "severity") for k in node.keywords)
+            if rewrites and name != "generator/rules/catalogue.py":
                 offences.append(f"{name}:{node.lineno}: keyword")
             if isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
@@ -258,10 +260,11 @@ def test_every_entry_has_a_chinese_title_and_a_basis(rule: RuleSpec) -> None:
 
 
 @pytest.mark.parametrize("rule", CATALOGUE, ids=lambda r: r.id)
-def test_a_warning_has_a_sentence_for_citizens_and_an_error_none(rule: RuleSpec) -> None:
-    """Warnings are what a published report's page may carry: each says it to citizens in a
-    Chinese sentence, without rule ids or field names; errors stop publication, so have none."""
-    if rule.severity == "error":
+def test_what_a_page_may_carry_has_a_sentence_for_citizens_and_other_errors_none(rule: RuleSpec) -> None:
+    """Warnings, and the discrepancies an archive publishes, are what a report's page may carry:
+    each says it to citizens in a Chinese sentence, without rule ids or field names; other errors
+    stop publication, so have none."""
+    if rule.severity == "error" and rule.id not in DISCREPANCIES:
         assert rule.public == ""
         return
     assert CJK.search(rule.public) and rule.public.endswith("。")

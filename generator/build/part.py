@@ -99,7 +99,7 @@ def check_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Report
     loaded = tuple(loaded)
     problems = [p for item in loaded for p in item.problems]
     reports = tuple(item.value for item in loaded if item.value is not None)
-    checked, found = check_folder(reports, context.registry, context.today)
+    checked, found = check_folder(reports, context.registry, context.today, context.site["archive"])
     group = tuple(sorted(checked, key=lambda c: c.report.year))
     return CheckedPart(folder, merged(problems, found), group, len(reports))
 

@@ -67,7 +67,7 @@ def check_project(project: Path, today: datetime.date | None = None) -> Checked:
     """Every problem of the portal, as `xxgk check` lists them: the settings', the
     registry's and each agency folder's, checked by the same step the build runs."""
     site, agencies = load_site(project), load_agencies(project)
-    context = PartContext(project, {}, agencies.value, today or datetime.date.today(), search=False)
+    context = PartContext(project, site_context(site.value), agencies.value, today or datetime.date.today(), search=False)
     present = agency_folders(project)
     parts = [
         check_part(context, name, load_folder(project, name, file_names(present[name]) if name in present else ()))

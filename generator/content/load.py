@@ -16,20 +16,14 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..formats import FORMATS, LEVELS, format_for_year
-from ..messages import suggestion
 from ..model import Agency, Attachment, Portal, Problem, Report, Site, Source
 from ..rules.catalogue import RULES
 from .layout import AGENCIES_FILE, CONTENT, SITE_FILE, report_files
-from .licences import licence_of
-from .source import SourceError, parse_yaml, read_text, split_front_matter
+from .settings import REGION_FORM, region_path, site_settings
+from .source import SourceError, parse_yaml, read_text, split_front_matter, text_of, unknown_keys
 
 AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%/-]*$")
 
-SITE_KEYS = (
-    "title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region",
-    "parquet", "data_licence", "repeated_share",
-)
 AGENCY_KEYS = ("id", "name", "region", "level", "parent", "covers", "phone", "address", "website")
 REPORT_KEYS = ("agency", "year", "title", "published", "format", "tables", "attachments")
 
@@ -107,80 +101,11 @@ def _read_yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[An
     return data, Source(rel, lines)
 
 
-def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], source: Source, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
-    return [
-        source.problem(RULES.unknown_key, f"未知的键 “{key}”{suggestion(str(key), known)}", *prefix, key)
-        for key in data
-        if key not in known
-    ]
-
-
-def base_url_problem(value: str) -> str | None:
-    """Why `value` cannot be the address the site is published under, or None."""
-    if BASE_URL.match(value):
-        return None
-    return f"发布地址 “{value}” 无效：应是以 / 开头的路径（如 /xxgk/ndbg/），或 https://域名/路径，只用字母、数字和 . _ ~ - /"
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-@dataclass(frozen=True)
-class Identifier:
-    """A site identifier of site.yaml: its key, its form, and what to tell an editor who mistyped it."""
-
-    key: str
-    form: re.Pattern[str]
-    hint: str
-
-
-IDENTIFIERS = (
-    Identifier("site_id_code", re.compile(r"^[A-Za-z0-9]{10}$"), "政府网站标识码应是 10 位数字或字母（如 3201000001、bm01000001）"),
-    Identifier(
-        "icp_record",
-        re.compile(r"^[\u4e00-\u9fff]{1,4}ICP备\d{4,12}号(?:-\d{1,3})?$"),
-        "ICP备案号应写成 “京ICP备12345678号” 或 “京ICP备12345678号-1”，前面不加 “ICP备案号：”",
-    ),
-    Identifier("police_record", re.compile(r"^[\u4e00-\u9fff]{1,4}公网安备 ?\d{8,16}号$"), "公网安备号应写成 “京公网安备11010502030143号”"),
-)
-"""The identifiers a government site shows in its footer (《政府网站发展指引》): each optional,
-each checked for its form, so a typo is caught before it is published on every page."""
-
-
-def identifier(data: dict[str, Any], spec: Identifier, source: Source, problems: list[Problem]) -> str:
-    """The identifier `spec.key` of site.yaml, or "" when not given or not of its form (reported)."""
-    value = data.get(spec.key)
-    text = _text(value)
-    if not text or spec.form.match(text):
-        return text
-    quote = "；以 0 开头的编码请加引号，如 \"0123456789\"" if isinstance(value, int) else ""
-    problems.append(source.problem(RULES.site_identifier, f"“{spec.key}” 的值 “{text}” 格式不对：{spec.hint}{quote}", spec.key))
-    return ""
-
-
-REGION_FORM = "应写成 “示例省 / 示例市 / 示例县” 或由地名组成的列表"
-
-
 def _ids(value: Any) -> tuple[str, ...] | None:
     """Agency ids as a list (or one id alone); () when not given, None when not texts."""
     items = [value] if isinstance(value, str) else [] if value is None else value
     texts = isinstance(items, list) and all(isinstance(item, str) for item in items)
     return tuple(item.strip() for item in items if item.strip()) if texts else None
-
-
-def region_path(value: Any) -> tuple[str, ...] | None:
-    """A region as its places, outermost first, from "省 / 市 / 县" or a list of names;
-    () when not given or blank, None when it is neither a text nor a non-empty list of texts."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        parts: list[str] = value.split("/")
-    elif isinstance(value, list) and value and all(isinstance(part, str) for part in value):
-        parts = value
-    else:
-        return None
-    return tuple(part.strip() for part in parts if part.strip())
 
 
 # --- site.yaml ---------------------------------------------------------------
@@ -194,43 +119,7 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     if not isinstance(data, dict):
         problems.append(source.problem(RULES.wrong_type, "site.yaml 应是“键: 值”形式的设置"))
         return Site(title="政府信息公开工作年度报告", base_url="/", source=source)
-    problems.extend(_unknown_keys(data, SITE_KEYS, source))
-    if not _text(data.get("title")):
-        problems.append(source.problem(RULES.required_field, "缺少门户名称 “title”", "title"))
-    base_url = _text(data.get("base_url")) or "/"
-    if (message := base_url_problem(base_url)) is not None:
-        problems.append(source.problem(RULES.base_url, message, "base_url"))
-        base_url = "/"
-    footer = data.get("footer") or []
-    if not isinstance(footer, list):
-        problems.append(source.problem(RULES.wrong_type, "“footer” 应是一个列表，每行一项", "footer"))
-        footer = []
-    default_region = region_path(data.get("default_region"))
-    if default_region is None:
-        problems.append(source.problem(RULES.wrong_type, f"默认地区 “default_region” {REGION_FORM}", "default_region"))
-    if not isinstance(parquet := data.get("parquet", False), bool):
-        problems.append(source.problem(RULES.wrong_type, "“parquet” 应写 true 或 false", "parquet"))
-        parquet = False
-    licence, why = licence_of(data.get("data_licence"))
-    if why:
-        problems.append(source.problem(RULES.data_licence, why, "data_licence"))
-    if type(repeated := data.get("repeated_share", Site.repeated_share)) is not int or not 1 <= repeated <= 100:
-        problems.append(source.problem(RULES.wrong_type, "“repeated_share”（内容重复的比例上限）应写 1 到 100 之间的整数，如 50", "repeated_share"))
-        repeated = Site.repeated_share
-    return Site(
-        title=_text(data.get("title")) or "政府信息公开工作年度报告",
-        base_url=base_url,
-        organiser=_text(data.get("organiser")),
-        description=_text(data.get("description")),
-        contact=_text(data.get("contact")),
-        footer=tuple(_text(line) for line in footer),
-        **{spec.key: identifier(data, spec, source, problems) for spec in IDENTIFIERS},
-        default_region=default_region or (),
-        parquet=parquet,
-        data_licence=licence,
-        repeated_share=repeated,
-        source=source,
-    )
+    return site_settings(data, source, problems)
 
 
 # --- agencies.yaml -----------------------------------------------------------
@@ -243,7 +132,9 @@ def _load_agencies(root: Path, problems: list[Problem]) -> tuple[Agency, ...]:
     data, source = loaded
     entries = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        problems.append(source.problem(RULES.wrong_type, "agencies.yaml 应以 “agencies:” 开头，下面每个机关一项（以 “- id: ...” 开始）"))
+        problems.append(
+            source.problem(RULES.wrong_type, "agencies.yaml 应以 “agencies:” 开头，下面每个机关一项（以 “- id: ...” 开始）")
+        )
         return ()
     agencies = (_agency(entry, index, source, problems) for index, entry in enumerate(entries))
     return tuple(agency for agency in agencies if agency is not None)
@@ -254,14 +145,18 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
     if not isinstance(entry, dict):
         problems.append(source.problem(RULES.wrong_type, "每个机关应是一组 “键: 值”（id、name、region、level ...）", *at))
         return None
-    problems.extend(_unknown_keys(entry, AGENCY_KEYS, source, at))
-    agency_id = _text(entry.get("id"))
-    name = _text(entry.get("name"))
-    level = _text(entry.get("level"))
+    problems.extend(unknown_keys(entry, AGENCY_KEYS, source, at))
+    agency_id = text_of(entry.get("id"))
+    name = text_of(entry.get("name"))
+    level = text_of(entry.get("level"))
     region = region_path(entry.get("region"))
     ok = True
     if not AGENCY_ID.match(agency_id):
-        problems.append(source.problem(RULES.agency_id, f"机关标识 “{agency_id}” 无效：只能用小写英文字母、数字和连字符（如 shixian-jiaoyu）", *at, "id"))
+        problems.append(
+            source.problem(
+                RULES.agency_id, f"机关标识 “{agency_id}” 无效：只能用小写英文字母、数字和连字符（如 shixian-jiaoyu）", *at, "id"
+            )
+        )
         ok = False
     if not name:
         problems.append(source.problem(RULES.required_field, "缺少机关名称 “name”", *at))
@@ -271,12 +166,23 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
     if region is None:
         problems.append(source.problem(RULES.wrong_type, f"所属地区 “region” {REGION_FORM}", *at, "region"))
     elif not region:
-        problems.append(source.problem(RULES.required_field, "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region"))
+        problems.append(
+            source.problem(RULES.required_field, "缺少所属地区 “region”（如 “示例省 / 示例市 / 示例县”）", *at, "region")
+        )
     if (covers := _ids(entry.get("covers"))) is None:
-        problems.append(source.problem(RULES.wrong_type, "“covers”（本机关报告汇总了哪些机关）应是机关标识的列表，如 [shili-xian-jiaoyu, shili-xian-gongan]", *at, "covers"))
-    website = _text(entry.get("website"))
+        problems.append(
+            source.problem(
+                RULES.wrong_type,
+                "“covers”（本机关报告汇总了哪些机关）应是机关标识的列表，如 [shili-xian-jiaoyu, shili-xian-gongan]",
+                *at,
+                "covers",
+            )
+        )
+    website = text_of(entry.get("website"))
     if website and not re.match(r"^https?://[^\s<>\"']+$", website):
-        problems.append(source.problem(RULES.agency_website, f"机关网站 “{website}” 无效：应以 http:// 或 https:// 开头", *at, "website"))
+        problems.append(
+            source.problem(RULES.agency_website, f"机关网站 “{website}” 无效：应以 http:// 或 https:// 开头", *at, "website")
+        )
         website = ""
     if not ok:
         return None
@@ -285,10 +191,10 @@ def _agency(entry: Any, index: int, source: Source, problems: list[Problem]) -> 
         name=name,
         region=region or (),
         level=level,
-        parent=_text(entry.get("parent")) or None,
+        parent=text_of(entry.get("parent")) or None,
         covers=covers or (),
-        phone=_text(entry.get("phone")),
-        address=_text(entry.get("address")),
+        phone=text_of(entry.get("phone")),
+        address=text_of(entry.get("address")),
         website=website,
         source=source,
         index=index,
@@ -326,9 +232,9 @@ def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | No
     if not isinstance(data, dict):
         problems.append(source.problem(RULES.wrong_type, "前置信息应是“键: 值”形式（agency、year、published ...）"))
         return None
-    problems.extend(_unknown_keys(data, REPORT_KEYS, source))
+    problems.extend(unknown_keys(data, REPORT_KEYS, source))
 
-    agency_id = _text(data.get("agency"))
+    agency_id = text_of(data.get("agency"))
     if not agency_id:
         problems.append(source.problem(RULES.required_field, "缺少 “agency”：请填写 agencies.yaml 中的机关标识"))
         return None
@@ -337,7 +243,7 @@ def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | No
         problems.append(source.problem(RULES.required_field, "缺少或无效的 “year”：应为四位数年份，如 2023", "year"))
         return None
 
-    fmt = _text(data.get("format")) or format_for_year(year).id
+    fmt = text_of(data.get("format")) or format_for_year(year).id
     if fmt not in FORMATS:
         problems.append(source.problem(RULES.unknown_format, f"未知的表格格式 “{fmt}”，应为：{'、'.join(FORMATS)}", "format"))
         return None
@@ -348,7 +254,9 @@ def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | No
     if isinstance(published, str):
         published = _parse_date(published)
     if published is not None and not isinstance(published, datetime.date):
-        problems.append(source.problem(RULES.invalid_date, f"发布日期 “{data.get('published')}” 无效，应写成 2024-01-20 的形式", "published"))
+        problems.append(
+            source.problem(RULES.invalid_date, f"发布日期 “{data.get('published')}” 无效，应写成 2024-01-20 的形式", "published")
+        )
         published = None
 
     tables = data.get("tables")
@@ -362,7 +270,7 @@ def _load_report(root: Path, path: Path, problems: list[Problem]) -> Report | No
         agency_id=agency_id,
         year=year,
         format=fmt,
-        title=_text(data.get("title")),
+        title=text_of(data.get("title")),
         published=published,
         tables=tables,
         narrative=front.body,
@@ -391,10 +299,10 @@ def _attachments(value: Any, source: Source, problems: list[Problem]) -> tuple[A
     for index, item in enumerate(value):
         if isinstance(item, str):
             item = {"file": item}
-        file = _text(item.get("file")) if isinstance(item, dict) else ""
+        file = text_of(item.get("file")) if isinstance(item, dict) else ""
         if not file:
             problems.append(source.problem(RULES.wrong_type, "附件应写成 “- file: 文件名.pdf” 的形式", "attachments", index))
             continue
-        title = _text(item.get("title")) or file
+        title = text_of(item.get("title")) or file
         found.append(Attachment(file=file, title=title))
     return tuple(found)

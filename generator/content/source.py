@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from ..model import KeyPath, RuleSpec
+from ..messages import suggestion
+from ..model import KeyPath, Problem, RuleSpec, Source
 from ..rules.catalogue import RULES
 
 MAX_NODES = 100_000  # far beyond any report; stops alias bombs early
@@ -192,3 +193,17 @@ class _Converter:
             self.lines[(*path, key)] = self.first_line + key_node.start_mark.line
             result[key] = self.convert(value_node, (*path, key))
         return result
+
+
+def unknown_keys(data: dict[str, Any], known: tuple[str, ...], source: Source, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+    """A problem for each key of the mapping `data` (at `prefix` in its file) that is not one of `known`."""
+    return [
+        source.problem(RULES.unknown_key, f"未知的键 “{key}”{suggestion(str(key), known)}", *prefix, key)
+        for key in data
+        if key not in known
+    ]
+
+
+def text_of(value: Any) -> str:
+    """A YAML value as the text it reads as, trimmed; "" for nothing."""
+    return "" if value is None else str(value).strip()

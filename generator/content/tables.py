@@ -63,7 +63,8 @@ def read_tables(fmt: Format, raw: dict[str, Any] | None, source: Source) -> tupl
 def _read_table(fmt: Format, table: Table, raw: Any, source: Source, problems: list[Problem]) -> FilledTable | None:
     at = ("tables", table.front_matter_key)
     if raw is None:
-        problems.append(source.problem(RULES.missing_table, f"缺少表{table.key}“{table.title}”：请在 tables 下添加 “{table.front_matter_key}:”", *at))
+        message = f"缺少表{table.key}“{table.title}”：请在 tables 下添加 “{table.front_matter_key}:”"
+        problems.append(source.problem(RULES.missing_table, message, *at, facts={"table": table.key, "title": table.title}))
         return None
     if not isinstance(raw, dict):
         problems.append(source.problem(RULES.wrong_type, f"表{table.key} 应是“行: [数值, ...]”形式", *at))
@@ -121,7 +122,7 @@ def _read_row(table: Table, block: Block, row: Row, raw_rows: dict[str, Any], so
             message, path = f"表{table.key}中 “{row.key}”（{row.label}）这一行是空的", at
         else:
             message, path = f"表{table.key}缺少 “{row.key}”（{row.label}）这一行", at[:2]
-        problems.append(source.problem(RULES.missing_row, f"{message}：应填 {len(required)} 个数（{names}）", *path))
+        problems.append(source.problem(RULES.missing_row, f"{message}：应填 {len(required)} 个数（{names}）", *path, facts={"table": table.key, "row": row.label}))
         return None
     values = raw if isinstance(raw, list) else [raw]
     if len(values) not in (len(required), len(block.columns)):

@@ -1,8 +1,9 @@
 """The rule catalogue: every rule xxgk checks, once, with its severity, a short Chinese
 title and its basis (the regulation article or format notice; "xxgk" for the tool's
-own rules about files and syntax); and, for a warning (the only kind a published page
-can carry), the plain sentence its report's page says to citizens (`public_notice`):
-editors read messages with rule ids and field names, citizens never do.
+own rules about files and syntax); and, for what a published page can carry (a warning,
+or an error an archive publishes as a discrepancy: `DISCREPANCIES`), the plain sentence
+its report's page says to citizens (`public_notice`): editors read messages with rule ids
+and field names, citizens never do.
 
 Every problem is made from an entry here (`Source.problem(RULES.x, ...)`,
 `RULES.x.at(...)`, `SourceError(line, RULES.x, ...)`), so a rule's severity is
@@ -21,7 +22,7 @@ docs/en/architecture.md lays out; the checks themselves (`validate`) stay above 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from ..model import Problem, RuleSpec
 
@@ -31,20 +32,30 @@ FORMAT_NOTICES = "国办公开办函〔2019〕60号、〔2021〕30号"
 TABLE_SHAPE = f"{REGULATION}第五十条；{FORMAT_NOTICES}"
 
 
+_ROW_TOTAL = "表{table}“{row}”一行的“总计”填写为 {stated}，按各项相加应为 {expected}。"
+
+
 @dataclass(frozen=True)
 class Rules:
     """One attribute per rule, named after its id (`-` becomes `_`), in the order of docs/zh/check.md."""
 
     # --- arithmetic (勾稽关系) and years ---
-    applicant_total: RuleSpec = RuleSpec("applicant-total", "error", "表三每行总计", f"{FORMAT_NOTICES} 表三")
-    results_total: RuleSpec = RuleSpec("results-total", "error", "表三（七）总计", f"{FORMAT_NOTICES} 表三")
+    applicant_total: RuleSpec = RuleSpec(
+        "applicant-total", "error", "表三每行总计", f"{FORMAT_NOTICES} 表三", public=_ROW_TOTAL
+    )
+    results_total: RuleSpec = RuleSpec(
+        "results-total", "error", "表三（七）总计", f"{FORMAT_NOTICES} 表三",
+        public="表{table}“{column}”列的“{row}”填写为 {stated}，按各项相加应为 {expected}。",
+    )  # fmt: skip
     applications_balance: RuleSpec = RuleSpec(
-        "applications-balance", "error", "表三各列勾稽关系", f"{FORMAT_NOTICES} 表三（表头所注勾稽关系）"
-    )
-    appeal_total: RuleSpec = RuleSpec("appeal-total", "error", "表四各项总计", f"{FORMAT_NOTICES} 表四")
+        "applications-balance", "error", "表三各列勾稽关系", f"{FORMAT_NOTICES} 表三（表头所注勾稽关系）",
+        public="表{table}“{column}”列的收、结、转不平衡：{left}，而{right}，两者应相等。",
+    )  # fmt: skip
+    appeal_total: RuleSpec = RuleSpec("appeal-total", "error", "表四各项总计", f"{FORMAT_NOTICES} 表四", public=_ROW_TOTAL)
     carry_over: RuleSpec = RuleSpec(
-        "carry-over", "error", "上年结转与上年度报告一致", f"{FORMAT_NOTICES} 表三（二、上年结转；四、结转下年度继续办理）"
-    )
+        "carry-over", "error", "上年结转与上年度报告一致", f"{FORMAT_NOTICES} 表三（二、上年结转；四、结转下年度继续办理）",
+        public="表{table}的“{row}”与 {previous} 年度报告的“{before}”不一致：{columns}。",
+    )  # fmt: skip
     in_force_continuity: RuleSpec = RuleSpec(
         "in-force-continuity",
         "warning",
@@ -54,9 +65,11 @@ class Rules:
     )
 
     # --- the shape of the tables ---
-    missing_row: RuleSpec = RuleSpec("missing-row", "error", "缺少表格行", TABLE_SHAPE)
+    missing_row: RuleSpec = RuleSpec(
+        "missing-row", "error", "缺少表格行", TABLE_SHAPE, public="报告的表{table}没有填写“{row}”这一行，本表无法完整列出。"
+    )
     unknown_row: RuleSpec = RuleSpec("unknown-row", "error", "未知的表格行", TABLE_SHAPE)
-    missing_table: RuleSpec = RuleSpec("missing-table", "error", "缺少统计表", TABLE_SHAPE)
+    missing_table: RuleSpec = RuleSpec("missing-table", "error", "缺少统计表", TABLE_SHAPE, public="报告没有表{table}“{title}”。")
     unknown_table: RuleSpec = RuleSpec("unknown-table", "error", "未知的统计表", TABLE_SHAPE)
     column_count: RuleSpec = RuleSpec("column-count", "error", "每行数字个数", TABLE_SHAPE)
     unexpected_tables: RuleSpec = RuleSpec(
@@ -108,7 +121,7 @@ class Rules:
         public="本报告注明的发布日期（{published}）早于报告年度结束，可能有误。",
     )
     missing_published: RuleSpec = RuleSpec(
-        "missing-published", "warning", "未填写发布日期", f"{REGULATION}第四十九条", public="本报告未注明发布日期。"
+        "missing-published", "warning", "未填写发布日期", f"{REGULATION}第四十九条", public="发布日期未注明，无法判断是否按时发布。"
     )
 
     # --- reading files ---
@@ -135,8 +148,27 @@ CATALOGUE: tuple[RuleSpec, ...] = tuple(getattr(RULES, f.name) for f in fields(R
 
 BY_ID: dict[str, RuleSpec] = {rule.id: rule for rule in CATALOGUE}
 
+DISCREPANCIES: frozenset[str] = frozenset(
+    rule.id
+    for rule in (
+        RULES.applicant_total, RULES.results_total, RULES.applications_balance, RULES.appeal_total,
+        RULES.carry_over, RULES.missing_table, RULES.missing_row,
+    )
+)  # fmt: skip
+"""The errors an archive publishes rather than refuses (site.yaml `mode: archive`): the tables'
+arithmetic, the carry-over from last year and missing tables or rows, which are facts about a
+report as its agency issued it. Errors that leave a file unreadable, or unplaced (its YAML, its
+encoding, an agency not in the registry, a figure that is no number), stop the build in both modes."""
+
+
+def as_issued(problem: Problem) -> Problem:
+    """A problem as an archive publishes it: a discrepancy is a fact about the report as its
+    agency issued it, shown on its page, so a warning; any other problem is unchanged. (The one
+    change of a severity, so made here, where every severity is written.)"""
+    return replace(problem, severity="warning") if problem.rule in DISCREPANCIES else problem
+
 
 def public_notice(problem: Problem) -> str:
-    """What a report's page tells its readers of a warning: its rule's sentence for
+    """What a report's page tells its readers of a warning or a discrepancy: its rule's sentence for
     citizens, with the problem's facts filled in (never the editor's message or the id)."""
     return BY_ID[problem.rule].public.format_map(dict(problem.facts))

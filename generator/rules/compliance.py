@@ -49,6 +49,7 @@ def assess(c: CheckedReport, measures: Measures | None, previous: CheckedReport 
     rules = {p.rule: p for p in c.problems}
     tabular = bool(FORMATS[c.report.format].tables)
     sections = narrative_sections(c.report.narrative)
+    unread = FREE_FORM if not tabular else INCOMPLETE  # why there are no measures, when there are none
     return (
         _on_time(rules),
         _by_rules(I.FORMAT, rules),
@@ -56,13 +57,14 @@ def assess(c: CheckedReport, measures: Measures | None, previous: CheckedReport 
         _by_rules(I.ARITHMETIC, rules) if tabular else Verdict(I.ARITHMETIC.key, None, FREE_FORM),
         _by_rules(I.CARRY_OVER, rules) if tabular else Verdict(I.CARRY_OVER.key, None, FREE_FORM),
         _sections(sections) if tabular else Verdict(I.SECTIONS.key, None, FREE_FORM),
-        _fee_explained(measures, sections),
-        _narrative_agrees(c.report.narrative, measures) if measures is not None else Verdict(I.NARRATIVE_AGREES.key, None, FREE_FORM),
+        _fee_explained(measures, sections) if measures is not None or not tabular else Verdict(I.FEE_EXPLAINED.key, None, INCOMPLETE),
+        _narrative_agrees(c.report.narrative, measures) if measures is not None else Verdict(I.NARRATIVE_AGREES.key, None, unread),
         _repeated(c.report.narrative, previous, limit),
     )
 
 
 FREE_FORM = "自由格式的报告，没有统一的统计表"
+INCOMPLETE = "统计表不完整，无法比较"  # an archive publishes a report with a table or row missing
 
 
 def _by_rules(indicator: I.Indicator, rules: Mapping[str, Problem]) -> Verdict:

@@ -1,8 +1,10 @@
 """Stage 2, validate: every rule, as a small pure function over the loaded Portal.
 
-`check_folder(reports, registry, today)` checks the reports of one agency's
-folder: each report's tables read against its format (with computed totals)
-for the later stages, and every problem found. The registry's own rules are
+`check_folder(reports, registry, today, archive)` checks the reports of one
+agency's folder: each report's tables read against its format (with computed
+totals) for the later stages, and every problem found. In an archive
+(site.yaml `mode: archive`), the errors of `catalogue.DISCREPANCIES` are
+published rather than refused: they come back as warnings (`catalogue.as_issued`). The registry's own rules are
 `agency_rules`. The arithmetic rules are read from `formats`, so a new
 format needs no code here.
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from ..content.layout import GENERATED_BESIDE_ATTACHMENTS
@@ -24,12 +26,12 @@ from ..content.tables import read_tables
 from ..formats import CROSS_YEAR_RULES, FIRST_YEAR, FORMATS, format_for_year, publication_deadline
 from ..formats.schema import Balance, CarryOver, ColumnTotal, Continuity, RowTotal
 from ..model import Agency, CheckedReport, FilledBlock, FilledTables, Problem, Report, Source, Value, merged
-from .catalogue import RULES
+from .catalogue import RULES, as_issued
 from .ruler import Step, run_table
 
 
 def check_folder(
-    reports: tuple[Report, ...], registry: Mapping[str, Agency], today: datetime.date
+    reports: tuple[Report, ...], registry: Mapping[str, Agency], today: datetime.date, archive: bool = False
 ) -> tuple[tuple[CheckedReport, ...], tuple[Problem, ...]]:
     """The reports of one agency's folder, grouped by the agency each names (a report filed
     in another agency's folder is a path-mismatch error, and is still checked as its own)."""
@@ -39,6 +41,9 @@ def check_folder(
         group, found = check_agency(named, registry.get(agency_id), today)
         checked += group
         problems += found
+    if archive:
+        issued = tuple(replace(c, problems=tuple(map(as_issued, c.problems))) for c in checked)
+        return issued, tuple(map(as_issued, problems))
     return tuple(checked), tuple(problems)
 
 
@@ -233,8 +238,15 @@ def _row_totals(rule: RowTotal, block: FilledBlock, source: Source, where: tuple
         total = row.cells[-1]
         expected = sum(row.values[:-1])
         if not total.computed and total.value != expected:
+            column = len(row.cells) - 1
             yield source.problem(
-                rule.spec, f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}", *where, row.key, len(row.cells) - 1
+                rule.spec,
+                f"“{row.label}”：{rule.message}，应为 {expected}，实际填写 {total.value}",
+                *where,
+                row.key,
+                column,
+                facts={"table": rule.table, "row": row.label, "stated": str(total.value), "expected": str(expected)},
+                cells=((rule.table, block.key, row.key, column),),
             )
 
 
@@ -244,7 +256,13 @@ def _column_totals(rule: ColumnTotal, block: FilledBlock, columns: list[str], so
         expected = sum(block.row(part).values[index] for part in rule.parts)
         if not cell.computed and cell.value != expected:
             yield source.problem(
-                rule.spec, f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}", *where, rule.total, index
+                rule.spec,
+                f"“{columns[index]}”列：{rule.message}，应为 {expected}，实际填写 {cell.value}",
+                *where,
+                rule.total,
+                index,
+                facts={"table": rule.table, "column": columns[index], "row": total.label, "stated": str(cell.value), "expected": str(expected)},
+                cells=((rule.table, block.key, rule.total, index),),
             )
 
 
@@ -260,12 +278,21 @@ def _balance(rule: Balance, block: FilledBlock, columns: list[str], source: Sour
                 f"“{column}”列：{rule.message}；现为 {_sum_text(left)}，而 {_sum_text(right)}",
                 *where,
                 anchor,
+                facts={"table": rule.table, "column": column, "left": _parts_text(block, rule.left, index), "right": _parts_text(block, rule.right, index)},
+                cells=((rule.table, block.key, anchor, index),),
             )
 
 
 def _sum_text(values: Iterable[Value]) -> str:
     values = list(values)
     return f"{' + '.join(str(v) for v in values)} = {sum(values)}"
+
+
+def _parts_text(block: FilledBlock, keys: tuple[str, ...], column: int) -> str:
+    """Rows' figures in one column and their sum, in words for a report's page."""
+    rows = [block.row(key) for key in keys]
+    parts = "与".join(f"“{row.label}” {row.values[column]} 件" for row in rows)
+    return f"{parts}合计 {sum(row.values[column] for row in rows)} 件"
 
 
 # --- across years --------------------------------------------------------------
@@ -305,9 +332,23 @@ def cross_year(pair: YearPair) -> Iterator[Problem]:
 def _carry_over(rule: CarryOver, report: Report, now: FilledBlock, before: FilledBlock, columns: list[str], where: tuple[str, str]) -> Iterator[Problem]:
     current = now.row(rule.row).values
     last = before.row(rule.previous_row).values
-    wrong = [f"{columns[i]}列本年 {a}、上年 {b}" for i, (a, b) in enumerate(zip(current, last)) if a != b]
-    if wrong:
-        yield report.source.problem(rule.spec, f"{rule.message}（{report.year - 1} 年度）：{'；'.join(wrong)}", *where, rule.row)
+    differ = [i for i, (a, b) in enumerate(zip(current, last)) if a != b]
+    if differ:
+        wrong = "；".join(f"{columns[i]}列本年 {current[i]}、上年 {last[i]}" for i in differ)
+        yield report.source.problem(
+            rule.spec,
+            f"{rule.message}（{report.year - 1} 年度）：{wrong}",
+            *where,
+            rule.row,
+            facts={
+                "table": rule.table,
+                "row": now.row(rule.row).label,
+                "previous": report.year - 1,
+                "before": before.row(rule.previous_row).label,
+                "columns": "；".join(f"“{columns[i]}”列本年为 {current[i]} 件，上年报告为 {last[i]} 件" for i in differ),
+            },
+            cells=tuple((rule.table, rule.block, rule.row, i) for i in differ),
+        )
 
 
 def _continuity(rule: Continuity, report: Report, columns: list[str], now: FilledBlock, before: FilledBlock, where: tuple[str, str]) -> Iterator[Problem]:

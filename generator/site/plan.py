@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..formats import FORMATS, sections_after_tables
+from ..formats import FORMATS, publication_deadline, sections_after_tables
 from ..formats.measures import RATES
-from ..formats.schema import Format
-from ..model import Agency, CheckedReport, Site, of_severity
-from ..rules.catalogue import public_notice
+from ..formats.schema import Format, Table
+from ..model import Agency, CheckedReport, FilledTable, Problem, Site, of_severity
+from ..rules.catalogue import DISCREPANCIES, RULES, public_notice
 from ..stats.values import percent, total
 from . import meta, urls
 from .compliance import agency_history
@@ -51,6 +51,7 @@ def site_context(site: Site, base_url: str | None = None) -> dict[str, Any]:
         "origin": meta.origin(published_at),
         "domain": meta.domain(published_at),
         "repeated_share": site.repeated_share,  # not shown: what the compliance pages judge by
+        "archive": site.archive,  # not shown: whether discrepancies are published (rules.catalogue.as_issued)
     }
 
 
@@ -127,6 +128,7 @@ def report_page(
     fmt = FORMATS[report.format]
     base = site["base"]
     before, after = split_narrative(report.narrative, fmt)
+    discrepancies = numbered(c.problems)
     route = urls.report(agency.id, report.year)
     url = route.url(base)
     title = report_title(c, agency)
@@ -149,17 +151,52 @@ def report_page(
             "has_tables": bool(fmt.tables),
             "agency": {**agency_link(agency, base), **_contact(agency)},
             "attachments": [{"title": a.title, "url": urls.attachment(agency.id, report.year, a.file).url(base), "file": a.file} for a in report.attachments],
-            "notices": [public_notice(p) for p in of_severity(c.problems, "warning")],
+            "timeliness": timeliness(c, agency),
+            "notices": [public_notice(p) for p in of_severity(c.problems, "warning") if p.rule not in _SAID_APART],
+            "discrepancies": len(discrepancies),
             "json_url": urls.report_json(agency.id, report.year).url(base),
             "year_url": urls.year(report.year).url(base),
         },
         "narrative_before": before,
         "narrative_after": after,
-        "tables": [{"table": table, "filled": c.tables[table.key]} for table in fmt.tables if table.key in c.tables],
+        "tables": [item for table in fmt.tables if (item := _table_item(table, c.tables.get(table.key), discrepancies))],
         "siblings": [{"year": y, "url": urls.report(agency.id, y).url(base), "current": y == report.year} for y in years],
         "changes": changes,
     }
     return _page(route, "report.html", context)
+
+
+_TIMELINESS = (RULES.late_publication.id, RULES.missing_published.id, RULES.early_publication.id)
+_SAID_APART = frozenset((*_TIMELINESS, *DISCREPANCIES))
+"""Warnings a report's page says in their own place (its timeliness, its tables), not among its notices."""
+
+
+def timeliness(c: CheckedReport, agency: Agency) -> str:
+    """Whether the report came out on time, in a sentence for its readers: evaluators score it,
+    and a reader asks it first."""
+    said = [public_notice(p) for p in c.problems if p.rule in _TIMELINESS]
+    return said[0] if said else f"本报告按时发布（规定期限为 {publication_deadline(agency.level, c.report.year).isoformat()}）。"
+
+
+def numbered(problems: Iterable[Problem]) -> list[tuple[int, Problem]]:
+    """A report's published discrepancies (an archive's: `rules.catalogue.as_issued`), numbered
+    from 1 in the order `check` lists them: the 注 the page marks their cells with."""
+    shown = [p for p in problems if p.rule in DISCREPANCIES and p.severity == "warning"]
+    return list(enumerate(shown, start=1))
+
+
+def _table_item(table: Table, filled: FilledTable | None, discrepancies: list[tuple[int, Problem]]) -> dict[str, Any] | None:
+    """What the page shows of an official table: its figures with the cells of its discrepancies
+    marked and their notes below; or, when it could not be read whole (an archive publishes
+    that), the notes saying what it lacks. None: nothing to show (a free-form report's)."""
+    own = [(n, p) for n, p in discrepancies if dict(p.facts).get("table") == table.key]
+    if filled is None and not own:
+        return None
+    marks: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for n, problem in own:
+        for _, block, row, column in problem.cells:
+            marks[(block, row, column)].append(n)
+    return {"table": table, "filled": filled, "marks": marks, "notes": [{"number": n, "text": public_notice(p)} for n, p in own]}
 
 
 def agency_page(agency: Agency, summaries: tuple[Summary, ...], site: dict[str, Any], registry: Iterable[Agency]) -> Page:

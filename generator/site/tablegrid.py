@@ -6,6 +6,7 @@ naming every header that applies to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -17,7 +18,8 @@ from .values import format_value
 # --- Tables ---------------------------------------------------------------------------
 # A grid is {"columns": [(class, span), ...], "head": [row, ...], "bodies": [[row, ...], ...]};
 # a row is a list of cells {"tag", "text", "id", "headers", "scope", "rowspan", "colspan",
-# "computed", "class", "text_class"}.
+# "computed", "class", "text_class", "marks"}; "marks" are the numbers of the notes (注) about
+# a value cell, in an archive whose report's figures do not add up.
 # The official tables nest their headers two and three deep, which `scope` alone
 # cannot express, so every header cell has an id and every value cell lists the
 # ids of all the headers that name it (WCAG technique H43).
@@ -43,13 +45,13 @@ class _Grid:
     def th(self, text: str, scope: str | None = None, rowspan: int = 1, colspan: int = 1, css: str = "", text_css: str = "") -> dict[str, Any]:
         self.count += 1
         return {"tag": "th", "text": text, "id": f"{self.prefix}-h{self.count}", "headers": "", "scope": scope,
-                "rowspan": rowspan, "colspan": colspan, "computed": False, "class": css, "text_class": text_css}
+                "rowspan": rowspan, "colspan": colspan, "computed": False, "class": css, "text_class": text_css, "marks": ()}
 
     @staticmethod
-    def td(text: str, headers: list[dict[str, Any]], colspan: int = 1, computed: bool = False) -> dict[str, Any]:
+    def td(text: str, headers: list[dict[str, Any]], colspan: int = 1, computed: bool = False, marks: Sequence[int] = ()) -> dict[str, Any]:
+        css = ("num computed" if computed else "num") + (" discrepancy" if marks else "")
         return {"tag": "td", "text": text, "id": "", "headers": " ".join(h["id"] for h in headers), "scope": None,
-                "rowspan": 1, "colspan": colspan, "computed": computed, "class": "num computed" if computed else "num",
-                "text_class": ""}
+                "rowspan": 1, "colspan": colspan, "computed": computed, "class": css, "text_class": "", "marks": marks}
 
 
 def _label_columns(depth: int, values: int) -> list[tuple[str, int]]:
@@ -62,14 +64,19 @@ def _spanning(colspan: int) -> str:
     return "label-text" if colspan > 1 else ""
 
 
-def table_grid(table: Table, filled: FilledTable) -> dict[str, Any]:
+Marks = Mapping[tuple[str, str, int], Sequence[int]]
+"""The notes about cells, by (block key, row key, column index): a note's numbers."""
+
+
+def table_grid(table: Table, filled: FilledTable, marks: Marks | None = None) -> dict[str, Any]:
     """Lay a table out like the official form, from its definition and its data."""
     grid = _Grid(f"t-{table.front_matter_key}")
+    marks = marks or {}
     if table.layout == "stacked":
-        return _stacked(grid, table, filled)
+        return _stacked(grid, table, filled, marks)
     if table.layout == "matrix":
-        return _matrix(grid, table, filled)
-    return _wide(grid, table, filled)
+        return _matrix(grid, table, filled, marks)
+    return _wide(grid, table, filled, marks)
 
 
 def table_rows(rows: list[list[dict[str, Any]]]) -> Markup:
@@ -103,6 +110,8 @@ def _cell_html(cell: dict[str, Any]) -> str:
     text = escape(cell["text"])
     if cell["text_class"]:
         text = Markup(f'<span class="{escape(cell["text_class"])}">{text}</span>')
+    for number in cell["marks"]:
+        text += Markup(f'<a class="mark" href="#discrepancy-{number}">注{number}</a>')
     return f"<{tag}{attributes}>{text}</{tag}>\n"
 
 
@@ -115,7 +124,7 @@ def table_columns(columns: list[tuple[str, int]]) -> Markup:
     return Markup("".join(out))
 
 
-def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
+def _stacked(grid: _Grid, table: Table, filled: FilledTable, marks: Marks) -> dict[str, Any]:
     width = max(len(b.columns) for b in table.blocks)
     bodies = []
     for block in table.blocks:
@@ -127,7 +136,13 @@ def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
         for row in filled.block(block.key).rows:
             label = grid.th(row.label, "row", css="label")
             values = [
-                grid.td(format_value(cell.value), [title, column, label], colspan=spare if i == len(columns) - 1 else 1, computed=cell.computed)
+                grid.td(
+                    format_value(cell.value),
+                    [title, column, label],
+                    colspan=spare if i == len(columns) - 1 else 1,
+                    computed=cell.computed,
+                    marks=marks.get((block.key, row.key, i), ()),
+                )
                 for i, (column, cell) in enumerate(zip(columns, row.cells))
             ]
             rows.append([label, *values])
@@ -135,7 +150,7 @@ def _stacked(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
     return {"columns": _label_columns(1, width), "head": [], "bodies": bodies}
 
 
-def _matrix(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
+def _matrix(grid: _Grid, table: Table, filled: FilledTable, marks: Marks) -> dict[str, Any]:
     block = table.blocks[0]
     rows = filled.block(block.key).rows
     depth = max(len(r.path) for r in rows)
@@ -180,7 +195,10 @@ def _matrix(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
                 open_labels[prefix] = grid.th(label, "row", rowspan=span, colspan=colspan, css=css, text_css=text_css)
                 cells.append(open_labels[prefix])
             labels.append(open_labels[prefix])
-        values = [grid.td(format_value(cell.value), [*labels, *headers], computed=cell.computed) for cell, headers in zip(row.cells, column_headers)]
+        values = [
+            grid.td(format_value(cell.value), [*labels, *headers], computed=cell.computed, marks=marks.get((block.key, row.key, i), ()))
+            for i, (cell, headers) in enumerate(zip(row.cells, column_headers))
+        ]
         body.append(cells + values)
     return {"columns": _label_columns(depth, len(block.columns)), "head": head, "bodies": [body]}
 
@@ -192,7 +210,7 @@ def _run(rows: Any, start: int, prefix: tuple[str, ...]) -> Any:
         yield row
 
 
-def _wide(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
+def _wide(grid: _Grid, table: Table, filled: FilledTable, marks: Marks) -> dict[str, Any]:
     nested = any(len(b.rows) > 1 or b.rows[0].label != b.title for b in table.blocks)
     depth = 3 if nested else 2
     head: list[list[dict[str, Any]]] = [[] for _ in range(depth)]
@@ -211,5 +229,8 @@ def _wide(grid: _Grid, table: Table, filled: FilledTable) -> dict[str, Any]:
                 head[1].append(names[-1])
                 columns = [grid.th(c.label, "col") for c in block.columns]
                 head[2] += columns
-            values += [grid.td(format_value(cell.value), [*names, column], computed=cell.computed) for cell, column in zip(row.cells, columns)]
+            values += [
+                grid.td(format_value(cell.value), [*names, column], computed=cell.computed, marks=marks.get((block.key, row.key, i), ()))
+                for i, (cell, column) in enumerate(zip(row.cells, columns))
+            ]
     return {"columns": _label_columns(0, len(values)), "head": head, "bodies": [[values]]}
