@@ -167,13 +167,17 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
     summary = _summary(result.reports, len(result.errors), len(result.warnings))
     for note in result.notes if result.ok else ():
         click.echo(f"提示：{note}")
-    if not result.ok:
+    if not result.ok and not result.files:
         click.echo(f"{summary}。有错误，未生成站点；原有站点保持不变。", err=True)
         sys.exit(1)
     if result.unchanged:
         click.echo(f"{summary}。内容自上次生成以来没有变化，{target} 已是最新")
     else:
         click.echo(f"{summary}。已生成站点到 {target}：共 {result.files} 个文件，更新了 {result.linked} 个（重新渲染 {result.rendered} 个页面，其余取自缓存）")
+    if result.recorded:
+        click.echo(f"已在 {result.recorded} 个机关的修订记录（content/reports/<机关>/revisions.yaml）中记下新发布或修改的报告：请随内容一同保存")
+    if not result.ok:  # the site is written, but a 修订记录 is not (said above)
+        sys.exit(1)
 
 
 @main.command()

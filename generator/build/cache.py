@@ -37,7 +37,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -49,7 +49,7 @@ from .. import __version__
 from ..content.load import Loaded
 from ..fingerprint import bytes_digest
 from ..model import Agency
-from ..search.documents import SearchDocument
+from ..search.documents import DocumentRef, SearchDocument
 from .objects import ObjectStore, write_whole
 from .units import BuildResult, FileHashes, UnitResult
 
@@ -180,6 +180,25 @@ class BuildCache:
 
     def put_unit(self, key: str, result: UnitResult) -> None:
         self._put(self.units / f"{key}.pickle", result)
+
+    def keep_unit(self, key: str, result: UnitResult) -> None:
+        """Cache a unit's result, its search documents apart (by reference in the result)."""
+        if result.documents is not None:
+            documents = tuple(d for d in result.documents if isinstance(d, SearchDocument))
+            self.put_documents(key, Documents(documents))
+            result = replace(result, documents=tuple(DocumentRef.of(d) for d in documents))
+        self.put_unit(key, result)
+
+    def stored_unit(self, key: str, search: bool) -> UnitResult | None:
+        """The cached result of a unit, if every file it rendered is still stored
+        (and it has search documents, when they are needed)."""
+        result = self.unit(key)
+        digests = [*(o.digest for o in result.outputs), *(f.output.digest for f in result.figures), *([result.rows.digest] if result.rows else [])] if result else []
+        if result is None or not self.has_objects(digests):
+            return None
+        if search and not result.failed and (result.documents is None or not self.has_documents(key)):
+            return None
+        return result
 
     def documents(self, key: str) -> Documents | None:
         """An agency's search documents, kept apart from its result: most builds need only their hashes."""

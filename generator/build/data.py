@@ -270,7 +270,7 @@ def export_data(
     origin, base = site["origin"], site["base"]
     resources = [(dataset, Written(file.size, file.rows)) for dataset, file in csv_files]
     package = package_bytes(datapackage(resources, site, licence, origin + urls.DATA.url(base)))
-    schema = schema_bytes(origin + urls.REPORT_SCHEMA.url(base) if origin else "")
+    schema = schema_bytes(origin + urls.REPORT_SCHEMA.url(base) if origin else "", site["archive"])
     blobs_of = Blobs(cache)
 
     def stored(key: str) -> bool:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..content.layout import REPORTS_DIR, is_report_name
+from ..content.layout import REPORTS_DIR, REVISIONS_NAME, is_report_name, revisions_path
 from ..content.load import Loaded, load_report
+from ..content.revisions import Ledger, ledger_text, read_ledger, recorded
 from ..exports.fragments import Fragment, agency_fragments
 from ..exports.report_json import report_json
 from ..exports.workbook import MONEY_STYLE
@@ -60,6 +61,7 @@ class CheckedPart(Findings):
     problems: tuple[Problem, ...]  # sorted
     reports: tuple[CheckedReport, ...]
     read: int  # report files that could be read
+    ledger: Ledger = field(default_factory=dict)  # its 修订记录 as the folder holds them (content.revisions)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class AgencyPart(CheckedPart):
     summaries: tuple[Summary, ...] = ()  # oldest first
     documents: tuple[SearchDocument, ...] | None = None
     data: tuple[Fragment, ...] = ()  # its share of the data files (see exports.fragments)
+    ledger_text: str | None = None  # its ledger with this build's revisions recorded, when that differs from the folder's
 
 
 def without_lines(agencies: tuple[Agency, ...]) -> tuple[Agency, ...]:
@@ -101,18 +104,24 @@ def check_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Report
     reports = tuple(item.value for item in loaded if item.value is not None)
     checked, found = check_folder(reports, context.registry, context.today, context.site["archive"])
     group = tuple(sorted(checked, key=lambda c: c.report.year))
-    return CheckedPart(folder, merged(problems, found), group, len(reports))
+    ledger, unreadable = read_ledger(context.root / REPORTS_DIR / folder / REVISIONS_NAME, revisions_path(folder))
+    return CheckedPart(folder, merged(problems, found, unreadable), group, len(reports), ledger)
 
 
 def agency_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Report | None]]) -> AgencyPart:
     checked = check_part(context, folder, loaded)
-    part = AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, documents=() if context.search else None)
+    part = AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, checked.ledger, documents=() if context.search else None)
     agency = context.registry.get(folder)
     if agency is None or checked.failed:
         return part
-    planned = agency_pages(agency, checked.reports, context.site, context.agencies)
+    ledger = recorded(checked.ledger, checked.reports, context.today)
+    revised = {year: entry for year, entry in ledger.items() if entry.revisions}
+    planned = agency_pages(agency, checked.reports, context.site, context.agencies, {year: (e.recorded, e.revisions) for year, e in revised.items()})
     base = context.site["base"]
-    pages = (*planned.pages, *(report_json(c, agency, base) for c in checked.reports))
+    pages = (*planned.pages, *(report_json(c, agency, base, revised[c.report.year].revisions if c.report.year in revised else ()) for c in checked.reports))
     documents = tuple(search_document(c, agency) for c in checked.reports) if context.search else None
     data = agency_fragments(checked.reports, planned.summaries, agency, context.site, MONEY_STYLE) if context.data else ()
-    return AgencyPart(checked.folder, checked.problems, checked.reports, checked.read, pages, planned.copies, planned.summaries, documents, data)
+    new = ledger_text(ledger) if ledger != checked.ledger else None
+    return AgencyPart(
+        checked.folder, checked.problems, checked.reports, checked.read, ledger, pages, planned.copies, planned.summaries, documents, data, new
+    )

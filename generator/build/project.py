@@ -41,9 +41,10 @@ from ..site.plan import portal_page_calls, site_context
 from ..site.render import Theme, render_problem, template_problems
 from ..site.statistics import Tallied
 from ..site.summaries import Summary
-from .cache import CACHE_DIR, BuildCache, Documents, Registry, code_digest, folder_digest
+from .cache import CACHE_DIR, BuildCache, Registry, code_digest, folder_digest
 from .data import Exported, export_data
 from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_wanted
+from .ledgers import recording, write_ledgers
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import (
     BuildResult,
@@ -127,7 +128,7 @@ def _build(
     digest = _build_digest(shared, project, keys, search)
     cache.put_file_hashes(hashes)
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
-        return replace(kept, rendered=0, linked=0, unchanged=True)
+        return replace(kept, rendered=0, linked=0, recorded=0, unchanged=True)
 
     local = executor is None  # our own workers, on this machine: they store their files themselves
     part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
@@ -167,10 +168,18 @@ def _build(
     ready = exported.store_all()  # the data downloads are stored while the site is linked
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
     index = _search_index(done, out, clean, _document_loader(cache, keys, done)) if search else None
+    recorded = recording(zip(units, done, strict=True))  # 修订记录 to write once the site is (build.ledgers)
+    rekeyed = _unit_keys(shared, [unit for unit, _, _ in recorded], registry)
+    final = dict(zip((unit.folder for unit, _, _ in recorded), rekeyed))
+    digest = _build_digest(shared, project, [final.get(unit.folder, key) for unit, key in zip(units, keys)], search)  # as they will be
     linked = write_site(out, links, finish=index, stamp=digest, apart=(SEARCH_DIR,) if search else (), ledger=cache.trees, later=exported.later, ready=ready)
-    result = replace(result, files=len(files), rendered=result.rendered + rendered, linked=linked)
+    unwritten = write_ledgers(project, recorded)
+    for key, (_, same, _) in zip(rekeyed, recorded):
+        if same.cacheable and not any(isinstance(d, DocumentRef) for d in same.documents or ()):
+            cache.keep_unit(key, same)  # what the next build finds, with the ledger in the folder (build.ledgers)
+    result = replace(result, problems=merged(result.problems, unwritten), files=len(files), rendered=result.rendered + rendered, linked=linked, recorded=len(recorded))
     cache.put_build(digest, result)
-    cache.prune(set(keys), page_keys | data_keys | exported.page_keys, set(files.values()) | figure_objects(done) | exported.kept, digest)
+    cache.prune(set(keys) | set(rekeyed), page_keys | data_keys | exported.page_keys, set(files.values()) | figure_objects(done) | exported.kept, digest)
     return result
 
 
@@ -221,7 +230,7 @@ def _unit_results(
     (its files stored, and the result kept in the cache); and how many pages were rendered.
     `meanwhile` runs in a thread while workers build (started once the first result is in:
     a process forked while a thread is importing could inherit a held lock)."""
-    found = {} if clean else {key: _cached(cache, key, context.part.search) for key in keys}
+    found = {} if clean else {key: cache.stored_unit(key, context.part.search) for key in keys}
     missing = [(unit, key) for unit, key in zip(units, keys) if found.get(key) is None]
     rendered = 0
     with ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="xxgk-store") as storing:
@@ -244,19 +253,10 @@ def _unit_results(
                 found[key] = fresh
                 rendered += fresh.rendered
                 if fresh.cacheable:
-                    _keep_unit(cache, key, fresh)
+                    cache.keep_unit(key, fresh)
         for future in stored:
             future.result()  # a file that could not be stored fails the build here
     return [result for result in (found[key] for key in keys) if result is not None], rendered
-
-
-def _keep_unit(cache: BuildCache, key: str, result: UnitResult) -> None:
-    """Cache a unit's result, its search documents apart (by reference in the result)."""
-    if result.documents is not None:
-        documents = tuple(d for d in result.documents if isinstance(d, SearchDocument))
-        cache.put_documents(key, Documents(documents))
-        result = replace(result, documents=tuple(DocumentRef.of(d) for d in documents))
-    cache.put_unit(key, result)
 
 
 def _document_loader(cache: BuildCache, keys: list[str], done: list[UnitResult]) -> Loader:
@@ -271,18 +271,6 @@ def _document_loader(cache: BuildCache, keys: list[str], done: list[UnitResult])
         return [found[d.path] for d in group]
 
     return load
-
-
-def _cached(cache: BuildCache, key: str, search: bool) -> UnitResult | None:
-    """The cached result of a unit, if every file it rendered is still stored
-    (and it has search documents, when they are needed)."""
-    result = cache.unit(key)
-    digests = [*(o.digest for o in result.outputs), *(f.output.digest for f in result.figures), *([result.rows.digest] if result.rows else [])] if result else []
-    if result is None or not cache.has_objects(digests):
-        return None
-    if search and not result.failed and (result.documents is None or not cache.has_documents(key)):
-        return None
-    return result
 
 
 def _portal_files(

@@ -101,6 +101,7 @@ class UnitResult(Findings):
     unsettled: bool = False  # a file changed while the unit was built
     foreign: bool = False  # a report names another agency, whose registry entry its checks read but the key does not cover
     rows: Output | None = None  # its rows of the data downloads, as one blob (see exports.fragments.pack); None: it has none
+    ledger: str | None = None  # its 修订记录 to write once the site is (build.ledgers); None: unchanged
 
     @property
     def cacheable(self) -> bool:
@@ -119,6 +120,7 @@ class BuildResult(Findings):
     linked: int = 0  # files put in the output folder anew (the rest were in place already)
     unchanged: bool = False  # nothing changed since the last build: the site was left as it was
     notes: tuple[str, ...] = ()  # what the editor should know of the site written, not of the content (said once)
+    recorded: int = 0  # agencies whose 修订记录 (content/reports/<agency>/revisions.yaml) it updated
 
     @property
     def ok(self) -> bool:
@@ -238,7 +240,7 @@ def build_unit(context: UnitContext, unit: Unit) -> UnitResult:
                 return replace(result, problems=(*result.problems, _unreadable(part, copy, exc)))
         # Hashed here, in the worker: cached on each object and pickled with it.
         _ = [(summary.digest, summary.tally_digest, summary.compliance_digest) for summary in part.summaries], [doc.digest for doc in part.documents or ()]
-        result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages))
+        result = replace(result, summaries=part.summaries, outputs=tuple(outputs), rendered=len(part.pages), ledger=part.ledger_text)
         if context.figures:
             result = replace(result, figures=_figures(context, part))
         if part.data:

@@ -3,6 +3,7 @@
     content/site.yaml                 the portal's settings
     content/agencies.yaml             the agency registry
     content/reports/<agency>/<year>.md  a report; its attachments beside it
+    content/reports/<agency>/revisions.yaml  the agency's 修订记录, kept by the build
     templates/                        the portal's own templates (optional)
 
 Everything that finds, watches, writes or names a content file (load, the
@@ -27,6 +28,15 @@ REPORT_SUFFIX = ".md"
 GENERATED_BESIDE_ATTACHMENTS = ("index.html", "report.json")
 """What a build writes into a report's folder of the site, where its attachments go
 too: an attachment may not take these names (see site.urls)."""
+
+
+REVISIONS_NAME = "revisions.yaml"
+"""The ledger of an agency's revisions (`content.revisions`), beside its reports: an attachment may not take the name."""
+
+
+def revisions_path(agency_id: str) -> str:
+    """Where the ledger of `agency_id` lives, relative to the project."""
+    return f"{REPORTS_DIR}/{agency_id}/{REVISIONS_NAME}"
 
 
 def is_report_name(name: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..content.revisions import Revision
 from ..formats import FORMATS
 from ..model import Agency, CheckedReport, Value
 from ..site import urls
@@ -44,7 +45,8 @@ def _json_number(value: Value) -> int | float:
     return value if isinstance(value, int) else float(value)
 
 
-def report_json(c: CheckedReport, agency: Agency, base: str) -> Page:
+def report_json(c: CheckedReport, agency: Agency, base: str, revisions: tuple[Revision, ...] = ()) -> Page:
+    """`revisions`: what changed since the portal first published it (content.revisions)."""
     report = c.report
     data = {
         "agency": {"id": agency.id, "name": agency.name, "region": list(agency.region), "level": agency.level},
@@ -57,5 +59,6 @@ def report_json(c: CheckedReport, agency: Agency, base: str) -> Page:
         "narrative": report.narrative,
         "attachments": [{"title": a.title, "file": a.file} for a in report.attachments],
         "problems": [p.as_dict() for p in c.problems],
+        "revisions": [{"date": r.date, "changes": list(r.changes)} for r in revisions],
     }
     return Page(urls.report_json(agency.id, report.year).output, JSON, "", {"data": data})

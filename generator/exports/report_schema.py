@@ -14,7 +14,7 @@ from typing import Any
 
 from ..formats import FIRST_YEAR, FORMATS, LEVELS
 from ..formats.schema import Block, Row, Table
-from ..rules.catalogue import CATALOGUE
+from ..rules.catalogue import CATALOGUE, DISCREPANCIES
 from .datasets import AGENCY_ID_FIELD
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -58,19 +58,24 @@ def _table(table: Table) -> dict[str, Any]:
     return _object({"title": {"const": table.title}, "blocks": _exactly(blocks)})
 
 
-def _tables_of(format_id: str) -> dict[str, Any]:
+def _tables_of(format_id: str, archive: bool) -> dict[str, Any]:
     fmt = FORMATS[format_id]
     if not fmt.tables:
         return {"if": {"properties": {"format": {"const": format_id}}}, "then": {"properties": {"tables": {"maxProperties": 0}}}}
     tables = _object({table.key: _table(table) for table in fmt.tables})
     tables["description"] = f"{fmt.name}（{fmt.document}）的统计表"
+    if archive:  # a report published as issued may lack a table, or a row of one: that table is left out
+        tables["required"] = []
+        tables["description"] += "；按原样收录的报告未能完整填写的表不列出"
     return {"if": {"properties": {"format": {"const": format_id}}}, "then": {"properties": {"tables": tables}}}
 
 
-def report_schema(schema_id: str) -> dict[str, Any]:
-    """The schema; `schema_id` is its own full address, or "" when the site's host is not known."""
+def report_schema(schema_id: str, archive: bool = False) -> dict[str, Any]:
+    """The schema; `schema_id` is its own full address, or "" when the site's host is not known;
+    `archive`: the site publishes reports as issued, their discrepancies among their problems."""
     text = {"type": "string"}
-    warnings = [rule.id for rule in CATALOGUE if rule.severity == "warning"]
+    warnings = [rule.id for rule in CATALOGUE if rule.severity == "warning" or (archive and rule.id in DISCREPANCIES)]
+    revision = _object({"date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "changes": {"type": "array", "items": text}})
     schema: dict[str, Any] = {
         "$schema": DRAFT,
         **({"$id": schema_id} if schema_id else {}),
@@ -96,7 +101,7 @@ def report_schema(schema_id: str) -> dict[str, Any]:
                 "attachments": {"type": "array", "items": _object({"title": text, "file": text})},
                 "problems": {
                     "type": "array",
-                    "description": "该报告的警告（有错误的报告不会发布）",
+                    "description": "该报告的警告" + ("，以及按原样收录的统计表中数字不一致之处" if archive else "（有错误的报告不会发布）"),
                     "items": _object(
                         {
                             "file": text,
@@ -107,14 +112,15 @@ def report_schema(schema_id: str) -> dict[str, Any]:
                         }
                     ),
                 },
+                "revisions": {"type": "array", "description": "修订记录：本站发布后每次修改的日期和内容", "items": revision},
             }
         ),
-        "allOf": [_tables_of(format_id) for format_id in FORMATS],
+        "allOf": [_tables_of(format_id, archive) for format_id in FORMATS],
     }
     return schema
 
 
-def schema_bytes(schema_id: str) -> bytes:
+def schema_bytes(schema_id: str, archive: bool = False) -> bytes:
     """The schema as published: compact, as report.json is (json's indenting encoder is
     pure Python, and every build that changes a figure writes it)."""
-    return (json.dumps(report_schema(schema_id), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (json.dumps(report_schema(schema_id, archive), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

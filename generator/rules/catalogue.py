@@ -104,6 +104,7 @@ class Rules:
     path_mismatch: RuleSpec = RuleSpec("path-mismatch", "error", "文件位置与前置信息不符", TOOL)
     year_range: RuleSpec = RuleSpec("year-range", "error", "年度超出范围", "2007年《政府信息公开条例》第三十八条（2008年5月1日起施行）")
     attachment: RuleSpec = RuleSpec("attachment", "error", "附件无法发布", TOOL)
+    revisions_file: RuleSpec = RuleSpec("revisions-file", "error", "修订记录无法读写", TOOL)
 
     # --- timeliness ---
     late_publication: RuleSpec = RuleSpec(
