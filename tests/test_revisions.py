@@ -46,7 +46,7 @@ def test_a_first_build_records_each_report_and_shows_no_revisions(portal: Portal
     assert result.ok and result.recorded == 1
     ledger = (portal.root / "content/reports/county/revisions.yaml").read_text(encoding="utf-8")
     assert ledger.startswith("# 修订记录：由 xxgk build 在每次发布时更新")
-    assert re.findall(r"^(\d{4}):\n  recorded: '(.+)'", ledger, re.M) == [("2021", "2026-11-22"), ("2022", "2026-11-22")]
+    assert re.findall(r'^(\d{4}):\n  recorded: "(.+)"', ledger, re.M) == [("2021", "2026-11-22"), ("2022", "2026-11-22")]
     assert revisions_of(portal.root / "site/reports/county/2022/index.html") == []
 
 
