@@ -115,10 +115,9 @@ def agency_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Repor
     if agency is None or checked.failed:
         return part
     ledger = recorded(checked.ledger, checked.reports, context.today)
-    revised = {year: entry for year, entry in ledger.items() if entry.revisions}
-    planned = agency_pages(agency, checked.reports, context.site, context.agencies, {year: (e.recorded, e.revisions) for year, e in revised.items()})
+    planned = agency_pages(agency, checked.reports, context.site, context.agencies, ledger)
     base = context.site["base"]
-    pages = (*planned.pages, *(report_json(c, agency, base, revised[c.report.year].revisions if c.report.year in revised else ()) for c in checked.reports))
+    pages = (*planned.pages, *(report_json(c, agency, base, ledger[c.report.year].revisions) for c in checked.reports))
     documents = tuple(search_document(c, agency) for c in checked.reports) if context.search else None
     data = agency_fragments(checked.reports, planned.summaries, agency, context.site, MONEY_STYLE) if context.data else ()
     new = ledger_text(ledger) if ledger != checked.ledger else None

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..content.revisions import Revision
+from ..content.revisions import Entry
 from ..formats import FORMATS, publication_deadline, sections_after_tables
 from ..formats.measures import RATES
 from ..formats.schema import Format, Table
@@ -29,9 +29,6 @@ from .statistics import Tallied, agency_trends, rate_cells, region_areas, region
 from .summaries import Summary, dated, figure_columns, key_figures, report_summary, report_title, sum_figures
 
 LATEST_ON_HOME = 12
-
-Revised = tuple[str, tuple[Revision, ...]]
-"""A report's 修订记录: the date the portal first published it, and each revision since."""
 
 SEARCH_FILTERS = (("year", "年度"), ("region", "地区"), ("level", "机关层级"), ("agency", "机关"))
 """The filters of the search page: the key each search document is tagged with, and its label."""
@@ -85,18 +82,18 @@ class AgencyPages:
 
 
 def agency_pages(
-    agency: Agency, group: tuple[CheckedReport, ...], site: dict[str, Any], registry: Iterable[Agency], revisions: Mapping[int, Revised] | None = None
+    agency: Agency, group: tuple[CheckedReport, ...], site: dict[str, Any], registry: Iterable[Agency], ledger: Mapping[int, Entry] | None = None
 ) -> AgencyPages:
-    """One agency's report pages and its own page; `group` in year order; `revisions`: the
-    修订记录 of the reports changed since first published, by year."""
-    revisions = revisions or {}
+    """One agency's report pages and its own page; `group` in year order; `ledger`: its reports'
+    修订记录 by year (`content.revisions`)."""
+    ledger = ledger or {}
     base = site["base"]
     summaries = tuple(report_summary(c, agency, base, p, site["repeated_share"]) for c, p in zip(group, (None, *group)))
     years = tuple(c.report.year for c in group)
     feeds = agency_feeds(agency, summaries, site)
     previous = (None, *summaries)[: len(summaries)]
     pages = [
-        report_page(c, agency, years, site, feeds, year_over_year(s, p), revisions.get(c.report.year))
+        report_page(c, agency, years, site, feeds, year_over_year(s, p), ledger.get(c.report.year))
         for c, s, p in zip(group, summaries, previous, strict=True)
     ]
     copies = [
@@ -132,11 +129,11 @@ def report_page(
     site: dict[str, Any],
     feeds: list[dict[str, str]] | None = None,
     changes: dict[str, Any] | None = None,
-    revised: Revised | None = None,
+    revised: Entry | None = None,
 ) -> Page:
     """`years`: every year the agency has a report for, linked from the page; `feeds`: the
     agency's feed; `changes`: the comparison with its previous report (`statistics.year_over_year`);
-    `revised`: when the portal first published it, and what changed since."""
+    `revised`: its 修订记录 (when the portal first published it, and what changed since)."""
     report = c.report
     fmt = FORMATS[report.format]
     base = site["base"]
@@ -175,7 +172,7 @@ def report_page(
         "tables": [item for table in fmt.tables if (item := _table_item(table, c.tables.get(table.key), discrepancies))],
         "siblings": [{"year": y, "url": urls.report(agency.id, y).url(base), "current": y == report.year} for y in years],
         "changes": changes,
-        "revisions": {"recorded": revised[0], "list": [{"date": r.date, "changes": r.changes} for r in revised[1]]} if revised else None,
+        "revisions": {"recorded": revised.recorded, "list": revised.revisions} if revised and revised.revisions else None,
     }
     return _page(route, "report.html", context)
 
