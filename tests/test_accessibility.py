@@ -39,6 +39,8 @@ PAGES = {
     "report, 2021 format, published late": "reports/county-edu/2022/",
     "report, 2019 format, with attachment": "reports/county-edu/2020/",
     "report, free-form": "reports/county/2018/",
+    "report, archived as issued, its discrepancies marked": "reports/county/2021/",
+    "report, revised after publication": "reports/county/2022/",
     "search with results": "search/?q=" + "报告",
     "data downloads": "data/",
     "regions list": "regions/",
@@ -54,15 +56,19 @@ MODES = {"normal": (), "large text": ("大字",), "high contrast": ("高对比",
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Reports of all three formats (one late, one with an attachment), with the site's
-    identifiers and full address set, built with its search index and served under a sub-path."""
+    """Reports of all three formats (one late, one with an attachment, one whose total does
+    not add up, one revised after publication), with the site's identifiers and full address
+    set, as an archive, built with its search index and served under a sub-path."""
     portal = with_reports(Portal(tmp_path_factory.mktemp("a11y") / "portal"))
     settings = portal.root / "content/site.yaml"
     settings.write_text(
-        settings.read_text(encoding="utf-8") + "site_id_code: bm00000001\nicp_record: 测ICP备00000000号\npolice_record: 测公网安备00000000000000号\n",
+        settings.read_text(encoding="utf-8") + "site_id_code: bm00000001\nicp_record: 测ICP备00000000号\npolice_record: 测公网安备00000000000000号\nmode: archive\n",
         encoding="utf-8",
     )
+    portal.report("county", 2021, changes={"review: [1, 0, 0, 1]": "review: [1, 0, 0, 1, 3]"})
     www = portal.root / "www"
+    assert build_project(portal.root, www / BASE.strip("/"), "https://xxgk.example.gov.cn" + BASE, TODAY).ok
+    portal.report("county", 2022, changes={"licensing: 35": "licensing: 36"})
     assert build_project(portal.root, www / BASE.strip("/"), "https://xxgk.example.gov.cn" + BASE, TODAY).ok
     with static_server(www) as origin:
         yield origin + BASE
@@ -118,6 +124,10 @@ def test_no_axe_violations(served: str, mode: tuple[str, Any], kind: str) -> Non
         if "table" in kind:
             page.locator(".query-table").wait_for()
             assert page.locator(".query-table tbody tr").count() == 4
+    if "discrepancies marked" in kind:  # the page shows what it is here to test
+        assert page.locator("td.discrepancy a.mark").count() > 0 and page.locator(".discrepancies li").count() > 0
+    if "revised" in kind:
+        assert page.locator("section.revisions li").count() == 1
     contrast = "高对比" in MODES[name]
     violations = axe_violations(page, contrast)
     page.close()
