@@ -175,7 +175,7 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
     else:
         click.echo(f"{summary}。已生成站点到 {target}：共 {result.files} 个文件，更新了 {result.linked} 个（重新渲染 {result.rendered} 个页面，其余取自缓存）")
     if result.recorded:
-        click.echo(f"已在 {result.recorded} 个机关的修订记录（content/reports/<机关>/revisions.yaml）中记下新发布或修改的报告：请随内容一同保存")
+        click.echo(f"已在 {result.recorded} 个机关的修订记录（content/reports/<机关>/revisions.json）中记下新发布或修改的报告：请随内容一同保存")
     if not result.ok:  # the site is written, but a 修订记录 is not (said above)
         sys.exit(1)
 

@@ -1,6 +1,6 @@
 """修订记录: a report changed after the portal first published it says so on its page.
 
-The build keeps each agency's ledger (content/reports/<agency>/revisions.yaml); these tests
+The build keeps each agency's ledger (content/reports/<agency>/revisions.json); these tests
 edit reports between builds, as an editor would, and read what the pages and the ledger say.
 """
 
@@ -44,9 +44,10 @@ def test_a_first_build_records_each_report_and_shows_no_revisions(portal: Portal
     portal.report("county", 2022)
     result = build(portal.root, FIRST)
     assert result.ok and result.recorded == 1
-    ledger = (portal.root / "content/reports/county/revisions.yaml").read_text(encoding="utf-8")
-    assert ledger.startswith("# 修订记录：由 xxgk build 在每次发布时更新")
-    assert re.findall(r'^(\d{4}):\n  recorded: "(.+)"', ledger, re.M) == [("2021", "2026-11-22"), ("2022", "2026-11-22")]
+    ledger = json.loads((portal.root / "content/reports/county/revisions.json").read_text(encoding="utf-8"))
+    assert ledger["about"].startswith("修订记录：由 xxgk build 在每次发布时更新")
+    assert {year: entry["recorded"] for year, entry in ledger["reports"].items()} == {"2021": "2026-11-22", "2022": "2026-11-22"}
+    assert [sorted(entry) for entry in ledger["reports"].values()] == [["figures", "published", "recorded", "text"]] * 2  # no revisions yet
     assert revisions_of(portal.root / "site/reports/county/2022/index.html") == []
 
 
@@ -89,7 +90,7 @@ def test_a_report_changed_twice_lists_both_changes(portal: Portal) -> None:
 def test_a_failed_build_records_nothing(portal: Portal) -> None:
     portal.report("county", 2022)
     assert build(portal.root, FIRST).ok
-    ledger = portal.root / "content/reports/county/revisions.yaml"
+    ledger = portal.root / "content/reports/county/revisions.json"
     before = ledger.read_bytes()
     portal.report("county", 2022, changes={"licensing: 35": "licensing: 36", "received: [5,": "received: [6,"})  # 表三 no longer adds up
     assert not build(portal.root, LATER).ok
@@ -99,28 +100,30 @@ def test_a_failed_build_records_nothing(portal: Portal) -> None:
 def test_check_records_nothing(portal: Portal) -> None:
     portal.report("county", 2022)
     assert check_project(portal.root, FIRST).problems == ()
-    assert not (portal.root / "content/reports/county/revisions.yaml").exists()
+    assert not (portal.root / "content/reports/county/revisions.json").exists()
 
 
 def test_a_damaged_ledger_stops_the_build_with_its_file_and_line(portal: Portal) -> None:
     portal.report("county", 2022)
     assert build(portal.root, FIRST).ok
-    ledger = portal.root / "content/reports/county/revisions.yaml"
-    ledger.write_text(ledger.read_text(encoding="utf-8").replace("  recorded:", "  recorded: [", 1), encoding="utf-8")
+    ledger = portal.root / "content/reports/county/revisions.json"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace('"recorded": ', '"recorded": [', 1), encoding="utf-8")
     result = build(portal.root, LATER)
     assert not result.ok
-    assert [(p.file, p.rule) for p in result.errors] == [("content/reports/county/revisions.yaml", "yaml-syntax")]
-    ledger.write_text("# 修订记录\n2022: 无\n", encoding="utf-8")
+    assert [(p.file, p.line, p.rule, p.message) for p in result.errors] == [
+        ("content/reports/county/revisions.json", 4, "revisions-file", "修订记录文件格式有误（第 43 列）：它由 xxgk build 维护，请从版本库恢复，不要手工修改")
+    ]
+    ledger.write_text('{"about": "修订记录",\n"reports": {\n"2022": "无"}}\n', encoding="utf-8")
     assert [(p.file, p.line, p.rule, p.message) for p in build(portal.root, LATER).errors] == [
-        ("content/reports/county/revisions.yaml", 2, "revisions-file", "修订记录文件的内容无法识别：它由 xxgk build 维护，请从版本库恢复，不要手工修改")
+        ("content/reports/county/revisions.json", 3, "revisions-file", "修订记录文件的内容无法识别：它由 xxgk build 维护，请从版本库恢复，不要手工修改")
     ]
 
 
 def test_an_attachment_may_not_take_the_ledgers_name(portal: Portal) -> None:
-    portal.write("content/reports/county/revisions.yaml", "")
-    portal.report("county", 2022, changes={"format: \"2021\"\n": "format: \"2021\"\nattachments:\n  - file: revisions.yaml\n"})
+    portal.write("content/reports/county/revisions.json", "")
+    portal.report("county", 2022, changes={"format: \"2021\"\n": "format: \"2021\"\nattachments:\n  - file: revisions.json\n"})
     assert [(p.rule, p.message) for p in check_project(portal.root, FIRST).errors if p.rule == "attachment"] == [
-        ("attachment", "附件不能命名为 “revisions.yaml”：这个名字留给本机关的修订记录，请改名")
+        ("attachment", "附件不能命名为 “revisions.json”：这个名字留给本机关的修订记录，请改名")
     ]
 
 
@@ -130,7 +133,7 @@ def test_the_demos_ledgers_are_current_and_show_its_one_revision(tmp_path: Path)
     project = copy_of_demo(tmp_path)
     result = build_project(project, project / "site", None, FIRST, search=False)
     assert result.ok and result.recorded == 0
-    assert sorted(p.parent.name for p in (ROOT / "content/reports").glob("*/revisions.yaml")) == sorted(
+    assert sorted(p.parent.name for p in (ROOT / "content/reports").glob("*/revisions.json")) == sorted(
         p.name for p in (ROOT / "content/reports").iterdir() if any(p.glob("*.md"))
     )
     revised = [page for page in (project / "site/reports").glob("*/*/index.html") if revisions_of(page)]

@@ -104,7 +104,7 @@ def bad_files(portal: Portal) -> None:
         "2015.md": b"---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
         + b"".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n".encode() for i in range(8))
         + b"---\n",  # yaml-too-large
-        "revisions.yaml": b"2022: [recorded]\n",  # revisions-file
+        "revisions.json": b'{"reports": {"2022": ["recorded"]}}\n',  # revisions-file
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)

@@ -120,7 +120,7 @@ class BuildResult(Findings):
     linked: int = 0  # files put in the output folder anew (the rest were in place already)
     unchanged: bool = False  # nothing changed since the last build: the site was left as it was
     notes: tuple[str, ...] = ()  # what the editor should know of the site written, not of the content (said once)
-    recorded: int = 0  # agencies whose 修订记录 (content/reports/<agency>/revisions.yaml) it updated
+    recorded: int = 0  # agencies whose 修订记录 (content/reports/<agency>/revisions.json) it updated
 
     @property
     def ok(self) -> bool:

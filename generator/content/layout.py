@@ -3,7 +3,7 @@
     content/site.yaml                 the portal's settings
     content/agencies.yaml             the agency registry
     content/reports/<agency>/<year>.md  a report; its attachments beside it
-    content/reports/<agency>/revisions.yaml  the agency's 修订记录, kept by the build
+    content/reports/<agency>/revisions.json  the agency's 修订记录, kept by the build
     templates/                        the portal's own templates (optional)
 
 Everything that finds, watches, writes or names a content file (load, the
@@ -30,7 +30,7 @@ GENERATED_BESIDE_ATTACHMENTS = ("index.html", "report.json")
 too: an attachment may not take these names (see site.urls)."""
 
 
-REVISIONS_NAME = "revisions.yaml"
+REVISIONS_NAME = "revisions.json"
 """The ledger of an agency's revisions (`content.revisions`), beside its reports: an attachment may not take the name."""
 
 

@@ -11,7 +11,9 @@ PART is
 - `exports`: the data downloads (every agency's rows of the data files, made in the
   workers, and the files, the zip, the workbook and the data page joined from them);
 - `compliance`: each report's verdicts on the compliance indicators, the compliance pages, the
-  agencies' compliance history and compliance.csv;
+  agencies' compliance history and compliance.csv, and the 修订记录 (`revisions`);
+- `revisions`: the 修订记录 alone: each agency's ledger read, its reports compared with it, the
+  ledgers written;
 - `statistics`: the region pages and their index, the query builder's page and files,
   the agencies' trend charts, the reports' year-over-year comparison, the year pages'
   rates and statistics.csv. The measures in each report's summary are still made (a few
@@ -59,14 +61,21 @@ def without_statistics() -> None:
     data.statistics_lines = lambda registry, summaries: (b"", 0)  # type: ignore[assignment]
 
 
+def without_revisions() -> None:
+    part.read_ledger = lambda path, file: ({}, ())  # type: ignore[assignment]
+    part.recorded = lambda ledger, reports, today: ledger  # type: ignore[assignment]
+    project.recording = lambda done: []  # type: ignore[assignment]
+
+
 def without_compliance() -> None:
+    without_revisions()
     project.compliance_calls = lambda *args: []  # type: ignore[assignment]
     summaries.assess = lambda *args: ()  # type: ignore[assignment]  # no verdicts: the pages show "—"
     data.compliance_lines = lambda registry, summaries, today: (b"", 0)  # type: ignore[assignment]
     plan.agency_history = lambda summaries, base: None  # type: ignore[assignment]
 
 
-PARTS = {"exports": without_exports, "statistics": without_statistics, "compliance": without_compliance}
+PARTS = {"exports": without_exports, "statistics": without_statistics, "compliance": without_compliance, "revisions": without_revisions}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in PARTS:

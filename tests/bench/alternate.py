@@ -1,7 +1,7 @@
 """What a change costs a build, measured against another revision turn by turn.
 
     python tests/bench/alternate.py --base REV [--reports 10000] [--turns 4] [--dir /tmp/xxgk-bench]
-    python tests/bench/alternate.py --without exports|statistics|compliance [...]
+    python tests/bench/alternate.py --without exports|statistics|compliance|revisions [...]
 
 Single runs on a shared machine differ by a second or two from one to the next
 (the disk, other work), more than a change of a few percent. So the code of git
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     base = parser.add_mutually_exclusive_group(required=True)
     base.add_argument("--base", help="the git revision to compare with")
-    base.add_argument("--without", choices=("exports", "statistics", "compliance"), help="compare with this code without that part (ablate.py)")
+    base.add_argument("--without", choices=("exports", "statistics", "compliance", "revisions"), help="compare with this code without that part (ablate.py)")
     parser.add_argument("--reports", type=int, default=10000)
     parser.add_argument("--turns", type=int, default=4)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/xxgk-bench"))
