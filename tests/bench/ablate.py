@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from generator.build import data, part, project  # noqa: E402
 from generator.cli import main  # noqa: E402
+from generator.content.revisions import Entry  # noqa: E402
 from generator.site import plan, summaries  # noqa: E402
 
 
@@ -63,7 +64,9 @@ def without_statistics() -> None:
 
 def without_revisions() -> None:
     part.read_ledger = lambda path, file: ({}, ())  # type: ignore[assignment]
-    part.recorded = lambda ledger, reports, today: ledger  # type: ignore[assignment]
+    empty = Entry("", "", "")
+    part.recorded = lambda ledger, reports, today: {c.report.year: empty for c in reports}  # type: ignore[assignment]
+    part.ledger_text = lambda ledger: None  # type: ignore[assignment]
     project.recording = lambda done: []  # type: ignore[assignment]
 
 
