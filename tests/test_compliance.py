@@ -339,3 +339,22 @@ def test_an_archives_report_json_holds_its_discrepancies_and_validates(archived:
         assert list(validator.iter_errors(json.loads(path.read_text(encoding="utf-8")))) == [], path
     data = json.loads((archived / "reports/row/2022/report.json").read_text(encoding="utf-8"))
     assert [(p["severity"], p["rule"]) for p in data["problems"]] == [("warning", "missing-row")] and "三" not in data["tables"]
+
+
+def test_a_year_after_an_incomplete_report_says_why_it_cannot_compare(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.write("content/site.yaml", "title: 测试门户\nmode: archive\n")
+    portal.report("county", 2021, changes=MISSING_ROW)
+    portal.report("county", 2022)
+    assert build_project(portal.root, portal.root / "site", None, TODAY, search=False).ok
+    page = (portal.root / "site/reports/county/2022/index.html").read_text(encoding="utf-8")
+    assert "<p>2021年度报告的统计表不完整，无法比较。</p>" in page and "自由格式" not in page
+
+
+@pytest.mark.parametrize("value", ["[archive]", "{archive: true}"])
+def test_a_mode_of_another_kind_is_an_error_not_a_crash(tmp_path: Path, value: str) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.write("content/site.yaml", f"title: 测试门户\nmode: {value}\n")
+    assert [p.rule for p in check_project(portal.root, TODAY).errors] == ["wrong-type"]
+    portal.write("content/site.yaml", "title: 测试门户\nmode:\n")  # blank: the default
+    assert check_project(portal.root, TODAY).errors == ()

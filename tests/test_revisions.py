@@ -58,7 +58,7 @@ def test_a_change_after_publication_is_listed_on_the_page(portal: Portal, tmp_pa
     result = build(portal.root, LATER)
     assert result.ok and result.recorded == 1
     assert revisions_of(portal.root / "site/reports/county/2022/index.html") == [
-        "本报告于 2026-11-22 在本站发布，此后有以下修改：",
+        "本站自 2026-11-22 起记录本报告的修改，此后有以下修改：",
         "2026-12-01：正文；发布日期由 2023-01-20 改为 2023-01-21；表二“行政许可”“本年处理决定数量”由 35 改为 36",
     ]
     data = json.loads((portal.root / "site/reports/county/2022/report.json").read_text(encoding="utf-8"))
@@ -139,3 +139,29 @@ def test_the_demos_ledgers_are_current_and_show_its_one_revision(tmp_path: Path)
     revised = [page for page in (project / "site/reports").glob("*/*/index.html") if revisions_of(page)]
     assert [page.relative_to(project / "site").as_posix() for page in revised] == ["reports/shili-xian/2022/index.html"]
     assert revisions_of(revised[0])[1] == "2026-12-02：正文；表二“行政许可”“本年处理决定数量”由 7021 改为 7012"
+
+
+def test_a_build_that_fails_records_on_the_day_it_succeeds(portal: Portal, tmp_path: Path) -> None:
+    """An edited report whose build fails (another agency's error) is recorded, with its date, by
+    the build that publishes it: a clean build of the same content says the same."""
+    portal.report("county", 2022)
+    assert build(portal.root, FIRST).ok
+    edited(portal)
+    broken = portal.report("county-edu", 2022, changes={"received: [5,": "received: [6,"})  # 表三 no longer adds up
+    assert not build(portal.root, LATER).ok
+    portal.report("county-edu", 2022)
+    assert broken.exists() and build(portal.root, LATER + datetime.timedelta(days=5)).ok
+    assert revisions_of(portal.root / "site/reports/county/2022/index.html")[1].startswith("2026-12-06：正文")
+    copy = tmp_path / "copy"
+    shutil.copytree(portal.root, copy, ignore=shutil.ignore_patterns("site", ".site-*", CACHE_DIR))
+    assert build_project(copy, copy / "site", None, LATER + datetime.timedelta(days=5), search=False, clean=True).ok
+    assert tree(copy / "site") == tree(portal.root / "site")
+
+
+def test_a_total_that_becomes_computed_is_the_change_listed(portal: Portal) -> None:
+    portal.write("content/site.yaml", "title: 测试门户\nmode: archive\n")
+    portal.report("county", 2022, changes={"review: [1, 0, 0, 1]": "review: [1, 0, 0, 1, 3]"})  # a wrong total, as issued
+    assert build(portal.root, FIRST).ok
+    portal.report("county", 2022)  # the total left out: computed, 2
+    assert build(portal.root, LATER).ok
+    assert revisions_of(portal.root / "site/reports/county/2022/index.html")[1] == "2026-12-01：表四“行政复议”“总计”由 3 改为 2"

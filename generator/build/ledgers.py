@@ -45,10 +45,13 @@ def write_ledgers(project: Path, recorded: Recording) -> tuple[Problem, ...]:
     problems = []
     for unit, _, text in recorded:
         path = project / REPORTS_DIR / unit.folder / REVISIONS_NAME
+        temporary = path.with_name(f".{REVISIONS_NAME}.{os.getpid()}")
         try:
-            temporary = path.with_name(f".{REVISIONS_NAME}.{os.getpid()}")
             temporary.write_bytes(text.encode("utf-8"))
             os.replace(temporary, path)
         except OSError as exc:
-            problems.append(RULES.revisions_file.at(revisions_path(unit.folder), 1, f"修订记录无法写入（{exc.strerror}）：本次的修改未能记录，请检查文件夹的权限后重新生成"))
+            why = f"（{exc.strerror}）" if exc.strerror else ""
+            problems.append(RULES.revisions_file.at(revisions_path(unit.folder), 1, f"修订记录无法写入{why}：本次的修改未能记录，请检查文件夹的权限后重新生成"))
+        finally:
+            temporary.unlink(missing_ok=True)  # left only when the write failed: a hidden file would change the folder's key
     return tuple(problems)

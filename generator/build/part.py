@@ -122,5 +122,5 @@ def agency_part(context: PartContext, folder: str, loaded: Iterable[Loaded[Repor
     data = agency_fragments(checked.reports, planned.summaries, agency, context.site, MONEY_STYLE) if context.data else ()
     new = ledger_text(ledger) if ledger != checked.ledger else None
     return AgencyPart(
-        checked.folder, checked.problems, checked.reports, checked.read, ledger, pages, planned.copies, planned.summaries, documents, data, new
+        checked.folder, checked.problems, checked.reports, checked.read, checked.ledger, pages, planned.copies, planned.summaries, documents, data, new
     )

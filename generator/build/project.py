@@ -177,7 +177,7 @@ def _build(
     for key, (_, same, _) in zip(rekeyed, recorded):
         if same.cacheable and not any(isinstance(d, DocumentRef) for d in same.documents or ()):
             cache.keep_unit(key, same)  # what the next build finds, with the ledger in the folder (build.ledgers)
-    result = replace(result, problems=merged(result.problems, unwritten), files=len(files), rendered=result.rendered + rendered, linked=linked, recorded=len(recorded))
+    result = replace(result, problems=merged(result.problems, unwritten), files=len(files), rendered=result.rendered + rendered, linked=linked, recorded=len(recorded) - len(unwritten))
     cache.put_build(digest, result)
     cache.prune(set(keys) | set(rekeyed), page_keys | data_keys | exported.page_keys, set(files.values()) | figure_objects(done) | exported.kept, digest)
     return result

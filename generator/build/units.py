@@ -105,8 +105,10 @@ class UnitResult(Findings):
 
     @property
     def cacheable(self) -> bool:
-        """Whether the unit's key tells all it was made from, so the result may be kept."""
-        return not (self.unsettled or self.foreign)
+        """Whether the unit's key tells all it was made from, so the result may be kept. Not
+        when it records a revision: its date is the build's, which the key does not hold (once
+        the ledger is written, the result is kept under the key its folder then has)."""
+        return not (self.unsettled or self.foreign or self.ledger is not None)
 
 
 @dataclass(frozen=True)

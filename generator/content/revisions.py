@@ -2,7 +2,8 @@
 
 Evaluators penalise reports changed silently after publication. So `xxgk build` keeps,
 beside an agency's reports, a ledger (`content/reports/<agency>/revisions.json`): for each
-report, the date the portal first published it, its state as last published (a digest of
+report, the date a build first recorded it (its first publication here, or, for a portal
+older than its ledgers, the first build that kept them), its state as last published (a digest of
 its title and text, its publication date, its figures) and every change found since, dated.
 A report's page lists those changes (修订记录).
 
@@ -41,7 +42,7 @@ class Revision:
 class Entry:
     """A report in the ledger: when it was first published, its state since, its revisions."""
 
-    recorded: str  # ISO date of the build that first published it
+    recorded: str  # ISO date of the build that first recorded it: changes are known from then on
     text: str  # digest of its title and narrative
     published: str  # its publication date as written ("" when it names none)
     figures: Mapping[str, str] = field(default_factory=dict)  # table key → its figures, official order, space-separated
@@ -68,8 +69,8 @@ def read_ledger(path: Path, file: str) -> tuple[Ledger, tuple[Problem, ...]]:
     try:
         text = read_text(path)
         data = json.loads(text)
-    except SourceError as exc:
-        return {}, (exc.rule.at(file, exc.line, exc.message),)
+    except SourceError as exc:  # empty, not UTF-8, unreadable: the ledger's own words, not a report's
+        return {}, (RULES.revisions_file.at(file, exc.line, f"修订记录文件无法读取：{DAMAGED}"),)
     except json.JSONDecodeError as exc:
         return {}, (RULES.revisions_file.at(file, exc.lineno, f"修订记录文件格式有误（第 {exc.colno} 列）：{DAMAGED}"),)
     reports = data.get("reports") if isinstance(data, dict) else None
@@ -159,11 +160,13 @@ def _figures_changed(c: CheckedReport, key: str, before: str | None, now: str | 
     if before is None:
         return [f"表{key}（新填写）"]
     if now is None:
-        return [f"表{key}（已删去）"]
+        return [f"表{key}（不再完整列出）"]
     old, new = before.split(), now.split()
     table = c.tables[key]
     forms = FORMATS[c.report.format].table(key).blocks
     cells = [(row.label, column.label, cell.computed) for block, form in zip(table.blocks, forms) for row in block.rows for column, cell in zip(form.columns, row.cells)]
     if len(old) != len(cells):
         return [f"表{key}（格式改变）"]
-    return [f"表{key}“{row}”“{column}”由 {a} 改为 {b}" for (row, column, computed), a, b in zip(cells, old, new) if a != b and not computed]
+    differ = [(row, column, computed, a, b) for (row, column, computed), a, b in zip(cells, old, new) if a != b]
+    typed = [d for d in differ if not d[2]] or differ  # a computed total follows its parts; alone, it is the change
+    return [f"表{key}“{row}”“{column}”由 {a} 改为 {b}" for row, column, _, a, b in typed]

@@ -108,7 +108,7 @@ def site_settings(data: dict[str, Any], source: Source, problems: list[Problem])
     if type(repeated := data.get("repeated_share", Site.repeated_share)) is not int or not 1 <= repeated <= 100:
         problems.append(source.problem(RULES.wrong_type, "“repeated_share”（内容重复的比例上限）应写 1 到 100 之间的整数，如 50", "repeated_share"))
         repeated = Site.repeated_share
-    if (mode := data.get("mode", "publisher")) not in MODES:
+    if not isinstance(mode := data.get("mode") or "publisher", str) or mode not in MODES:
         problems.append(source.problem(RULES.wrong_type, f"“mode” 应写 publisher（{MODES['publisher']}，默认）或 archive（{MODES['archive']}）", "mode"))
         mode = "publisher"
     return Site(

@@ -202,7 +202,7 @@ def attachments_exist(facts: ReportFacts) -> Iterator[Problem]:
             yield report.source.problem(RULES.attachment, f"附件 “{attachment.file}” 应是与报告同一文件夹中的文件名，不能含路径", "attachments", index)
         elif attachment.file.lower() in GENERATED_BESIDE_ATTACHMENTS:
             yield report.source.problem(RULES.attachment, f"附件不能命名为 “{attachment.file}”：这个名字留给生成的页面，请改名", "attachments", index)
-        elif attachment.file == REVISIONS_NAME:
+        elif attachment.file.lower() == REVISIONS_NAME:
             yield report.source.problem(RULES.attachment, f"附件不能命名为 “{attachment.file}”：这个名字留给本机关的修订记录，请改名", "attachments", index)
         elif not (report.directory / attachment.file).is_file():
             yield report.source.problem(RULES.attachment, f"找不到附件 “{attachment.file}”：请把文件放在报告旁边", "attachments", index)

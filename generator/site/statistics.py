@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from ..formats import FORMATS
 from ..formats.measures import MEASURE as MEASURE_BY_KEY
 from ..formats.measures import MEASURES, RATES, Measure, Rate
 from ..model import PATH_SEPARATOR, Agency, Value
@@ -332,11 +333,13 @@ def _tree(areas: list[Area], base: str) -> list[dict[str, Any]]:
 def year_over_year(current: Summary, previous: Summary | None) -> dict[str, Any] | None:
     """A report's comparable measures and rates beside those of the agency's previous report,
     with the change; None when there is nothing to compare (no tables, or no earlier report).
-    An earlier free-form report is named, as not comparable."""
+    An earlier free-form report, or one whose tables an archive published incomplete, is named,
+    as not comparable."""
     if current.measures is None or previous is None:
         return None
-    if previous.measures is None:
-        return {"previous_year": previous.year, "comparable": False, "rows": []}
+    if previous.measures is None:  # free-form, or (in an archive) a table not read whole
+        free_form = not any(fmt.tables for fmt in FORMATS.values() if fmt.name == previous.format)
+        return {"previous_year": previous.year, "comparable": False, "free_form": free_form, "rows": []}
     now, before = total([current.measures]), total([previous.measures])
     rows = []
     for measure in MEASURES:
