@@ -25,6 +25,6 @@ def compliance_lines(registry: tuple[Agency, ...], summaries: tuple[Summary, ...
     lines = []
     for year, listed in sorted(by_year.items()):
         for agency, row in zip(registry, compliance_rows(year, tuple(listed), registry, judged_on(today, year), ""), strict=True):
-            values = [_VALUES[cell["state"]] for cell in row["cells"]]
-            lines.append(line([agency.id, csv_field(agency.name), str(year), *values, csv_field("；".join(row["notes"]))]))
+            values = [_VALUES[cell.state] for cell in row.cells]
+            lines.append(line([agency.id, csv_field(agency.name), str(year), *values, csv_field("；".join(row.notes))]))
     return "".join(lines).encode("utf-8"), len(lines)
