@@ -11,6 +11,7 @@ holds a result for the same key (`unit_key`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -368,10 +369,19 @@ def default_executor(jobs: int, units: int) -> Iterator[Executor | None]:
     if jobs <= 1 or units < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
+    # What the workers inherit is left out of their garbage collections (and of the parent's while
+    # they run): a collection walks every object, and in a forked worker it also writes to each
+    # one's header, copying the parent's memory page by page (the summaries of ten thousand
+    # reports while the portal's pages are rendered). A caller's own freeze (the preview's) is kept.
+    frozen = gc.get_freeze_count() > 0
+    gc.freeze()
     pool = ProcessPoolExecutor(min(jobs, units), mp_context=multiprocessing.get_context("fork"))
     try:
         yield pool
     except BaseException:  # a failed unit or Ctrl-C: the units not started yet are not built
         pool.shutdown(cancel_futures=True)
         raise
+    finally:
+        if not frozen:
+            gc.unfreeze()
     pool.shutdown()
