@@ -4,6 +4,7 @@ executor seam that any executor can run, with a context that travels by pickle."
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import pickle
 import shutil
@@ -15,7 +16,7 @@ from generator.build.cache import PACKAGE, code_digest
 from generator.build.objects import ObjectStore
 from generator.build.part import PartContext
 from generator.build.project import build_project, check_project
-from generator.build.units import UnitContext, build_unit, scan_units
+from generator.build.units import UnitContext, build_unit, default_executor, scan_units
 from generator.content.load import load_agencies, load_site
 from generator.preview.app import Preview
 from generator.site.plan import site_context
@@ -87,6 +88,24 @@ def test_a_thread_pool_builds_the_same_site_as_the_serial_and_the_forked_build(p
         sites[name] = tree(copy / "site")
     assert sites["serial"] == sites["forked"] == sites["threads"]
     assert "reports/town/2021/index.html" in sites["serial"]
+
+
+def test_forked_workers_leave_nothing_frozen_after_a_build_and_keep_a_callers_freeze() -> None:
+    """The pool freezes the parent's objects so that the workers' collections skip them; a build
+    leaves the collector as it found it, and a long-running caller that froze its own objects (the
+    preview) keeps them frozen."""
+    assert gc.get_freeze_count() == 0
+    with default_executor(2, 2) as pool:
+        assert pool is not None and pool.submit(abs, -3).result() == 3
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        with default_executor(2, 2) as pool:
+            assert pool is not None and pool.submit(abs, -4).result() == 4
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_check_and_build_find_the_same_problems_for_a_report_filed_in_another_agencys_folder(portal: Portal) -> None:
