@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -154,15 +154,13 @@ def _cells(summary: Summary) -> tuple[IndicatorCell, ...]:
     return tuple(_cell(met, note) for met, note in verdicts)
 
 
-def _cell(met: bool | None, note: str) -> IndicatorCell:
-    if not note:
-        return _PLAIN[met]  # most cells: one of three, made once
-    if met is None:
-        return IndicatorCell(UNKNOWN, note, "", "unknown")
-    return IndicatorCell(MET, note, "1", "met") if met else IndicatorCell(NOT_MET, note, "0", "short")
-
-
 _PLAIN = {True: IndicatorCell(MET, "", "1", "met"), False: IndicatorCell(NOT_MET, "", "0", "short"), None: IndicatorCell(UNKNOWN, "", "", "unknown")}
+"""A cell for each verdict, without a note: most cells are one of these three, made once."""
+
+
+def _cell(met: bool | None, note: str) -> IndicatorCell:
+    plain = _PLAIN[met]
+    return replace(plain, note=note) if note else plain
 
 
 def _count(cells: list[IndicatorCell]) -> dict[str, int]:
