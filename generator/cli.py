@@ -138,7 +138,8 @@ def build_date() -> datetime.date:
               help="站点发布路径，如 /xxgk/ndbg/，覆盖 site.yaml 中的 base_url。Path the site is served under.")
 @click.option("--no-search", is_flag=True, help="不建立全文搜索索引（更快）。Skip the full-text search index.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None,
-              help="同时使用的处理器核数，默认全部。Worker processes (default: one per core).")
+              help="同时使用的处理器核数，默认全部；也是同时建立的搜索索引分片数的上限（另受内存限制）。"
+                   "Worker processes, and search shards indexed at once as memory allows (default: one per core).")
 @click.option("--clean", is_flag=True,
               help="不使用缓存，全部重新生成。Ignore the build cache and build everything again.")
 @project_option

@@ -216,6 +216,13 @@ def with_reports(portal: Portal) -> Portal:
     return portal
 
 
+def pagefind_unstable(path: str) -> bool:
+    """Pagefind writes its filter and metadata indexes in hash-map order, so their bytes
+    (and the names that carry their hashes) change from run to run (Pagefind issue #638)."""
+    name = path.rsplit("/", 1)[-1]
+    return path.startswith("pagefind/") and ("/filter/" in path or name.endswith(".pf_meta") or name == "pagefind-entry.json")
+
+
 def line_of(path: Path, needle: str) -> int:
     """The 1-based line of the first line containing `needle`."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

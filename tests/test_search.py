@@ -8,8 +8,10 @@ import gzip
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,8 +20,9 @@ from hypothesis import strategies as st
 from generator.build.project import build_project, check_project
 from generator.formats import FIRST_YEAR
 from generator.model import Checked
+from generator.search import index as index_module
 from generator.search.documents import SearchDocument, search_documents
-from generator.search.index import shards
+from generator.search.index import build_index, shards
 from generator.search.labels import label_places
 from generator.search.segment import (
     EVERY_DOCUMENT,
@@ -32,9 +35,11 @@ from generator.search.segment import (
     pieces,
     query_tokens,
     run_tokens,
+    text_tokens,
+    unigrams,
 )
 
-from .conftest import REPORT_2019, Portal, static_server, with_reports
+from .conftest import REPORT_2019, Portal, pagefind_unstable, static_server, with_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 22)
@@ -63,6 +68,22 @@ def test_a_document_says_its_year_and_its_head_by_position() -> None:
     long_title = "很" * 400
     tokens = document_tokens(2008, long_title, "正文")
     assert tokens[0] == EVERY_DOCUMENT and tokens[YEAR_SLOTS + 399 : YEAR_SLOTS + 401] == [SEPARATOR, run_tokens("正文")[0]]  # a long head: one separator, then the body
+
+
+MIXED = st.text(alphabet="行政复议公开，。ＩＣＰ３Σσ́ \n\tab1é", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(head=MIXED, body=MIXED)
+def test_a_documents_characters_are_those_of_its_head_and_body_together(head: str, body: str) -> None:
+    # Each text is split into pieces once, and the distinct characters listed from both; that
+    # must be what the pieces of the two texts joined by a line break give (full-width forms,
+    # a combining accent and a final sigma at the join included).
+    front = text_tokens(head)
+    padding = [SEPARATOR] * max(1, HEAD_END - YEAR_SLOTS - len(front))
+    slots = [SEPARATOR] * YEAR_SLOTS
+    slots[2022 - FIRST_YEAR] = EVERY_DOCUMENT
+    assert document_tokens(2022, head, body) == slots + front + padding + text_tokens(body) + unigrams(head + "\n" + body)
 
 
 def test_queries_become_phrases_of_bigrams() -> None:
@@ -166,6 +187,43 @@ def test_a_change_to_the_code_indexes_every_report_anew(portal: Portal, monkeypa
     assert "overlay" not in manifest["shards"] and manifest["replaced"] == {}
     fragments = [gzip.decompress(f.read_bytes()).decode() for f in out.glob("pagefind/*/fragment/*.pf_fragment")]
     assert len(fragments) == 5 and all("madeanew" in f for f in fragments)
+
+
+def test_the_shards_of_an_index_made_at_once_are_those_made_one_after_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = documents_of(check_project(ROOT))
+    monkeypatch.setattr(index_module, "available_memory", lambda: 64 * 2**30)
+    running: list[int] = []
+    together = threading.Barrier(2, timeout=30)  # fails unless two runs are under way at the same time
+    real = index_module.pagefind.index_group
+
+    def index_group(*args: Any) -> None:
+        running.append(1)
+        if len(running) <= 2:
+            together.wait()
+        real(*args)
+
+    monkeypatch.setattr(index_module.pagefind, "index_group", index_group)
+    at_once = build_index(documents, tmp_path / "at-once/pagefind", size=10, jobs=2)
+    monkeypatch.setattr(index_module.pagefind, "index_group", real)
+    one_by_one = build_index(documents, tmp_path / "one-by-one/pagefind", size=10, jobs=1)
+    assert at_once == one_by_one and len(at_once) >= 5 and len(running) == len(at_once)
+    stable = tree_bytes(tmp_path / "at-once")
+    assert stable == tree_bytes(tmp_path / "one-by-one") and any("/fragment/" in path for path in stable)
+
+
+def test_no_more_runs_start_at_once_than_cores_and_memory_allow() -> None:
+    gigabyte = 2**30
+    per_run = 2000 * index_module.RUN_MEMORY_PER_REPORT  # about 1.8 GB for a run of 2,000 reports
+    assert index_module.concurrent_runs(2000, jobs=2, available=16 * gigabyte) == 2  # cores decide
+    assert index_module.concurrent_runs(2000, jobs=8, available=3 * per_run) == 2  # memory decides: 4/5 of it
+    assert index_module.concurrent_runs(2000, jobs=8, available=gigabyte) == 1  # never fewer than one
+    assert index_module.concurrent_runs(2000, jobs=8, available=None) == 1  # memory unknown: one at a time
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` but those Pagefind writes differently from run to run."""
+    files = ((path.relative_to(folder).as_posix(), path) for path in sorted(folder.rglob("*")) if path.is_file())
+    return {relative: path.read_bytes() for relative, path in files if not pagefind_unstable(relative)}
 
 
 # --- the demo portal in a browser ---------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 import generator.build.write
 from generator.build.project import build_project
 
-from .conftest import FREEFORM, REPORT_2019, Portal
+from .conftest import FREEFORM, REPORT_2019, Portal, pagefind_unstable
 from .htmltable import table_captioned
 
 TODAY = datetime.date(2026, 11, 22)
@@ -157,13 +157,6 @@ def test_base_url_from_site_settings(three_years: Portal) -> None:
 
 
 # --- atomic and deterministic builds ---------------------------------------------------------
-
-
-def pagefind_unstable(path: str) -> bool:
-    """Pagefind writes its filter and metadata indexes in hash-map order, so their bytes
-    (and the names that carry their hashes) change from run to run (Pagefind issue #638)."""
-    name = path.rsplit("/", 1)[-1]
-    return path.startswith("pagefind/") and ("/filter/" in path or name.endswith(".pf_meta") or name == "pagefind-entry.json")
 
 
 def test_same_input_gives_byte_identical_output(three_years: Portal, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import os
 import shutil
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -47,6 +48,34 @@ SHARD_REPORTS = 2000
 0.5 KB per distinct token of each report (measured: the largest shard of the
 10,000-report benchmark, 1,799 reports of 2020–2021, peaked at 1.64 GB), so a
 run is kept under 2 GB; every shard costs the browser a little more per query."""
+
+
+RUN_MEMORY_PER_REPORT = 950_000
+"""Bytes of Pagefind's peak memory per report of an indexing run (measured on the benchmark corpus:
+1.64 GB for a run of 1,799 reports), from which the runs that fit in memory at once are counted."""
+
+
+def concurrent_runs(largest: int, jobs: int, available: int | None) -> int:
+    """How many indexing runs to start at once: one per core allowed (`jobs`), but no more than fit,
+    the largest run counted for each, in four fifths of the memory `available` (None: not known,
+    one at a time). Pagefind indexes a run on one core, so on a machine of several cores one run at
+    a time leaves the others idle for most of the index."""
+    if available is None:
+        return 1
+    fit = int(available * 0.8) // max(1, largest * RUN_MEMORY_PER_REPORT)
+    return max(1, min(jobs, fit))
+
+
+def available_memory() -> int | None:
+    """The memory a new process may take without swapping (Linux's MemAvailable), in bytes."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def shards(documents: Sequence[D], size: int = SHARD_REPORTS) -> list[tuple[str, list[D]]]:
@@ -154,7 +183,7 @@ class _Shard:
 
 
 def build_index(
-    documents: Sequence[Indexable], out: Path, size: int | None = None, previous: Path | None = None, load: Loader | None = None
+    documents: Sequence[Indexable], out: Path, size: int | None = None, previous: Path | None = None, load: Loader | None = None, jobs: int = 1
 ) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
@@ -171,7 +200,8 @@ def build_index(
     pages they replace, which the browser leaves out of the results. Past
     OVERLAY_LIMIT changed reports, the changed shards are indexed again and the
     overlay goes away. `documents` may be references (see DocumentRef): `load`
-    gives the documents of those that have to be indexed.
+    gives the documents of those that have to be indexed. Up to `jobs` shards
+    are indexed at once, as memory allows (`concurrent_runs`).
     """
     executable = pagefind.executable()
     out.mkdir(parents=True, exist_ok=True)
@@ -201,9 +231,7 @@ def build_index(
             replaced.update({page: path for path, (digest, page) in base.documents.items() if current.get(path) != digest})
         overlay = [doc for doc, _ in changed]
     else:
-        for shard in stale:
-            pagefind.index_group(executable, _loaded(shard.group, load), out / shard.name)
-            ShardRecord(shard.digest, maker, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+        _index_shards(executable, maker, stale, out, load, jobs)
     names = [shard.name for shard in planned]
     if overlay:
         extra = _Shard(OVERLAY, overlay, [document_digest(doc) for doc in overlay], "")
@@ -227,6 +255,26 @@ def build_index(
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(temporary, out / MANIFEST)
     return names
+
+
+def _index_shards(executable: Path, maker: str, stale: list[_Shard], out: Path, load: Loader | None, jobs: int) -> None:
+    """Index each shard into its own folder, several at once when cores and memory allow. Each
+    run's output depends on its documents alone, so the index is the same however many run at
+    once; the largest start first, so that no large one is left to run alone at the end."""
+
+    def index(shard: _Shard) -> None:
+        pagefind.index_group(executable, _loaded(shard.group, load), out / shard.name)
+        ShardRecord(shard.digest, maker, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+
+    ordered = sorted(stale, key=lambda shard: -len(shard.group))
+    runs = concurrent_runs(len(ordered[0].group), jobs, available_memory()) if len(ordered) > 1 and jobs > 1 else 1
+    if runs == 1:
+        for shard in ordered:
+            index(shard)
+        return
+    with ThreadPoolExecutor(runs) as pool:  # threads: each waits on its Pagefind process
+        for future in [pool.submit(index, shard) for shard in ordered]:
+            future.result()
 
 
 def _loaded(group: list[Indexable], load: Loader | None) -> list[SearchDocument]:

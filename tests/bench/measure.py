@@ -35,7 +35,8 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _tree_rss(root: int) -> int:
+def tree_rss(root: int) -> int:
+    """The summed RSS of process `root` and all its descendants, in bytes."""
     tree = _children()
     total, stack = 0, [root]
     while stack:
@@ -59,7 +60,7 @@ def run(command: list[str], cwd: Path | None = None) -> Run:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, tree_rss(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

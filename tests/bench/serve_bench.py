@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_corpus import write_portal  # noqa: E402
-from measure import _tree_rss  # noqa: E402
+from measure import tree_rss  # noqa: E402
 
 
 class Server:
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.search:
                 found = server.wait_line(r"搜索索引已更新（([0-9.]+) 秒）", after)
                 indexing.append(float(found.group(1)))
-        rss = _tree_rss(server.process.pid) / 2**20
+        rss = tree_rss(server.process.pid) / 2**20
     except BaseException:
         print("xxgk serve said:\n" + "\n".join(server.lines[-20:]), file=sys.stderr)
         raise
