@@ -277,7 +277,7 @@ def page(demo: str, browser) -> Iterator[object]:  # type: ignore[no-untyped-def
 
 def search(page, query: str, filters: dict | None = None, sort: str = "relevance", base: str = BASE) -> list[dict]:  # type: ignore[no-untyped-def]
     return page.evaluate(
-        "async ([m, q, f, s]) => (await import(m)).search(q, {filters: f, sort: s})",
+        "async ([m, q, f, s]) => Promise.all((await (await import(m)).search(q, {filters: f, sort: s})).map((r) => r.data()))",
         [base + "assets/xxgk-search.js", query, filters or {}, sort],
     )
 
@@ -295,6 +295,21 @@ def test_a_legal_term_finds_exactly_the_reports_containing_it(page, documents, q
     found = sorted(r["url"] for r in search(page, query))
     assert found == reference(documents, query)
     assert found  # the demo has such reports
+
+
+def test_search_loads_a_result_only_when_it_is_asked_for(demo: str, browser, documents) -> None:  # type: ignore[no-untyped-def]
+    # A common term in a large portal has a result per report: search() must list them
+    # without fetching each one's data (100,000 fetches at once fail in a browser).
+    page = browser.new_page()
+    page.goto(demo + BASE + "search/")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if request.url.endswith(".pf_fragment") else None)
+    listed = page.evaluate("async (m) => { window.found = await (await import(m)).search('依申请公开'); return window.found.map((r) => r.year) }", BASE + "assets/xxgk-search.js")
+    expected = reference(documents, "依申请公开")
+    assert len(listed) == len(expected) > 10 and fetched == []
+    first = page.evaluate("async () => (await window.found[0].data()).url")
+    assert first in expected and len(fetched) == 1
+    page.close()
 
 
 def test_punctuation_in_a_query_separates_terms(page) -> None:  # type: ignore[no-untyped-def]

@@ -1,9 +1,10 @@
 // xxgk-search.js: Chinese full-text search over an xxgk portal's Pagefind index.
 //
 //   import { search, searchPage } from "/assets/xxgk-search.js";
-//   const reports = await search("行政复议", { filters: { year: "2022" }, sort: "year" });
-//   // → [{ url, title, agency, year, excerpt }, ...] every matching report, best first
-//   //   (sort: "relevance", the default, or "year": newest first)
+//   const results = await search("行政复议", { filters: { year: "2022" }, sort: "year" });
+//   // → [{ year, score, data }, ...] every matching report, best first
+//   //   (sort: "relevance", the default, or "year": newest first);
+//   const report = await results[0].data(); // → { url, title, agency, year, excerpt }
 //
 // This is the query side of generator/search/segment.py; the two must split text
 // the same way (tests/test_search.py checks that they do). Pagefind never sees
@@ -347,14 +348,16 @@ async function describe(result, terms, labels) {
 
 /**
  * Every report matching `query`, best first (`sort`: "relevance" or "year"), as
- * {url, title, agency, year, excerpt}; `excerpt` is HTML (escaped text, matches
- * in <mark>). Loads each result's data: for a page of results with counts, use
- * searchPage().
+ * {year, score, data}: `data()` loads the report's description {url, title, agency,
+ * year, excerpt} (`excerpt` is HTML: escaped text, matches in <mark>) when it is
+ * asked for, as Pagefind's own results do. A term found in 100,000 reports is a
+ * list of 100,000 results, not 100,000 requests at once, which browsers fail.
+ * For a page of results with counts, use searchPage().
  */
 export async function search(query, { filters = {}, sort = "relevance" } = {}) {
   const { terms, results } = await match(query, { filters, sort });
   const { labels } = await index();
-  return Promise.all(results.map((r) => describe(r, terms, labels)));
+  return results.map((r) => ({ year: r.year, score: r.score, data: () => describe(r, terms, labels) }));
 }
 
 /**
