@@ -238,7 +238,7 @@ def test_the_open_page_reloads_by_itself_after_a_save(county: Portal, browser) -
 def test_search_finds_a_word_saved_during_the_preview(county: Portal, browser) -> None:  # type: ignore[no-untyped-def]
     path = county.root / "content/reports/county/2022.md"
     word = "鸿雁传书"  # in no report yet
-    query = "async (q) => (await import('/assets/xxgk-search.js')).search(q).then(rs => rs.map(r => r.url))"
+    query = "async (q) => (await import('/assets/xxgk-search.js')).search(q).then(rs => Promise.all(rs.map(r => r.data()))).then(ds => ds.map(d => d.url))"
     with serving(county.root, search=True) as served:
         until(lambda: any("搜索索引已更新" in line for line in served.output))
         page = browser.new_page()
