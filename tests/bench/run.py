@@ -6,6 +6,8 @@ For each size, writes the corpus of make_corpus.py (once; reused when present)
 and runs the real command line, as a web team would, measuring:
 
 - cold build without search (no cache, no previous site), then with search;
+- Hugo building the same reports cold (hugo_site.py), right after xxgk's cold build
+  without search, and the ratio of the two (`--no-hugo` leaves it out);
 - no-op rebuild (nothing changed);
 - rebuild after editing one report (a paragraph added to its narrative): the
   first edit after a cold build, which also makes the folder kept beside the
@@ -30,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from hugo_site import build_hugo, write_hugo_site  # noqa: E402
 from make_corpus import write_portal  # noqa: E402
 from measure import run  # noqa: E402
 
@@ -60,7 +63,8 @@ def site_size(site: Path) -> tuple[int, int]:
     return count, size
 
 
-def build(project: Path, label: str, search: bool, jobs: int | None) -> None:
+def build(project: Path, label: str, search: bool, jobs: int | None) -> float:
+    """Run `xxgk build`, print what it took, return its seconds."""
     command = [*XXGK, "-p", str(project), "build", *([] if search else ["--no-search"]), *(["--jobs", str(jobs)] if jobs else [])]
     result = run(command)
     if result.returncode != 0:
@@ -71,6 +75,19 @@ def build(project: Path, label: str, search: bool, jobs: int | None) -> None:
     print(
         f"  {label:<42} {result.seconds:8.2f} s  {result.peak_rss_mb:8.0f} MB  {size / 2**20:8.1f} MB  {count:>8,} files"
         f"  rendered {rendered.group(1) if rendered else 0:>7}  written {linked.group(1) if linked else 0:>7}",
+        flush=True,
+    )
+    return result.seconds
+
+
+def compare_hugo(project: Path, folder: Path, xxgk_seconds: float) -> None:
+    """Hugo building the same reports (hugo_site.py), cold, right after xxgk's cold build."""
+    write_hugo_site(project, folder)
+    result = build_hugo(folder)
+    count, size = site_size(folder / "public")
+    print(
+        f"  {'Hugo, the same reports, cold':<42} {result.seconds:8.2f} s  {result.peak_rss_mb:8.0f} MB  {size / 2**20:8.1f} MB  {count:>8,} files"
+        f"  xxgk/Hugo {xxgk_seconds / result.seconds:.2f}",
         flush=True,
     )
 
@@ -86,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/xxgk-bench"))
     parser.add_argument("--jobs", type=int, default=None, help="passed to xxgk build (default: its own, all cores)")
+    parser.add_argument("--no-hugo", dest="hugo", action="store_false", help="do not time Hugo on the same reports")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, {platform.platform()}")
     for size in args.sizes:
@@ -99,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
             for search in (False, True):
                 kind = "with search" if search else "without search"
                 forget(project)
-                build(project, f"cold build {kind}", search, args.jobs)
+                cold = build(project, f"cold build {kind}", search, args.jobs)
+                if not search and args.hugo:
+                    compare_hugo(project, args.dir / f"hugo-{size}", cold)
                 build(project, f"no-op rebuild {kind}", search, args.jobs)
                 edit(edited, 1)
                 build(project, f"one edit, first after cold, {kind}", search, args.jobs)
