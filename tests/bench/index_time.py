@@ -14,7 +14,6 @@ import os
 import resource
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE))
 
-from measure import tree_rss  # noqa: E402
+from measure import PeakRss  # noqa: E402
 
 from generator.build.project import check_project  # noqa: E402
 from generator.search.documents import search_documents  # noqa: E402
@@ -36,22 +35,11 @@ def main() -> int:
     args = parser.parse_args()
     checked = check_project(args.portal)
     documents = search_documents(checked.reports, checked.portal.agencies)
-    peak, done = 0, threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(os.getpid()))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        sampler.start()
+    with tempfile.TemporaryDirectory() as tmp, PeakRss(os.getpid()) as memory:
         start = time.perf_counter()
         names = build_index(documents, Path(tmp) / "pagefind", jobs=args.jobs)
         seconds = time.perf_counter() - start
-        done.set()
-        sampler.join()
+    peak = memory.peak
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"indexing alone: {seconds:.1f} s for {len(documents)} reports in {len(names)} shards, up to {args.jobs} at once; "

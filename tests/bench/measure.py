@@ -50,25 +50,37 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path | None = None) -> Run:
-    """Run `command`, sampling the summed RSS of it and all its descendants every 50 ms."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
-    done = threading.Event()
+class PeakRss:
+    """While open, samples the summed RSS of process `pid` and all its descendants every 50 ms;
+    `peak` is the highest, in bytes."""
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(process.pid))
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
             time.sleep(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output, _ = process.communicate()
-    done.set()
-    sampler.join()
-    return Run(time.perf_counter() - start, peak / 2**20, process.returncode, output)
+    def __enter__(self) -> PeakRss:
+        self.sampler.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.sampler.join()
+
+
+def run(command: list[str], cwd: Path | None = None) -> Run:
+    """Run `command`, with the peak of the summed RSS of it and all its descendants."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with PeakRss(process.pid) as memory:
+        output, _ = process.communicate()
+    return Run(time.perf_counter() - start, memory.peak / 2**20, process.returncode, output)
 
 
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg")
