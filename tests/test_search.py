@@ -31,6 +31,7 @@ from generator.search.segment import (
     YEAR_SLOTS,
     document_tokens,
     index_tokens,
+    layout,
     normalise,
     pieces,
     query_tokens,
@@ -428,6 +429,81 @@ def test_shards_are_searched_together(sharded: str, page, documents, query: str)
         assert sum(counts.values()) >= len(found)
     else:
         assert sum(counts.values()) == len(found)  # the shards' filter counts add up
+
+
+def test_the_manifest_lists_the_page_ids_two_shards_share(tmp_path: Path) -> None:
+    records = {"2024": {"a/2024/": ("h1", "und_1"), "b/2024/": ("h2", "und_2")}, "2023": {"a/2023/": ("h3", "und_2")}, "overlay": {"c/2024/": ("h4", "und_3")}}
+    for name, documents in records.items():
+        (tmp_path / name).mkdir()
+        index_module.ShardRecord("digest", "maker", documents).write(tmp_path / name)
+    assert index_module.shared_ids(tmp_path, ["overlay", "2024", "2023"]) == ["und_2"]
+    assert index_module.shared_ids(tmp_path, ["overlay", "2024"]) == []
+
+
+STUB_PAGEFIND = """
+// A stand-in for Pagefind's module over pages given as token lists: an exact phrase (one,
+// quoted) and loose words, all required, except a word an index does not hold at all, which that
+// index drops (as Pagefind does); the positions of what matched; filters by value.
+const indexes = [];
+let base = null;
+export async function options(o) { base = o.basePath; }
+export async function init() { indexes.push(await (await fetch(base + "index.json")).json()); }
+export async function mergeIndex(path) { indexes.push(await (await fetch(path + "index.json")).json()); }
+export async function filters() { return {}; }
+const at = (tokens, t) => tokens.flatMap((x, i) => (x === t ? [i] : []));
+const allows = (page, filters) => Object.entries(filters).every(([key, want]) =>
+  (typeof want === "string" ? [want] : want.any).some((v) => page.filters[key].includes(v)));
+export async function search(query, { filters = {} } = {}) {
+  const phrase = (query.match(/"([^"]*)"/) ?? [null, ""])[1].split(" ").filter(Boolean);
+  const loose = query.replace(/"[^"]*"/, " ").split(" ").filter(Boolean);
+  const results = [];
+  for (const ix of indexes) for (const page of ix.pages) {
+    if (!allows(page, filters)) continue;
+    const held = loose.filter((t) => ix.pages.some((other) => other.tokens.includes(t)));
+    const starts = phrase.length ? at(page.tokens, phrase[0]).filter((p) => phrase.every((t, k) => page.tokens[p + k] === t)) : [];
+    const words = held.map((t) => at(page.tokens, t));
+    if ((phrase.length && !starts.length) || words.some((w) => !w.length)) continue;
+    const all = [...starts.flatMap((p) => phrase.map((_, k) => p + k)), ...words.flat()].sort((a, b) => a - b);
+    results.push({ id: page.id, score: 1, words: all, data: async () => ({ url: page.url, meta: page.meta, filters: page.filters }) });
+  }
+  return { results, filters: {} };
+}
+"""
+
+
+def test_two_shards_pages_with_one_id_are_told_apart(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """Pagefind's page ids are unique within a shard only (seven hex digits of a hash: some 19
+    pairs among 100,000 reports). A report must not be found by another shard's page with its id."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "templates/assets", site / "assets")
+    (site / "search").mkdir()
+    (site / "search/index.html").write_text("<!DOCTYPE html><title>search</title>", encoding="utf-8")
+    pages = {  # shard → (id, path, narrative)
+        "b": [("und_1", "reports/b1/", "甲乙。")],
+        "a": [("und_1", "reports/a1/", "丙丁。"), ("und_2", "reports/a2/", "甲乙，丙丁。")],
+    }
+    for shard, listed in pages.items():
+        stored = [
+            {"id": page, "url": "/" + path, "tokens": document_tokens(2022, path, text), "meta": {"title": path, "agency": "", "year": "2022", "text": text},
+             "filters": {"year": ["2022"], "format": ["2021"]}}
+            for page, path, text in listed
+        ]
+        (site / "pagefind" / shard).mkdir(parents=True)
+        (site / "pagefind" / shard / "index.json").write_text(json.dumps({"pages": stored}), encoding="utf-8")
+    (site / "pagefind/b/pagefind.js").write_text(STUB_PAGEFIND, encoding="utf-8")
+    manifest = {"shards": ["b", "a"], "labels": {"2021": []}, "layout": layout(), "replaced": {}, "shared": ["und_1"]}
+    (site / "pagefind/xxgk.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with static_server(site) as origin:
+        page = browser.new_page()
+        page.goto(origin + "/search/")
+        found = {query: sorted(r["url"] for r in search(page, query, base="/")) for query in ("甲乙 丙丁", "丙丁 甲乙", "甲乙", "丙丁")}
+        page.close()
+    assert found == {
+        "甲乙 丙丁": ["/reports/a2/"],  # not b1, found by 甲乙 alone (shard b holds no 丙丁), whose id a1 has too
+        "丙丁 甲乙": ["/reports/a2/"],
+        "甲乙": ["/reports/a2/", "/reports/b1/"],
+        "丙丁": ["/reports/a1/", "/reports/a2/"],
+    }
 
 
 def test_an_edit_indexed_in_the_overlay_is_found_and_its_old_text_is_not(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]

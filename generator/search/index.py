@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -190,7 +191,7 @@ def build_index(
     Returns the names of the shards written, newest first; `out/xxgk.json`
     lists them for the browser, with the table labels of each format (each with
     the place it names, see `labels`) and the layout of an indexed document
-    (`segment.layout`).
+    (`segment.layout`), and the page ids two shards share (`shared_ids`).
 
     `out` may hold an older index (the site kept beside the published one), and
     `previous` is the published index: a shard built from the same documents
@@ -250,11 +251,21 @@ def build_index(
         "labels": {f: [list(pair) for pair in label_places(f)] for f in formats},
         "layout": layout(),
         "replaced": dict(sorted(replaced.items())),
+        "shared": shared_ids(out, names),
     }
     temporary = out / f".{MANIFEST}.new"
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(temporary, out / MANIFEST)
     return names
+
+
+def shared_ids(out: Path, names: list[str]) -> list[str]:
+    """The Pagefind page ids that name a page in more than one shard. An id is the first seven hex
+    digits of a hash of the page, unique within a shard only: among 100,000 reports some 19 pairs
+    of pages share one (the birthday bound for 16⁷ ids). The browser tells those apart by their
+    pages' URLs (xxgk.json "shared")."""
+    seen = Counter(page for name in names if (record := ShardRecord.read(out / name)) for _, page in record.documents.values())
+    return sorted(page for page, count in seen.items() if count > 1)
 
 
 def _index_shards(executable: Path, maker: str, stale: list[_Shard], out: Path, load: Loader | None, jobs: int) -> None:

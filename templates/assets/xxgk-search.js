@@ -82,7 +82,7 @@ function index() {
   instance ??= (async () => {
     const response = await fetch(new URL("pagefind/xxgk.json", SITE_ROOT));
     if (!response.ok) throw new Error("本站没有搜索索引");
-    const { shards, labels, layout, replaced = {} } = await response.json();
+    const { shards, labels, layout, replaced = {}, shared = [] } = await response.json();
     const shardPath = (name) => new URL(`pagefind/${name}/`, SITE_ROOT).pathname;
     const pf = await import(new URL(`pagefind/${shards[0]}/pagefind.js`, SITE_ROOT).href);
     await pf.options({ basePath: shardPath(shards[0]), baseUrl: SITE_ROOT.pathname });
@@ -91,9 +91,15 @@ function index() {
     const places = Object.fromEntries(
       Object.entries(labels).map(([format, list]) => [format, list.map(([label, place]) => ({ label: normalise(label), place }))]),
     );
-    return { pf, labels: places, layout, replaced };
+    return { pf, labels: places, layout, replaced, shared: new Set(shared) };
   })();
   return instance;
+}
+
+/** What tells results apart: their ids, except for an id that names a page in two shards
+ * (xxgk.json "shared", a few among 100,000 reports), for which their pages' URLs, from their data. */
+function pageKeys(results, shared) {
+  return Promise.all(results.map((r) => (shared.has(r.id) ? r.data().then((data) => data.url) : r.id)));
 }
 
 /**
@@ -121,7 +127,7 @@ async function current(response, replaced) {
 
 /** Search Pagefind for every one of `terms` (none: every report the filters allow,
  * found by the word every report has, whose one position is its year's slot). */
-async function searchTerms({ pf, layout, replaced }, terms, options) {
+async function searchTerms({ pf, layout, replaced, shared }, terms, options) {
   if (terms.length === 0) return current(await pf.search(`"${layout.every}"`, options), replaced);
   const response = await current(await pf.search(pagefindQuery(terms), options), replaced);
   let results = response.results;
@@ -131,8 +137,9 @@ async function searchTerms({ pf, layout, replaced }, terms, options) {
   const primary = longestPhrase(terms);
   for (const term of terms.filter((t) => t !== primary)) {
     const alone = await pf.search(term.phrase ? `"${term.tokens.join(" ")}"` : term.tokens.join(" "), options);
-    const ids = new Set(alone.results.map((r) => r.id));
-    results = results.filter((r) => ids.has(r.id));
+    const found = new Set(await pageKeys(alone.results, shared));
+    const keys = await pageKeys(results, shared);
+    results = results.filter((_, k) => found.has(keys[k]));
   }
   return { results, filters: response.filters };
 }
