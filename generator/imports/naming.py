@@ -23,8 +23,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 UNITS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "省", "市", "区", "县", "旗", "盟", "州", "乡", "镇")
 """Administrative units a place name ends with, longest first so 自治区 wins over 区."""
 
@@ -89,6 +87,11 @@ def bare(place: str) -> str:
 
 def pinyin(text: str) -> str:
     """`text` in toneless pinyin, lower-case ASCII letters and digits only (ü is v)."""
+    # Imported here, not with the module: loading pypinyin's dictionaries takes about half a
+    # second, which every command would pay (the command line imports the importer), and only
+    # an import that registers agencies needs it.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars)
     return re.sub(r"[^a-z0-9]", "", "".join(syllables).lower())
 

@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/xxgk-bench"))
     parser.add_argument("--index-only", action="store_true", help="build and report index time and memory only")
     parser.add_argument("--skip-plain-build", action="store_true", help="do not time a build without search first")
+    parser.add_argument("--skip-index-time", action="store_true", help="do not time indexing alone (index_time.py indexes every shard again)")
     args = parser.parse_args(argv)
 
     corpus = args.work / f"corpus-{args.reports}"
@@ -162,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build with search:    {built.seconds:.1f} s, peak {built.peak_rss_mb:.0f} MB (process tree)")
     print(f"search index: {len(shards)} shards, {size / 2**20:.1f} MB" + (f", {built.seconds - without.seconds:.1f} s more than without" if without else ""))
     print(built.output.strip().splitlines()[-1])
-    print(run([python, str(HERE / "index_time.py"), str(corpus)]).output.strip())
+    if not args.skip_index_time:
+        print(run([python, str(HERE / "index_time.py"), str(corpus)]).output.strip())
     if args.index_only:
         return 0
 
