@@ -200,3 +200,12 @@ def test_every_portal_command_lists_the_project_option() -> None:
     for command in ("check", "build", "serve", "new", "import"):
         code, output = run(command, "--help")
         assert code == 0 and "-p, --project DIRECTORY" in output and "命令前后均可" in output, command
+
+
+def test_a_command_starts_without_the_importers_dictionaries() -> None:
+    """Every `xxgk build` or `check` starts a Python process; pypinyin's dictionaries took half a
+    second of each start, and only an import that names a new agency needs them."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, generator.cli; print('pypinyin' in sys.modules)"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "False"
