@@ -472,8 +472,8 @@ export async function search(query, { filters = {} } = {}) {
 
 
 def test_two_shards_pages_with_one_id_are_told_apart(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    """Pagefind's page ids are unique within a shard only (seven hex digits of a hash: some 19
-    pairs among 100,000 reports). A report must not be found by another shard's page with its id."""
+    """Pagefind's page ids are unique within a shard only (seven hex digits of a hash: 32
+    pairs among the benchmark's 100,000 reports). A report must not be found by another shard's page with its id."""
     site = tmp_path / "site"
     shutil.copytree(ROOT / "templates/assets", site / "assets")
     (site / "search").mkdir()

@@ -228,7 +228,8 @@ def test_the_open_page_reloads_by_itself_after_a_save(county: Portal, browser) -
         page.wait_for_function("document.querySelector('script[data-version]') !== null")
         time.sleep(0.3)  # let the page's event stream connect
         edit(path, "本年度共收到政府信息公开申请 8 件。", f"本年度共收到政府信息公开申请 8 件。\n\n{NEW_PARAGRAPH}")
-        page.wait_for_function(f"!window.notReloaded && document.body.innerText.includes('{NEW_PARAGRAPH}')", timeout=15000)
+        # (document.body is null for a moment while the page reloads: checked, not read through)
+        page.wait_for_function(f"!window.notReloaded && document.body?.innerText.includes('{NEW_PARAGRAPH}')", timeout=15000)
         page.evaluate("window.notReloaded = true")
         edit(path, "licensing: 35", "licensing: 35\n    penalties 12")
         page.wait_for_function("!window.notReloaded && document.title.includes('内容有错误')", timeout=15000)

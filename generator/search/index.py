@@ -261,8 +261,8 @@ def build_index(
 
 def shared_ids(out: Path, names: list[str]) -> list[str]:
     """The Pagefind page ids that name a page in more than one shard. An id is the first seven hex
-    digits of a hash of the page, unique within a shard only: among 100,000 reports some 19 pairs
-    of pages share one (the birthday bound for 16⁷ ids). The browser tells those apart by their
+    digits of a hash of the page, unique within a shard only: 32 ids of the 100,000-report
+    benchmark name a page in each of two shards. The browser tells those apart by their
     pages' URLs (xxgk.json "shared")."""
     seen = Counter(page for name in names if (record := ShardRecord.read(out / name)) for _, page in record.documents.values())
     return sorted(page for page, count in seen.items() if count > 1)

@@ -136,7 +136,7 @@ async function searchTerms({ pf, layout, replaced, shared }, terms, options) {
   // term with a search of its own, and keep the results that have them all.
   const primary = longestPhrase(terms);
   for (const term of terms.filter((t) => t !== primary)) {
-    const alone = await pf.search(term.phrase ? `"${term.tokens.join(" ")}"` : term.tokens.join(" "), options);
+    const alone = await current(await pf.search(term.phrase ? `"${term.tokens.join(" ")}"` : term.tokens.join(" "), options), replaced);
     const found = new Set(await pageKeys(alone.results, shared));
     const keys = await pageKeys(results, shared);
     results = results.filter((_, k) => found.has(keys[k]));
