@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ import click
 
 from . import __version__
 from .build.cache import BuildBusy
+from .build.cluster import ClusterError, cluster_executor
 from .build.project import build_project, check_project
 from .build.write import OutputError
 from .content.layout import CONTENT, report_path
@@ -142,9 +144,12 @@ def build_date() -> datetime.date:
                    "Worker processes, and search shards indexed at once as memory allows (default: one per core).")
 @click.option("--clean", is_flag=True,
               help="不使用缓存，全部重新生成。Ignore the build cache and build everything again.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="在 Dask 集群上生成（调度器地址，如 tcp://10.0.0.5:8786；需 pip install 'xxgk[cluster]'）。"
+                   "Build on the Dask cluster whose scheduler is at ADDRESS.")
 @project_option
 @click.pass_obj
-def build(project: Path, out: Path | None, base_url: str | None, no_search: bool, jobs: int | None, clean: bool) -> None:
+def build(project: Path, out: Path | None, base_url: str | None, no_search: bool, jobs: int | None, clean: bool, cluster: str | None) -> None:
     """检查内容并生成静态站点（有错误时不生成）。
 
     Check the content, then build the static site. Nothing is written when
@@ -155,7 +160,11 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
     try:
-        result = build_project(project, target, base_url, build_date(), search=not no_search, jobs=jobs, clean=clean)
+        with cluster_executor(cluster) if cluster else nullcontext(None) as executor:
+            result = build_project(project, target, base_url, build_date(), search=not no_search, jobs=jobs, clean=clean, executor=executor)
+    except ClusterError as exc:
+        click.echo(f"{exc}。原有站点保持不变。", err=True)
+        sys.exit(1)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except SearchError as exc:
