@@ -16,11 +16,11 @@ import click
 
 from . import __version__
 from .build.cache import BuildBusy
-from .build.cluster import ClusterError, cluster_executor
+from .build.cluster import ClusterError, cluster_workers
 from .build.project import build_project, check_project
 from .build.write import OutputError
 from .content.layout import CONTENT, report_path
-from .content.load import AGENCY_ID, load_portal
+from .content.load import AGENCY_ID, load_portal, load_site
 from .content.scaffold import portal_files, report_skeleton
 from .content.settings import base_url_problem
 from .formats import FIRST_YEAR, FORMATS, format_for_year
@@ -145,8 +145,8 @@ def build_date() -> datetime.date:
 @click.option("--clean", is_flag=True,
               help="不使用缓存，全部重新生成。Ignore the build cache and build everything again.")
 @click.option("--cluster", metavar="ADDRESS", default=None,
-              help="在 Dask 集群上生成（调度器地址，如 tcp://10.0.0.5:8786；需 pip install 'xxgk[cluster]'）。"
-                   "Build on the Dask cluster whose scheduler is at ADDRESS.")
+              help="在 Dask 集群上生成（调度器地址，如 tcp://10.0.0.5:8786，覆盖 site.yaml 中的 cluster；需 pip install 'xxgk[cluster]'）。"
+                   "Build on the Dask cluster whose scheduler is at ADDRESS (overrides `cluster` in site.yaml).")
 @project_option
 @click.pass_obj
 def build(project: Path, out: Path | None, base_url: str | None, no_search: bool, jobs: int | None, clean: bool, cluster: str | None) -> None:
@@ -160,8 +160,9 @@ def build(project: Path, out: Path | None, base_url: str | None, no_search: bool
     if base_url is not None and (message := base_url_problem(base_url)) is not None:
         raise click.BadParameter(message, param_hint="--base-url")
     try:
-        with cluster_executor(cluster) if cluster else nullcontext(None) as executor:
-            result = build_project(project, target, base_url, build_date(), search=not no_search, jobs=jobs, clean=clean, executor=executor)
+        address = cluster or load_site(project).value.cluster
+        with cluster_workers(address) if address else nullcontext(None) as workers:
+            result = build_project(project, target, base_url, build_date(), search=not no_search, jobs=jobs, clean=clean, workers=workers)
     except ClusterError as exc:
         click.echo(f"{exc}。原有站点保持不变。", err=True)
         sys.exit(1)

@@ -155,6 +155,7 @@ class Site:
     parquet: bool = False  # also publish the figures as Parquet, by year (needs pyarrow: xxgk[parquet])
     data_licence: Licence | None = None  # the terms of the data downloads (/data/); None: not stated
     archive: bool = False  # site.yaml `mode: archive`: reports published as issued, their discrepancies shown (rules.catalogue.DISCREPANCIES)
+    cluster: str = ""  # the Dask scheduler `xxgk build` sends its work to (tcp://host:8786); "": this machine
     repeated_share: int = 50  # percent of a narrative repeated from last year's above which 内容重复 is flagged (rules.indicators)
     source: Source = field(default_factory=lambda: Source("content/site.yaml"), compare=False)
 

@@ -1,21 +1,29 @@
 """`xxgk build --cluster`: the same build on a Dask cluster of separate worker processes
-(a LocalCluster on this machine), byte for byte the local one; a scheduler that cannot be
-reached leaves the site as it was."""
+(a LocalCluster on this machine), byte for byte the local one, even when a worker dies
+mid-build; a scheduler that cannot be reached, or that goes away, leaves the site as it was."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.bench.make_corpus import write_portal
+
+distributed = pytest.importorskip("distributed")  # in the test extra: `make test` installs it
 
 ROOT = Path(__file__).resolve().parent.parent
+CORPUS_REPORTS = 150  # a dozen agencies, so a dozen tasks: enough for a worker to die among them
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -36,10 +44,25 @@ def build(project: Path, *options: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    """The address of a LocalCluster's scheduler: two worker processes, as two machines would be."""
-    distributed = pytest.importorskip("distributed")
+    """The address of a LocalCluster's scheduler: two worker processes, as two machines would be,
+    each watched by a nanny that starts it again if it dies."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """A generated portal of a dozen agencies (its content) and its site as built locally."""
+    project = tmp_path_factory.mktemp("corpus")
+    assert write_portal(project, CORPUS_REPORTS, seed=7, plain_words=True) == CORPUS_REPORTS
+    assert build(project)[0] == 0
+    return project / "content", files(project / "site")
+
+
+def generated(corpus: tuple[Path, dict[str, bytes]], tmp_path: Path) -> Path:
+    project = tmp_path / "generated"
+    shutil.copytree(corpus[0], project / "content")
+    return project
 
 
 def test_the_demo_built_on_a_cluster_is_the_local_build(tmp_path: Path, scheduler: str) -> None:
@@ -57,6 +80,55 @@ def test_the_demo_built_on_a_cluster_is_the_local_build(tmp_path: Path, schedule
     assert files(remote / "site") == files(local / "site")
 
 
+def test_a_generated_portal_built_on_a_cluster_is_the_local_build(tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]]) -> None:
+    project = generated(corpus, tmp_path)
+    code, output = build(project, "--cluster", scheduler)
+    assert code == 0, output
+    built = files(project / "site")
+    assert sum(name.endswith("/report.json") for name in built) == CORPUS_REPORTS
+    assert built == corpus[1]
+
+
+class DieOnce(distributed.WorkerPlugin):
+    """A worker plugin that, the second time its worker starts one of the build's tasks,
+    ends the worker's process as a crash or the out-of-memory killer would (no goodbye to
+    the scheduler), but only once in the whole cluster: the mark file says it happened."""
+
+    name = "xxgk-die-once"
+
+    def __init__(self, mark: Path, victim: int | None = None) -> None:
+        self.mark, self.victim, self.started = mark, victim, 0
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish != "executing" or not str(key).startswith("build_chunk-"):
+            return
+        self.started += 1
+        if self.started == 2 and not self.mark.exists():
+            self.mark.write_text(str(os.getpid()))
+            if self.victim is None:
+                os._exit(1)
+            os.kill(self.victim, signal.SIGKILL)
+
+
+def test_a_worker_that_dies_mid_build_has_its_units_built_again_with_the_same_bytes(
+    tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]]
+) -> None:
+    project = generated(corpus, tmp_path)
+    mark = tmp_path / "died"
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        workers = set(client.nthreads())
+        client.register_plugin(DieOnce(mark))
+        try:
+            code, output = build(project, "--cluster", scheduler)
+        finally:
+            client.unregister_worker_plugin(DieOnce.name)
+        assert code == 0, output
+        assert mark.exists()  # a worker did die, holding a task
+        client.wait_for_workers(2, timeout=30)  # its nanny started it again, under a new address
+        assert set(client.nthreads()) != workers
+    assert files(project / "site") == corpus[1]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -64,7 +136,6 @@ def free_port() -> int:
 
 
 def test_a_scheduler_that_cannot_be_reached_fails_the_build_and_leaves_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("distributed")
     monkeypatch.setattr("generator.build.cluster.CONNECT_SECONDS", 2)
     project = demo(tmp_path, "portal")
     assert build(project)[0] == 0
@@ -86,3 +157,49 @@ def test_without_the_cluster_extra_the_message_says_what_to_install(tmp_path: Pa
     assert code == 1
     assert "pip install 'xxgk[cluster]'" in output and "原有站点保持不变" in output
     assert not (project / "site").exists()
+
+
+def test_a_scheduler_that_goes_away_mid_build_fails_the_build_and_leaves_the_site(tmp_path: Path, corpus: tuple[Path, dict[str, bytes]]) -> None:
+    """A scheduler of its own, in a process of its own (as on another machine), killed by the
+    worker when it starts its second task: the build stops with a message, the site as it was."""
+    project = generated(corpus, tmp_path)
+    assert build(project)[0] == 0
+    before = files(project / "site")
+    report = sorted((project / "content/reports").glob("*/*.md"))[-1]
+    report.write_text(report.read_text(encoding="utf-8") + "\n本年度另有补充说明。\n", encoding="utf-8")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny"], **quiet)
+    try:
+        with distributed.Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=30)
+            client.register_plugin(DieOnce(tmp_path / "killed", victim=scheduler.pid))
+        code, output = build(project, "--clean", "--cluster", address)
+    finally:
+        for process in (worker, scheduler):
+            process.kill()
+            process.wait()
+    assert (tmp_path / "killed").exists()
+    assert code == 1
+    assert f"与 Dask 集群的调度器 {address} 的连接中断" in output and "原有站点保持不变" in output
+    assert "Traceback" not in output
+    assert files(project / "site") == before
+
+
+def test_the_cluster_can_be_named_in_site_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cluster:` in site.yaml sends `xxgk build` to it (here one that cannot be reached, which
+    shows the address was used); a mistyped address is reported by `xxgk check` with its line."""
+    monkeypatch.setattr("generator.build.cluster.CONNECT_SECONDS", 2)
+    project = demo(tmp_path, "portal")
+    settings = project / "content/site.yaml"
+    address = f"tcp://127.0.0.1:{free_port()}"
+    settings.write_text(settings.read_text(encoding="utf-8") + f"cluster: {address}\n", encoding="utf-8")
+    code, output = build(project)
+    assert code == 1 and f"无法连接 Dask 集群的调度器 {address}" in output
+    assert not (project / "site").exists()
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    settings.write_text("\n".join([*lines[:-1], "cluster: 10.0.0.5"]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["-p", str(project), "check"])
+    assert result.exit_code == 1
+    assert f"content/site.yaml:{len(lines)}" in result.output and "“cluster” 的值 “10.0.0.5” 不是 Dask 调度器的地址" in result.output

@@ -25,6 +25,7 @@ import generator.exports.sitemap
 import generator.search.index
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.project import BuildResult, build_project, check_project
+from generator.build.units import Workers
 from generator.cli import main
 from generator.site.render import builtin_theme
 
@@ -384,7 +385,7 @@ def test_a_crash_in_a_worker_leaves_the_site_and_no_temporary_folder(county: Por
     published = tree(site)
     executor = CrashingExecutor()
     with pytest.raises(RuntimeError, match="a bug in a worker"):
-        build_project(county.root, site, None, TODAY, search=False, clean=True, executor=executor)
+        build_project(county.root, site, None, TODAY, search=False, clean=True, workers=Workers(executor, slots=1))
     assert executor.tasks == 3  # every agency's task was sent; the second failed
     assert tree(site) == published
     assert not [p.name for p in county.root.iterdir() if p.name.startswith(".site-") and p.name != ".site-previous"]

@@ -1,4 +1,4 @@
-"""Building on a Dask cluster (`xxgk build --cluster ADDRESS`).
+"""Building on a Dask cluster (`xxgk build --cluster ADDRESS`, or `cluster:` in site.yaml).
 
 The build already hands its per-agency units and the portal's pages to an
 executor (see `build_units` and `render_calls`); on a cluster that executor is
@@ -16,36 +16,67 @@ built on one machine never needs it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
+from concurrent.futures import CancelledError
+from contextlib import contextmanager, suppress
+
+from .units import Workers
 
 CONNECT_SECONDS = 10
-"""How long to wait for the scheduler before saying it cannot be reached."""
+"""How long to wait for the scheduler, and then for its first worker, before saying so."""
 
 
 class ClusterError(Exception):
-    """The cluster cannot be used; the message says why, in Chinese."""
+    """The cluster cannot be used, or stopped being usable; the message says why, in Chinese."""
 
 
 @contextmanager
-def cluster_executor(address: str, timeout: float = CONNECT_SECONDS) -> Iterator[Executor]:
-    """An executor whose tasks run on the Dask cluster whose scheduler is at `address`.
+def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Workers]:
+    """The workers of the Dask cluster whose scheduler is at `address`, for one build.
 
     Tasks are impure (`pure=False`): Dask would otherwise hash every task's
     arguments to name it, the registry and every report's summary among them,
     which was measured to make the portal's pages 40 times slower. A worker that
     dies has its tasks run again elsewhere (the scheduler's own retries), and a
-    unit's result depends on its inputs alone, so the bytes are the same."""
+    unit's result depends on its inputs alone, so the bytes are the same. A
+    scheduler that goes away cancels what was sent; that, and a task that has
+    killed one worker after another, end the build with a `ClusterError`."""
     try:
-        from distributed import Client
+        from distributed import Client, KilledWorker
+        from distributed.comm import CommClosedError
     except ImportError:
         raise ClusterError("未安装 Dask 集群组件：请运行 pip install 'xxgk[cluster]'，或去掉 --cluster 在本机生成") from None
+    timeout = CONNECT_SECONDS if timeout is None else timeout
+    with _quiet_client():
+        try:
+            client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(f"无法连接 Dask 集群的调度器 {address}（{type(exc).__name__}）：请确认 dask scheduler 已启动、地址与端口无误") from None
+        try:
+            try:
+                client.wait_for_workers(1, timeout=timeout)
+            except TimeoutError:
+                raise ClusterError(f"Dask 集群的调度器 {address} 上没有工作进程：请先在各台机器上启动 dask worker {address}") from None
+            yield Workers(client.get_executor(pure=False), slots=max(1, sum(client.nthreads().values())))
+        except (CancelledError, CommClosedError):
+            raise ClusterError(f"与 Dask 集群的调度器 {address} 的连接中断，生成没有完成：请确认调度器仍在运行后重新生成") from None
+        except KilledWorker:
+            raise ClusterError("Dask 集群的工作进程在生成中一再退出（常见原因是内存不足）：请查看 dask worker 的日志，或给每个工作进程更多内存") from None
+        finally:
+            with suppress(Exception):
+                client.close(timeout=timeout)
+
+
+@contextmanager
+def _quiet_client() -> Iterator[None]:
+    """Keeps the client's own log (a lost connection's tracebacks, its reconnection attempts)
+    off the editor's screen while it is used: what went wrong is said once, in Chinese, by
+    the `ClusterError`. The workers' and the scheduler's logs are where they run, untouched."""
+    log = logging.getLogger("distributed")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
     try:
-        client = Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"无法连接 Dask 集群的调度器 {address}（{type(exc).__name__}）：请确认 dask scheduler 已启动、地址与端口无误") from None
-    try:
-        yield client.get_executor(pure=False)
+        yield
     finally:
-        client.close()
+        log.setLevel(level)

@@ -52,6 +52,7 @@ from .units import (
     Unit,
     UnitContext,
     UnitResult,
+    Workers,
     agency_fields,
     build_units,
     default_executor,
@@ -101,20 +102,21 @@ def build_project(
     search: bool = True,
     jobs: int | None = None,
     clean: bool = False,
-    executor: Executor | None = None,
+    workers: Workers | None = None,
 ) -> BuildResult:
     """Validate, then (only when there is no error) write the whole site to `out`,
-    with its search index unless `search` is false. Agencies are built by `executor`
-    when one is given, else by `jobs` forked worker processes (default: one per core);
+    with its search index unless `search` is false. Agencies and the portal's pages are
+    built by `workers` when given (a cluster's), else by `jobs` forked worker processes
+    (default: one per core), which also bound the search shards indexed at once;
     `clean` ignores what the cache holds."""
     if (message := output_problem(project, out)) is not None:
         raise OutputError(message)
     with BuildCache(project / CACHE_DIR, trusted=not clean).lock():
-        return _build(project, out, base_url, today or datetime.date.today(), search, jobs or default_jobs(), clean, executor)
+        return _build(project, out, base_url, today or datetime.date.today(), search, jobs or default_jobs(), clean, workers)
 
 
 def _build(
-    project: Path, out: Path, base_url: str | None, today: datetime.date, search: bool, jobs: int, clean: bool, executor: Executor | None
+    project: Path, out: Path, base_url: str | None, today: datetime.date, search: bool, jobs: int, clean: bool, workers: Workers | None
 ) -> BuildResult:
     cache = BuildCache(project / CACHE_DIR, trusted=not clean)
     site, agencies = load_site(project), _load_registry(project, cache)
@@ -130,11 +132,12 @@ def _build(
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
         return replace(kept, rendered=0, linked=0, recorded=0, unchanged=True)
 
-    local = executor is None  # our own workers, on this machine: they store their files themselves
+    local = workers is None  # our own workers, on this machine: they store their files themselves
+    executor, slots = (workers.executor, workers.slots) if workers is not None else (None, jobs)
     part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None, figures=parquet)
     # The workbook's frame (openpyxl, a fifth of a second) is made while the workers build.
-    done, rendered = _unit_results(unit_context, cache, units, keys, clean, jobs, executor, meanwhile=frame)
+    done, rendered = _unit_results(unit_context, cache, units, keys, clean, slots, executor, meanwhile=frame)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
     problems = merged(own, *(r.problems for r in done))
     notes = tuple(note for note in (full_address_note(context), parquet_note) if note)
@@ -154,7 +157,7 @@ def _build(
         def export() -> None:
             exports.append(export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed))
 
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, jobs, executor, export)
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, slots, executor, export)
         exported = exports[0]
     except PageFailed as exc:
         return replace(result, problems=(*result.problems, exc.problem))

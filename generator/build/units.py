@@ -309,6 +309,17 @@ def build_chunk(context: UnitContext, units: tuple[Unit, ...]) -> list[UnitResul
     return [build_unit(context, unit) for unit in units]
 
 
+@dataclass(frozen=True)
+class Workers:
+    """Workers of someone else's (a Dask cluster's): the executor that sends them tasks, and how
+    many tasks they run at once. That count, not this machine's cores, decides how finely the
+    build cuts its work (32 tasks of units and 4 batches of pages for each), so that every
+    worker has some until the end and none waits on one large last task."""
+
+    executor: Executor
+    slots: int
+
+
 PAGES_APART = 64
 """Below this many portal-wide pages to make, they are made here: sending them costs more."""
 

@@ -111,6 +111,7 @@ contact: 联系电话：0000-0000000
 # icp_record: 京ICP备00000000号    # ICP备案号，链接到工业和信息化部备案系统
 # police_record: 京公网安备00000000000000号   # 公网安备号
 footer: []                        # 页脚中其他各行，每行一项，如 “- 技术支持：……”
+# cluster: tcp://10.0.0.5:8786    # 在 Dask 集群上生成：调度器地址（需 pip install 'xxgk[cluster]'，见 docs/zh/build.md）
 # parquet: true                   # 另按年度发布 Parquet 格式的全部数据（需安装 pyarrow：pip install 'xxgk[parquet]'）
 # 数据下载页（/data/）注明的许可协议：CC-BY-4.0、CC0-1.0 等标识，或门户自己的条款（title 和 url 两行）；
 # 由门户主办单位决定后去掉行首的 # 填写；不填时数据下载页注明“未声明数据许可”

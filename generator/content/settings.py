@@ -15,11 +15,13 @@ from ..rules.catalogue import RULES
 from .licences import licence_of
 from .source import text_of, unknown_keys
 
+CLUSTER = re.compile(r"^(?:tcp|tls)://[A-Za-z0-9.\[\]:-]+:[0-9]{1,5}$")
+"""A Dask scheduler's address, as `dask scheduler` prints it (tcp://10.0.0.5:8786)."""
 BASE_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?/[A-Za-z0-9._~%/-]*$")
 
 SITE_KEYS = (
     "title", "base_url", "organiser", "description", "contact", "site_id_code", "icp_record", "police_record", "footer", "default_region",
-    "parquet", "data_licence", "repeated_share", "mode",
+    "parquet", "data_licence", "repeated_share", "mode", "cluster",
 )  # fmt: skip
 MODES = {"publisher": "发布单位自用", "archive": "档案库：按原样收录，标出不一致之处"}
 """site.yaml `mode`, and what each is for: a publisher's own portal refuses reports whose tables do
@@ -111,6 +113,9 @@ def site_settings(data: dict[str, Any], source: Source, problems: list[Problem])
     if not isinstance(mode := data.get("mode") or "publisher", str) or mode not in MODES:
         problems.append(source.problem(RULES.wrong_type, f"“mode” 应写 publisher（{MODES['publisher']}，默认）或 archive（{MODES['archive']}）", "mode"))
         mode = "publisher"
+    if (cluster := text_of(data.get("cluster"))) and not CLUSTER.match(cluster):
+        problems.append(source.problem(RULES.wrong_type, f"“cluster” 的值 “{cluster}” 不是 Dask 调度器的地址：应写成 tcp://主机:端口，如 tcp://10.0.0.5:8786", "cluster"))
+        cluster = ""
     return Site(
         title=text_of(data.get("title")) or "政府信息公开工作年度报告",
         base_url=base_url,
@@ -124,5 +129,6 @@ def site_settings(data: dict[str, Any], source: Source, problems: list[Problem])
         data_licence=licence,
         repeated_share=repeated,
         archive=mode == "archive",
+        cluster=cluster,
         source=source,
     )

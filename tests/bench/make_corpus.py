@@ -9,7 +9,9 @@ after), figures that pass every check of `xxgk check` including the cross-year
 ones, and narratives with a realistic vocabulary: words are drawn by frequency
 from the dictionary that ships with jieba (about 350,000 words), so a corpus of
 10,000 reports uses tens of thousands of distinct words rather than a few
-repeated paragraphs. The same seed always gives the same portal.
+repeated paragraphs (`--plain-words` uses a short list written here instead,
+for tests that need a portal of many agencies but not its vocabulary, and
+run where jieba is not installed). The same seed always gives the same portal.
 
 Everything written here is fictional: agency and place names are made up from
 a list of common characters and may coincide with real ones only by chance.
@@ -48,12 +50,26 @@ OPENERS = ("本年度", "一年来", "{year}年", "报告期内", "全年", "今
 CONNECTORS = ("同时", "此外", "另外", "与此同时", "在此基础上", "为此", "据统计", "其中")
 
 
-class Vocabulary:
-    """Words from jieba's dictionary, drawn by their frequency."""
+PLAIN_WORDS = {
+    "n": "信息 制度 平台 网站 政策 文件 目录 栏目 数据 服务 机制 流程 渠道 群众 企业 项目 标准 规范 指南 台账 档案 公告 通知 意见 办法 方案 清单 事项 窗口 热线",
+    "v": "发布 完善 推进 落实 健全 优化 公开 更新 整理 解读 回应 办理 审查 开展 建立 加强 提升 梳理 答复 核查",
+    "a": "及时 准确 完整 便捷 透明 主动 全面 重点 有效 统一",
+    "d": "进一步 持续 切实 不断 逐步 认真 严格 积极",
+    "ns": "城区 园区 社区 乡村 街道 开发区",
+    "l": "便民利民 公开透明 依法依规 实事求是 一网通办",
+}
+"""A few words of each kind, in the form of jieba's dictionary (word, frequency, tag), for `--plain-words`."""
 
-    def __init__(self, rng: random.Random) -> None:
+
+class Vocabulary:
+    """Words from jieba's dictionary (or `PLAIN_WORDS`), drawn by their frequency."""
+
+    def __init__(self, rng: random.Random, plain: bool = False) -> None:
         self.rng = rng
-        text = (importlib.resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
+        if plain:
+            text = "\n".join(f"{word} 10 {tag}" for tag, words in PLAIN_WORDS.items() for word in words.split())
+        else:
+            text = (importlib.resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
         self.words: dict[str, list[str]] = {}
         self.weights: dict[str, list[int]] = {}
         for line in text.splitlines():
@@ -303,9 +319,9 @@ def report_text(agency: Agency, year: int, fmt: str, tables: dict | None, publis
     return "\n".join(lines)
 
 
-def write_portal(out: Path, reports: int, seed: int) -> int:
+def write_portal(out: Path, reports: int, seed: int, plain_words: bool = False) -> int:
     rng = random.Random(seed)
-    writer = Writer(rng, Vocabulary(rng))
+    writer = Writer(rng, Vocabulary(rng, plain_words))
     agencies, years = make_agencies(rng, reports)
     content = out / "content"
     if content.exists():
@@ -349,8 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="portal directory to write (its content/ is replaced)")
     parser.add_argument("--reports", type=int, required=True, help="number of reports")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--plain-words", action="store_true", help="a short word list instead of jieba's dictionary")
     args = parser.parse_args(argv)
-    written = write_portal(args.out, args.reports, args.seed)
+    written = write_portal(args.out, args.reports, args.seed, args.plain_words)
     print(f"wrote {written} reports to {args.out / 'content'}")
     return 0
 
