@@ -4,7 +4,9 @@ mid-build; a scheduler that cannot be reached, or that goes away, leaves the sit
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,8 +38,8 @@ def demo(tmp_path: Path, name: str) -> Path:
     return project
 
 
-def build(project: Path, *options: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["-p", str(project), "build", "--no-search", *options])
+def build(project: Path, *options: str, search: bool = False) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["-p", str(project), "build", *([] if search else ["--no-search"]), *options])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output
 
@@ -87,6 +89,67 @@ def test_a_generated_portal_built_on_a_cluster_is_the_local_build(tmp_path: Path
     built = files(project / "site")
     assert sum(name.endswith("/report.json") for name in built) == CORPUS_REPORTS
     assert built == corpus[1]
+
+
+UNORDERED = re.compile(r"^(pagefind/[^/]+/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+"""The files in which Pagefind writes its filters and its list of pages, and the file naming them by hash:
+their entries come in another order from one run to the next on one machine too (Pagefind issue #638)."""
+
+
+def comparable(site: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, list[int]]]:
+    """A site's files but those, and the sizes of those (decompressed), shard by shard: the same
+    entries in another order take the same bytes."""
+    exact: dict[str, bytes] = {}
+    sizes: dict[str, list[int]] = {}
+    for name, data in site.items():
+        if match := UNORDERED.match(name):
+            sizes.setdefault(match.group(1), []).append(len(data if name.endswith(".json") else gzip.decompress(data)))
+        else:
+            exact[name] = data
+    return exact, {shard: sorted(found) for shard, found in sizes.items()}
+
+
+def test_the_search_index_is_made_by_the_workers_and_is_the_local_one(tmp_path: Path, scheduler: str) -> None:
+    local, remote = demo(tmp_path, "local"), demo(tmp_path, "remote")
+    assert build(local, search=True)[0] == 0
+    with distributed.Client(scheduler, set_as_default=False) as client, distributed.get_task_stream(client=client) as stream:
+        code, output = build(remote, "--cluster", scheduler, search=True)
+    assert code == 0, output
+    assert any(str(task["key"]).startswith("shard_files-") for task in stream.data)  # Pagefind ran on a worker
+    (built, built_sizes), (expected, expected_sizes) = comparable(files(remote / "site")), comparable(files(local / "site"))
+    assert sum(name.endswith(".pf_fragment") for name in built) == sum(name.endswith("/report.json") for name in built) > 40
+    assert built == expected  # every page and download, every fragment and index chunk, xxgk.json
+    assert built_sizes == expected_sizes and built_sizes
+
+
+class OtherCode(distributed.WorkerPlugin):
+    """Makes its workers' xxgk look like another version's (its code digest differs)."""
+
+    name = "xxgk-other-code"
+
+    def setup(self, worker: Any) -> None:
+        import generator.build.cache as cache
+
+        self.real = cache.code_digest
+        cache.code_digest = lambda package=cache.PACKAGE: "another version"
+
+    def teardown(self, worker: Any) -> None:
+        import generator.build.cache as cache
+
+        cache.code_digest = self.real
+
+
+def test_workers_with_another_xxgk_are_refused(tmp_path: Path, scheduler: str) -> None:
+    project = demo(tmp_path, "portal")
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        client.register_plugin(OtherCode())
+        try:
+            code, output = build(project, "--cluster", scheduler)
+        finally:
+            client.unregister_worker_plugin(OtherCode.name)
+    assert code == 1
+    assert "Dask 集群中有 2 个工作进程" in output and "所装的 xxgk 与本机不同" in output and "原有站点保持不变" in output
+    assert not (project / "site").exists()
 
 
 class DieOnce(distributed.WorkerPlugin):

@@ -391,6 +391,15 @@ def test_an_alias_bomb_is_refused(portal: Portal) -> None:
     assert only(portal, "yaml-too-large").file == "content/reports/county/2022.md"
 
 
+def test_a_registry_of_many_agencies_is_not_taken_for_a_bomb(portal: Portal) -> None:
+    """20,000 agencies are 120,000 YAML values, past the flat limit that stops alias bombs in a
+    report: the limit grows with the text, so a nationwide registry is read (found at 300,000 reports)."""
+    registry = (portal.root / "content/agencies.yaml").read_text(encoding="utf-8")
+    extra = "".join(f"  - id: extra-{n}\n    name: 示例第{n}乡人民政府\n    region: 测试省 / 测试市 / 测试县\n    level: 乡镇/街道\n    parent: county\n" for n in range(20_000))
+    portal.write("content/agencies.yaml", registry + extra)
+    assert problems(portal) == []
+
+
 # --- odd but plausible input never ends in a traceback (found in review) ---------------
 
 

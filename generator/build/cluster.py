@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
 
+from .cache import code_digest
 from .units import Workers
 
 CONNECT_SECONDS = 10
@@ -58,6 +59,7 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
                 client.wait_for_workers(1, timeout=timeout)
             except TimeoutError:
                 raise ClusterError(f"Dask 集群的调度器 {address} 上没有工作进程：请先在各台机器上启动 dask worker {address}") from None
+            _same_code(client.run(code_digest))
             yield Workers(client.get_executor(pure=False), slots=max(1, sum(client.nthreads().values())))
         except (CancelledError, CommClosedError):
             raise ClusterError(f"与 Dask 集群的调度器 {address} 的连接中断，生成没有完成：请确认调度器仍在运行后重新生成") from None
@@ -66,6 +68,14 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
         finally:
             with suppress(Exception):
                 client.close(timeout=timeout)
+
+
+def _same_code(theirs: dict[str, str]) -> None:
+    """Refuse workers whose xxgk is not this one: their pages would differ from a local build's
+    under the same cache keys. (Workers that join once the build has started are not asked.)"""
+    ours = code_digest()
+    if other := sorted(worker for worker, digest in theirs.items() if digest != ours):
+        raise ClusterError(f"Dask 集群中有 {len(other)} 个工作进程（如 {other[0]}）所装的 xxgk 与本机不同：请在各台机器上安装同一版本的 xxgk")
 
 
 @contextmanager

@@ -170,7 +170,7 @@ def _build(
     files.update(_asset_files(theme, cache))
     ready = exported.store_all()  # the data downloads are stored while the site is linked
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
-    index = _search_index(done, out, clean, _document_loader(cache, keys, done), jobs) if search else None
+    index = _search_index(done, out, clean, _document_loader(cache, keys, done), slots, executor) if search else None
     recorded = recording(zip(units, done, strict=True))  # 修订记录 to write once the site is (build.ledgers)
     rekeyed = _unit_keys(shared, [unit for unit, _, _ in recorded], registry)
     final = dict(zip((unit.folder for unit, _, _ in recorded), rekeyed))
@@ -186,15 +186,15 @@ def _build(
     return result
 
 
-def _search_index(done: list[UnitResult], out: Path, clean: bool, load: Loader, jobs: int) -> Callable[[Path], None]:
+def _search_index(done: list[UnitResult], out: Path, clean: bool, load: Loader, jobs: int, executor: Executor | None) -> Callable[[Path], None]:
     """What writes the search index into the new tree: shards of the published index
     whose documents did not change are kept (see `search.index.build_index`), and up to
-    `jobs` are indexed at once."""
+    `jobs` are indexed at once, here or by `executor`'s workers."""
     documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
     previous = out / SEARCH_DIR
 
     def index(tree: Path) -> None:
-        build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None, load=load, jobs=jobs)
+        build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None, load=load, jobs=jobs, executor=executor)
 
     return index
 

@@ -16,7 +16,7 @@ import shutil
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -184,7 +184,13 @@ class _Shard:
 
 
 def build_index(
-    documents: Sequence[Indexable], out: Path, size: int | None = None, previous: Path | None = None, load: Loader | None = None, jobs: int = 1
+    documents: Sequence[Indexable],
+    out: Path,
+    size: int | None = None,
+    previous: Path | None = None,
+    load: Loader | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
@@ -202,7 +208,8 @@ def build_index(
     OVERLAY_LIMIT changed reports, the changed shards are indexed again and the
     overlay goes away. `documents` may be references (see DocumentRef): `load`
     gives the documents of those that have to be indexed. Up to `jobs` shards
-    are indexed at once, as memory allows (`concurrent_runs`).
+    are indexed at once, as memory allows (`concurrent_runs`), or, given an
+    `executor` (a cluster's), `jobs` at a time by its workers (`pagefind.shard_files`).
     """
     executable = pagefind.executable()
     out.mkdir(parents=True, exist_ok=True)
@@ -232,7 +239,7 @@ def build_index(
             replaced.update({page: path for path, (digest, page) in base.documents.items() if current.get(path) != digest})
         overlay = [doc for doc, _ in changed]
     else:
-        _index_shards(executable, maker, stale, out, load, jobs)
+        _index_shards(executable, maker, stale, out, load, jobs, executor)
     names = [shard.name for shard in planned]
     if overlay:
         extra = _Shard(OVERLAY, overlay, [document_digest(doc) for doc in overlay], "")
@@ -268,16 +275,21 @@ def shared_ids(out: Path, names: list[str]) -> list[str]:
     return sorted(page for page, count in seen.items() if count > 1)
 
 
-def _index_shards(executable: Path, maker: str, stale: list[_Shard], out: Path, load: Loader | None, jobs: int) -> None:
+def _index_shards(
+    executable: Path, maker: str, stale: list[_Shard], out: Path, load: Loader | None, jobs: int, executor: Executor | None = None
+) -> None:
     """Index each shard into its own folder, several at once when cores and memory allow. Each
     run's output depends on its documents alone, so the index is the same however many run at
-    once; the largest start first, so that no large one is left to run alone at the end."""
+    once, and wherever; the largest start first, so that no large one is left to run alone at the end."""
 
     def index(shard: _Shard) -> None:
         pagefind.index_group(executable, _loaded(shard.group, load), out / shard.name)
-        ShardRecord(shard.digest, maker, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+        _record(shard, maker, out)
 
     ordered = sorted(stale, key=lambda shard: -len(shard.group))
+    if executor is not None:
+        _index_elsewhere(ordered, maker, out, load, jobs, executor)
+        return
     runs = concurrent_runs(len(ordered[0].group), jobs, available_memory()) if len(ordered) > 1 and jobs > 1 else 1
     if runs == 1:
         for shard in ordered:
@@ -286,6 +298,39 @@ def _index_shards(executable: Path, maker: str, stale: list[_Shard], out: Path, 
     with ThreadPoolExecutor(runs) as pool:  # threads: each waits on its Pagefind process
         for future in [pool.submit(index, shard) for shard in ordered]:
             future.result()
+
+
+def _record(shard: _Shard, maker: str, out: Path) -> None:
+    ShardRecord(shard.digest, maker, pagefind.page_ids(out / shard.name, shard.group, shard.digests)).write(out / shard.name)
+
+
+def _index_elsewhere(ordered: list[_Shard], maker: str, out: Path, load: Loader | None, jobs: int, executor: Executor) -> None:
+    """Each shard indexed by a worker of `executor`, `jobs` in flight: its documents go with the
+    task (loaded here, from this machine's cache, only when it is sent) and its files come back."""
+    waiting = iter(ordered)
+    running: dict[Future[tuple[str, dict[str, bytes]]], _Shard] = {}
+
+    def send() -> None:
+        if (shard := next(waiting, None)) is not None:
+            running[executor.submit(pagefind.shard_files, _loaded(shard.group, load))] = shard
+
+    for _ in range(max(1, jobs)):
+        send()
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            shard = running.pop(future)
+            made_by, files = future.result()
+            if made_by != pagefind.version():
+                raise pagefind.SearchError(f"工作机上的 Pagefind（{made_by}）与本机的（{pagefind.version()}）版本不同：请在各台机器上安装同一版本的 pagefind-bin")
+            folder = out / shard.name
+            if folder.exists():
+                shutil.rmtree(folder)
+            for name, data in files.items():
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_bytes(data)
+            _record(shard, maker, out)
+            send()
 
 
 def _loaded(group: list[Indexable], load: Loader | None) -> list[SearchDocument]:

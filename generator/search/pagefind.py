@@ -5,6 +5,7 @@ what it made of each (its page ids), and the files of its runtime the site needs
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -50,6 +51,21 @@ def index_group(executable: Path, group: list[SearchDocument], output: Path) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(document_html(doc))
         _run(executable, root, output)
+
+
+def shard_files(group: list[SearchDocument]) -> tuple[str, dict[str, bytes]]:
+    """What a cluster's worker does for one shard: index `group` with its own Pagefind and send
+    back the files made, by their paths in the shard's folder, with the version of the Pagefind
+    that made them (the controller refuses another version's: its index would differ)."""
+    with tempfile.TemporaryDirectory(prefix="xxgk-shard-") as staging:
+        output = Path(staging) / "index"
+        index_group(executable(), group, output)
+        files = {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
+    return version(), files
+
+
+def version() -> str:
+    return importlib.metadata.version("pagefind_bin")
 
 
 def _run(executable: Path, site: Path, output: Path) -> None:
