@@ -300,8 +300,8 @@ def build_units(context: UnitContext, units: Sequence[Unit], executor: Executor 
     tasks = {
         executor.submit(build_chunk, context, tuple(units[start : start + chunk])): start for start in range(0, len(units), chunk)
     }
-    for done in as_completed(tasks):
-        yield from enumerate(done.result(), start=tasks[done])
+    for done in as_completed(tasks):  # each task let go once taken: a cluster's results carry the files
+        yield from enumerate(done.result(), start=tasks.pop(done))
 
 
 def build_chunk(context: UnitContext, units: tuple[Unit, ...]) -> list[UnitResult]:
