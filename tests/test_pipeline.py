@@ -16,7 +16,7 @@ from generator.build.cache import PACKAGE, code_digest
 from generator.build.objects import ObjectStore
 from generator.build.part import PartContext
 from generator.build.project import build_project, check_project
-from generator.build.units import UnitContext, build_unit, default_executor, scan_units
+from generator.build.units import UnitContext, Workers, build_unit, default_executor, scan_units
 from generator.content.load import load_agencies, load_site
 from generator.preview.app import Preview
 from generator.site.plan import site_context
@@ -80,7 +80,7 @@ def test_a_thread_pool_builds_the_same_site_as_the_serial_and_the_forked_build(p
     executor given, sends the bytes back to be stored: the same site comes out."""
     fill(portal)
     sites = {}
-    for name, options in (("serial", {"jobs": 1}), ("forked", {"jobs": 2}), ("threads", {"executor": ThreadPoolExecutor(2)})):
+    for name, options in (("serial", {"jobs": 1}), ("forked", {"jobs": 2}), ("threads", {"workers": Workers(ThreadPoolExecutor(2), slots=2)})):
         copy = tmp_path / name
         shutil.copytree(portal.root, copy)
         result = build_project(copy, copy / "site", None, TODAY, search=False, clean=True, **options)  # type: ignore[arg-type]
