@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from generator.build import units
 from generator.cli import main
 from tests.bench.make_corpus import write_portal
 
@@ -82,10 +83,16 @@ def test_the_demo_built_on_a_cluster_is_the_local_build(tmp_path: Path, schedule
     assert files(remote / "site") == files(local / "site")
 
 
-def test_a_generated_portal_built_on_a_cluster_is_the_local_build(tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]]) -> None:
+def test_a_generated_portal_built_on_a_cluster_is_the_local_build(
+    tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = generated(corpus, tmp_path)
-    code, output = build(project, "--cluster", scheduler)
+    monkeypatch.setattr(units, "PAGES_APART", 1)  # its few dozen portal pages go to the workers too, as a large portal's do
+    with distributed.Client(scheduler, set_as_default=False) as client, distributed.get_task_stream(client=client) as stream:
+        code, output = build(project, "--cluster", scheduler)
     assert code == 0, output
+    # the portal's pages went to the workers naming the summaries they share, which went once
+    assert any(str(task["key"]).startswith("render_referring-") for task in stream.data)
     built = files(project / "site")
     assert sum(name.endswith("/report.json") for name in built) == CORPUS_REPORTS
     assert built == corpus[1]

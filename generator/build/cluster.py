@@ -20,6 +20,7 @@ import logging
 from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
+from functools import partial
 
 from .cache import code_digest
 from .units import Workers
@@ -38,7 +39,11 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
 
     Tasks are impure (`pure=False`): Dask would otherwise hash every task's
     arguments to name it, the registry and every report's summary among them,
-    which was measured to make the portal's pages 40 times slower. A worker that
+    which was measured to make the portal's pages 40 times slower. Results come from the
+    workers directly (`direct_to_workers`), not relayed by the scheduler: they carry the
+    site's files, 54 KB a report, and relayed they made the scheduler's process hold
+    gigabytes. What the portal's pages share is scattered once, to one worker, and the
+    workers pass it between them as their tasks need it. A worker that
     dies has its tasks run again elsewhere (the scheduler's own retries), and a
     unit's result depends on its inputs alone, so the bytes are the same. A
     scheduler that goes away cancels what was sent; that, and a task that has
@@ -51,7 +56,7 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
     timeout = CONNECT_SECONDS if timeout is None else timeout
     with _quiet_client():
         try:
-            client = Client(address, timeout=timeout, set_as_default=False)
+            client = Client(address, timeout=timeout, set_as_default=False, direct_to_workers=True)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ClusterError(f"无法连接 Dask 集群的调度器 {address}（{type(exc).__name__}）：请确认 dask scheduler 已启动、地址与端口无误") from None
         try:
@@ -60,7 +65,7 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
             except TimeoutError:
                 raise ClusterError(f"Dask 集群的调度器 {address} 上没有工作进程：请先在各台机器上启动 dask worker {address}") from None
             _same_code(client.run(code_digest))
-            yield Workers(client.get_executor(pure=False), slots=max(1, sum(client.nthreads().values())))
+            yield Workers(client.get_executor(pure=False), max(1, sum(client.nthreads().values())), share=partial(client.scatter, hash=False))
         except (CancelledError, CommClosedError):
             raise ClusterError(f"与 Dask 集群的调度器 {address} 的连接中断，生成没有完成：请确认调度器仍在运行后重新生成") from None
         except KilledWorker:

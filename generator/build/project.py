@@ -157,7 +157,7 @@ def _build(
         def export() -> None:
             exports.append(export_data(cache, done, registry, context, site.value.data_licence, today, theme, shared, listed))
 
-        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, slots, executor, export)
+        page_keys, rendered = _portal_files(calls, _Inputs(shared, registry, context), theme, project, cache, files, clean, slots, workers, export, (registry, *summaries))
         exported = exports[0]
     except PageFailed as exc:
         return replace(result, problems=(*result.problems, exc.problem))
@@ -286,12 +286,13 @@ def _portal_files(
     files: dict[str, str],
     clean: bool,
     jobs: int = 1,
-    executor: Executor | None = None,
+    workers: Workers | None = None,
     meanwhile: Callable[[], None] = lambda: None,
+    shared: tuple[object, ...] = (),
 ) -> tuple[set[str], int]:
     """Render the portal-wide pages whose inputs changed into the cache, and add every one
     to `files`; return their cache keys and how many were rendered (`meanwhile` is called
-    while they are rendered, see `units.render_calls`). A page is looked up
+    while they are rendered, and `shared` is what many of them read, see `units.render_calls`). A page is looked up
     by the hash of its inputs (the summaries it lists, the registry, the settings), so
     one whose inputs are unchanged costs neither its context nor its rendering. Many pages
     to make (a cold build's region and year pages) are made by workers, as units are."""
@@ -305,7 +306,7 @@ def _portal_files(
             todo.append((call, key))
         else:
             files[found[0]] = found[1]
-    made = render_calls(theme, project, tuple(call for call, _ in todo), jobs, executor, meanwhile)
+    made = render_calls(theme, project, tuple(call for call, _ in todo), jobs, workers, meanwhile, shared)
     for (_, key), (output, data) in zip(todo, made, strict=True):
         found = (output, cache.store(data))
         cache.put_page(key, found)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -314,10 +315,58 @@ class Workers:
     """Workers of someone else's (a Dask cluster's): the executor that sends them tasks, and how
     many tasks they run at once. That count, not this machine's cores, decides how finely the
     build cuts its work (32 tasks of units and 4 batches of pages for each), so that every
-    worker has some until the end and none waits on one large last task."""
+    worker has some until the end and none waits on one large last task.
+
+    `share` puts one object in every worker's memory and returns what a task is given in its
+    place (a cluster's future of it, which the worker resolves to the object). The portal's
+    pages use it for what all their batches read, the registry and every report's summary,
+    which would otherwise travel with each batch. None: each task carries what it reads."""
 
     executor: Executor
     slots: int
+    share: Callable[[Shared], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Objects that many tasks read, sent to each worker once (see `Workers.share`); a task
+    names them by their place here (see `refer`)."""
+
+    objects: tuple[object, ...]
+
+
+class _Referring(pickle.Pickler):
+    """Pickles an object with each of the shared objects in it written as its place alone."""
+
+    def __init__(self, file: io.BytesIO, places: dict[int, int]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.places = places
+
+    def persistent_id(self, obj: object) -> int | None:
+        return self.places.get(id(obj))
+
+
+class _Resolving(pickle.Unpickler):
+    """Unpickles what `_Referring` wrote, each place taken from the shared objects."""
+
+    def __init__(self, file: io.BytesIO, shared: Shared) -> None:
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid: int) -> object:
+        return self.shared.objects[pid]
+
+
+def refer(value: object, shared: Shared) -> bytes:
+    """`value` pickled, each object of `shared` in it (by identity) written as a reference."""
+    buffer = io.BytesIO()
+    _Referring(buffer, {id(obj): place for place, obj in enumerate(shared.objects)}).dump(value)
+    return buffer.getvalue()
+
+
+def resolve(data: bytes, shared: Shared) -> Any:
+    """What `refer` pickled, with the shared objects in their places."""
+    return _Resolving(io.BytesIO(data), shared).load()
 
 
 PAGES_APART = 64
@@ -334,25 +383,38 @@ class PageFailed(Exception):
 
 
 def render_calls(
-    theme: Theme, project: Path, calls: tuple[PageCall, ...], jobs: int = 1, executor: Executor | None = None, meanwhile: Callable[[], None] = lambda: None
+    theme: Theme,
+    project: Path,
+    calls: tuple[PageCall, ...],
+    jobs: int = 1,
+    workers: Workers | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
+    shared: Sequence[object] = (),
 ) -> list[tuple[str, bytes]]:
     """Plan and render portal-wide pages: each one's output path and bytes, in order. Many of
-    them go to `executor` (or to `jobs` forked workers), in a few interleaved batches so that
-    the large pages (the province's, the years') are spread; each batch is pickled once, the
-    registry and the summaries it shares between its pages with it. `meanwhile` is called
-    once, here, while the workers render: after they are forked, for a fork while another thread
-    runs could copy a lock that thread holds."""
+    them go to `workers` (or to `jobs` forked workers), in a few interleaved batches so that
+    the large pages (the province's, the years') are spread. Each batch is pickled once,
+    with the registry and the summaries it shares between its pages; workers that can `share`
+    are sent the objects of `shared` once instead, and each batch names them by their place.
+    `meanwhile` is called once, here, while the workers render: after they are forked, for a
+    fork while another thread runs could copy a lock that thread holds."""
     if len(calls) < PAGES_APART:
         return _render_here(theme, project, calls, meanwhile)
-    with nullcontext(executor) if executor is not None else default_executor(jobs, len(calls)) as pool:
+    with nullcontext(workers.executor) if workers is not None else default_executor(jobs, len(calls)) as pool:
         if pool is None:
             return _render_here(theme, project, calls, meanwhile)
-        count = max(1, jobs) * 4
-        tasks = [pool.submit(render_batch, theme, project, calls[start::count]) for start in range(count)]
+        count = max(1, workers.slots if workers is not None else jobs) * 4
+        batches = [calls[start::count] for start in range(count)]
+        if workers is not None and workers.share is not None and shared:
+            table = Shared(tuple(shared))
+            sent = workers.share(table)  # kept here until every batch is in
+            tasks = [pool.submit(render_referring, theme, project, refer(batch, table), sent) for batch in batches]
+        else:
+            tasks = [pool.submit(render_batch, theme, project, batch) for batch in batches]
         meanwhile()
-        batches = [task.result() for task in tasks]
+        rendered = [task.result() for task in tasks]
     made: list[tuple[str, bytes]] = [("", b"")] * len(calls)
-    for start, batch in enumerate(batches):
+    for start, batch in enumerate(rendered):
         made[start::count] = batch
     return made
 
@@ -361,6 +423,11 @@ def _render_here(theme: Theme, project: Path, calls: tuple[PageCall, ...], meanw
     made = render_batch(theme, project, calls)
     meanwhile()
     return made
+
+
+def render_referring(theme: Theme, project: Path, calls: bytes, shared: Shared) -> list[tuple[str, bytes]]:
+    """What one task does with a batch that names the shared objects (see `refer`)."""
+    return render_batch(theme, project, resolve(calls, shared))
 
 
 def render_batch(theme: Theme, project: Path, calls: tuple[PageCall, ...]) -> list[tuple[str, bytes]]:
