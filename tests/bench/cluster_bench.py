@@ -179,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     print("    computing by task: " + ", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in sorted(stream.by_kind.items(), key=lambda kv: -kv[1])))
     print(f"    workers' processor time {work:.1f} s: {args.reports / work:.0f} reports per second of one worker; peak memory {', '.join(f'{mb:.0f} MB' for mb in peaks)}")
     print(f"    serial (the command alone, no task computing): {stream.alone:.1f} s", flush=True)
+    print(f"    the scheduler's process (this one): peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
 
     if pool_sites is not None:
         cluster_sites = fingerprint(project / "site")
