@@ -4,6 +4,7 @@ mid-build; a scheduler that cannot be reached, or that goes away, leaves the sit
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import re
@@ -19,8 +20,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.build import units
+from generator.build import cluster, units
+from generator.build.cache import CACHE_DIR, BuildCache
+from generator.build.cluster import cluster_workers
+from generator.build.project import build_project
 from generator.cli import main
+from generator.fingerprint import bytes_digest
 from tests.bench.make_corpus import write_portal
 
 distributed = pytest.importorskip("distributed")  # in the test extra: `make test` installs it
@@ -88,14 +93,66 @@ def test_a_generated_portal_built_on_a_cluster_is_the_local_build(
 ) -> None:
     project = generated(corpus, tmp_path)
     monkeypatch.setattr(units, "PAGES_APART", 1)  # its few dozen portal pages go to the workers too, as a large portal's do
+    stored = record_stores(monkeypatch)
+    monkeypatch.chdir(tmp_path)  # the portal named as most editors name it: relative to where they are
     with distributed.Client(scheduler, set_as_default=False) as client, distributed.get_task_stream(client=client) as stream:
-        code, output = build(project, "--cluster", scheduler)
+        code, output = build(Path(project.name), "--cluster", scheduler)
     assert code == 0, output
     # the portal's pages went to the workers naming the summaries they share, which went once
     assert any(str(task["key"]).startswith("render_referring-") for task in stream.data)
     built = files(project / "site")
     assert sum(name.endswith("/report.json") for name in built) == CORPUS_REPORTS
     assert built == corpus[1]
+    # the workers see this machine's files: they stored each report's pages in the cache themselves
+    assert not stored & {bytes_digest(data) for name, data in built.items() if name.endswith("/report.json")}
+
+
+def record_stores(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The hashes of the files this process (the controller) stores in the build cache from now on."""
+    stored: set[str] = set()
+    real = BuildCache.store
+
+    def store(self: BuildCache, data: bytes, digest: str | None = None) -> str:
+        kept = real(self, data, digest)
+        stored.add(kept)
+        return kept
+
+    monkeypatch.setattr(BuildCache, "store", store)
+    return stored
+
+
+def test_workers_that_do_not_see_this_machines_files_send_them(
+    tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers with a copy of the portal at the same path (not a shared file system) send each
+    file's bytes back, and the controller stores them: the same site."""
+    project = generated(corpus, tmp_path)
+    stored = record_stores(monkeypatch)
+    with cluster_workers(scheduler) as workers:
+        assert workers.sees is not None and workers.sees(BuildCache(project / CACHE_DIR).probe())  # this LocalCluster does
+        result = build_project(project, project / "site", search=False, workers=dataclasses.replace(workers, sees=lambda path: False))
+    assert result.ok, result.problems
+    built = files(project / "site")
+    assert built == corpus[1]
+    assert {bytes_digest(data) for name, data in built.items() if name.endswith("/report.json")} <= stored
+
+
+class Reading:
+    """A client whose workers read a file as given (`found`, by worker), to check what is concluded."""
+
+    def __init__(self, found: dict[str, bytes | None]) -> None:
+        self.found = found
+
+    def run(self, function: Any, path: str) -> dict[str, bytes | None]:
+        return self.found
+
+
+def test_workers_see_this_machines_files_only_when_every_one_reads_the_same_bytes(tmp_path: Path) -> None:
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"4f1c")
+    assert cluster._sees(Reading({"a": b"4f1c", "b": b"4f1c"}), probe)
+    assert not cluster._sees(Reading({"a": b"4f1c", "b": b"9e07"}), probe)  # b has a copy, made before
+    assert not cluster._sees(Reading({"a": b"4f1c", "b": None}), probe)  # b has no such file
 
 
 UNORDERED = re.compile(r"^(pagefind/[^/]+/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")

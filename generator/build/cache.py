@@ -162,6 +162,14 @@ class BuildCache:
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
+    def probe(self) -> Path:
+        """A file of the cache written anew with bytes no other build has: workers elsewhere
+        that read these bytes at this path see the cache itself (a file system they share
+        with this machine), not a copy of it (see `units.Workers.sees`)."""
+        path = self.folder / "probe"
+        write_whole(path, os.urandom(16).hex().encode("ascii"))
+        return path
+
     # --- entries: each of one type, pickled; a damaged or foreign entry is a miss ----
 
     def _get(self, path: Path, kind: type[T]) -> T | None:

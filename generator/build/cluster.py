@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from .cache import code_digest
 from .units import Workers
@@ -65,7 +67,8 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
             except TimeoutError:
                 raise ClusterError(f"Dask 集群的调度器 {address} 上没有工作进程：请先在各台机器上启动 dask worker {address}") from None
             _same_code(client.run(code_digest))
-            yield Workers(client.get_executor(pure=False), max(1, sum(client.nthreads().values())), share=partial(client.scatter, hash=False))
+            slots = max(1, sum(client.nthreads().values()))
+            yield Workers(client.get_executor(pure=False), slots, share=partial(client.scatter, hash=False), sees=partial(_sees, client))
         except (CancelledError, CommClosedError):
             raise ClusterError(f"与 Dask 集群的调度器 {address} 的连接中断，生成没有完成：请确认调度器仍在运行后重新生成") from None
         except KilledWorker:
@@ -81,6 +84,25 @@ def _same_code(theirs: dict[str, str]) -> None:
     ours = code_digest()
     if other := sorted(worker for worker, digest in theirs.items() if digest != ours):
         raise ClusterError(f"Dask 集群中有 {len(other)} 个工作进程（如 {other[0]}）所装的 xxgk 与本机不同：请在各台机器上安装同一版本的 xxgk")
+
+
+def _sees(client: Any, path: Path) -> bool:
+    """Whether every worker reads `path` with the bytes it has here: they share this machine's
+    file system (the portal's folder on a network file system all of them mount), so they can
+    store the site's files in the build cache themselves rather than send them to be stored.
+    A copy of the folder at the same path (a worker's own disk) has other bytes there: those
+    workers send their files."""
+    expected = path.read_bytes()
+    return all(found == expected for found in client.run(_read, str(path)).values())
+
+
+def _read(path: str) -> bytes | None:
+    """A file's bytes as a worker reads them (run on each worker), or None when it cannot."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 @contextmanager

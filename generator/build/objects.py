@@ -2,20 +2,26 @@
 kept once, read-only, under the hash of its bytes, and hard-linked into every site.
 
 A plain value (a folder and whether files already there are trusted), so it can
-be handed to a worker process on the same machine, which then stores its own
-files instead of sending their bytes back (see `units.UnitContext`).
+be handed to a worker process on the same machine, or on a cluster's machine that
+shares the folder, which then stores its own files instead of sending their bytes
+back (see `units.UnitContext`).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+import socket
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..exports.archive import Chunk, Span
+
+HOST = re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64]
+"""This machine's name, as a file name may hold it (see `write_whole`)."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,10 @@ class ObjectStore:
 def write_whole(path: Path, data: bytes | Iterable[Chunk], mode: int = 0o644) -> None:
     """Write `data` (bytes, or chunks of them) to `path` by a temporary file renamed into place,
     so that a build stopped half-way, or two writing at once, leave only whole files behind."""
-    # Named by process and thread: files are stored from several threads and processes,
-    # and two outputs with the same bytes are the same stored file.
-    temporary = path.with_name(f".new-{os.getpid()}-{threading.get_ident()}-{path.name}")
+    # Named by machine, process and thread: files are stored from several threads and processes,
+    # on a cluster from several machines into one shared folder, and two outputs with the same
+    # bytes are the same stored file.
+    temporary = path.with_name(f".new-{HOST}-{os.getpid()}-{threading.get_ident()}-{path.name}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
         handle = os.open(temporary, flags, mode)  # the mode is set as it is made

@@ -111,6 +111,8 @@ def build_project(
     `clean` ignores what the cache holds."""
     if (message := output_problem(project, out)) is not None:
         raise OutputError(message)
+    if workers is not None:  # they read the content where they run, from another folder than ours
+        project = project.absolute()
     with BuildCache(project / CACHE_DIR, trusted=not clean).lock():
         return _build(project, out, base_url, today or datetime.date.today(), search, jobs or default_jobs(), clean, workers)
 
@@ -132,7 +134,8 @@ def _build(
     if not clean and stamp(out) == digest and (kept := cache.build(digest)) is not None:
         return replace(kept, rendered=0, linked=0, recorded=0, unchanged=True)
 
-    local = workers is None  # our own workers, on this machine: they store their files themselves
+    # Our own workers, on this machine, store their files themselves; so do a cluster's that see this cache.
+    local = workers is None or (workers.sees is not None and workers.sees(cache.probe()))
     executor, slots = (workers.executor, workers.slots) if workers is not None else (None, jobs)
     part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None, figures=parquet)

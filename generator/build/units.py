@@ -59,11 +59,11 @@ class UnitContext:
     """What every unit is built with: plain data, the same for all of them in one build,
     sent to whichever worker builds a unit (a Theme is pickled as its folders).
 
-    `store` is the build cache's store of files when the workers run on the controller's
-    machine: they put their files there themselves, as the controller would, and send
-    back only the hashes (sending the bytes of a cold build's 300 MB through pipes cost
-    a tenth of its time). Workers elsewhere (None) send the bytes, and the controller
-    stores them."""
+    `store` is the build cache's store of files when the workers see the controller's cache
+    (they run on its machine, or share its file system): they put their files there
+    themselves, as the controller would, and send back only the hashes (sending the bytes
+    of a cold build's 300 MB through pipes cost a tenth of its time). Workers that do not
+    (None) send the bytes, and the controller stores them."""
 
     part: PartContext
     theme: Theme
@@ -320,11 +320,16 @@ class Workers:
     `share` puts one object in every worker's memory and returns what a task is given in its
     place (a cluster's future of it, which the worker resolves to the object). The portal's
     pages use it for what all their batches read, the registry and every report's summary,
-    which would otherwise travel with each batch. None: each task carries what it reads."""
+    which would otherwise travel with each batch. None: each task carries what it reads.
+
+    `sees` tells whether every worker reads a file of this machine (the build cache's probe)
+    at its path with its bytes: then they share this machine's file system and store the
+    site's files in the cache themselves; None, or false: they send the files' bytes back."""
 
     executor: Executor
     slots: int
     share: Callable[[Shared], Any] | None = None
+    sees: Callable[[Path], bool] | None = None
 
 
 @dataclass(frozen=True)
