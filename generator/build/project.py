@@ -140,7 +140,7 @@ def _build(
     part_context = PartContext(project, context, without_lines(registry), today, search, data=True)
     unit_context = UnitContext(part_context, theme, cache.object_store if local else None, figures=parquet)
     # The workbook's frame (openpyxl, a fifth of a second) is made while the workers build.
-    done, rendered = _unit_results(unit_context, cache, units, keys, clean, slots, executor, meanwhile=frame)
+    done, rendered = _unit_results(unit_context, cache, units, keys, clean, slots, workers, meanwhile=frame)
     own = (*site.problems, *agencies.problems, *agency_rules(registry), *template_problems(theme, project))
     problems = merged(own, *(r.problems for r in done))
     notes = tuple(note for note in (full_address_note(context), parquet_note) if note)
@@ -173,7 +173,7 @@ def _build(
     files.update(_asset_files(theme, cache))
     ready = exported.store_all()  # the data downloads are stored while the site is linked
     links = {output: (cache.object_path(stored), stored) for output, stored in files.items()}
-    index = _search_index(done, out, clean, _document_loader(cache, keys, done), slots, executor) if search else None
+    index = _search_index(done, registry, out, clean, _document_loader(cache, keys, done), slots, executor) if search else None
     recorded = recording(zip(units, done, strict=True))  # 修订记录 to write once the site is (build.ledgers)
     rekeyed = _unit_keys(shared, [unit for unit, _, _ in recorded], registry)
     final = dict(zip((unit.folder for unit, _, _ in recorded), rekeyed))
@@ -189,15 +189,20 @@ def _build(
     return result
 
 
-def _search_index(done: list[UnitResult], out: Path, clean: bool, load: Loader, jobs: int, executor: Executor | None) -> Callable[[Path], None]:
+def _search_index(
+    done: list[UnitResult], registry: tuple[Agency, ...], out: Path, clean: bool, load: Loader, jobs: int, executor: Executor | None
+) -> Callable[[Path], None]:
     """What writes the search index into the new tree: shards of the published index
     whose documents did not change are kept (see `search.index.build_index`), and up to
-    `jobs` are indexed at once, here or by `executor`'s workers."""
+    `jobs` are indexed at once, here or by `executor`'s workers. An archive's shards are
+    by the registry's regions (`search.index.areas`)."""
     documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
     previous = out / SEARCH_DIR
+    regions = {agency.id: agency.region for agency in registry}
 
     def index(tree: Path) -> None:
-        build_index(documents, tree / SEARCH_DIR, previous=previous if previous.is_dir() and not clean else None, load=load, jobs=jobs, executor=executor)
+        kept = previous if previous.is_dir() and not clean else None
+        build_index(documents, tree / SEARCH_DIR, previous=kept, load=load, jobs=jobs, executor=executor, regions=regions)
 
     return index
 
@@ -230,7 +235,7 @@ def _unit_results(
     keys: list[str],
     clean: bool,
     jobs: int,
-    executor: Executor | None,
+    workers: Workers | None,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[UnitResult], int]:
     """Every unit's result, from the cache where it has one for the unit's key, else built
@@ -242,9 +247,10 @@ def _unit_results(
     rendered = 0
     with ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="xxgk-store") as storing:
         stored: list[Future[str]] = []
-        with nullcontext(executor) if executor is not None else default_executor(jobs, len(missing)) as pool:
+        with nullcontext(workers.executor) if workers is not None else default_executor(jobs, len(missing)) as pool:
             chunk = max(1, len(missing) // (jobs * 32))
-            for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk):
+            sent = workers.share(context) if workers is not None and workers.share is not None and missing else None
+            for number, fresh in build_units(context, [unit for unit, _ in missing], pool, chunk, sent):
                 if meanwhile is not None and pool is not None:
                     storing.submit(meanwhile)  # its failure, if any, is met again where its result is needed
                     meanwhile = None

@@ -287,20 +287,23 @@ def _output(store: ObjectStore | None, path: str, data: bytes, digest: str = "")
     return Output(path, digest)
 
 
-def build_units(context: UnitContext, units: Sequence[Unit], executor: Executor | None = None, chunk: int = 1) -> Iterator[tuple[int, UnitResult]]:
+def build_units(
+    context: UnitContext, units: Sequence[Unit], executor: Executor | None = None, chunk: int = 1, sent: Any = None
+) -> Iterator[tuple[int, UnitResult]]:
     """Each unit's result with its position in `units`, as soon as it is done.
 
     `executor` runs them, `chunk` units to a task (a process pool, a thread pool, a
     cluster's executor); without one they are built here, one after another. Each
     unit is built by the same function either way, from the same picklable context,
     so the site is the same byte for byte. Results come in the order they are done,
-    so the controller stores one unit's files while the next ones are rendered."""
+    so the controller stores one unit's files while the next ones are rendered.
+    `sent` is the context as the executor's workers hold it already (see `Workers.share`),
+    given to each task in its place."""
     if executor is None:
         yield from enumerate(build_unit(context, unit) for unit in units)
         return
-    tasks = {
-        executor.submit(build_chunk, context, tuple(units[start : start + chunk])): start for start in range(0, len(units), chunk)
-    }
+    given = context if sent is None else sent
+    tasks = {executor.submit(build_chunk, given, tuple(units[start : start + chunk])): start for start in range(0, len(units), chunk)}
     for done in as_completed(tasks):  # each task let go once taken: a cluster's results carry the files
         yield from enumerate(done.result(), start=tasks.pop(done))
 
@@ -318,9 +321,11 @@ class Workers:
     worker has some until the end and none waits on one large last task.
 
     `share` puts one object in every worker's memory and returns what a task is given in its
-    place (a cluster's future of it, which the worker resolves to the object). The portal's
-    pages use it for what all their batches read, the registry and every report's summary,
-    which would otherwise travel with each batch. None: each task carries what it reads.
+    place (a cluster's future of it, which the worker resolves to the object). The units' tasks
+    use it for their context (the registry is in it), and the portal's pages for what all their
+    batches read, the registry and every report's summary: each task would otherwise carry
+    them, and a cluster's scheduler keeps every task's arguments until it is done. None: each
+    task carries what it reads.
 
     `sees` tells whether every worker reads a file of this machine (the build cache's probe)
     at its path with its bytes: then they share this machine's file system and store the
@@ -328,7 +333,7 @@ class Workers:
 
     executor: Executor
     slots: int
-    share: Callable[[Shared], Any] | None = None
+    share: Callable[[object], Any] | None = None
     sees: Callable[[Path], bool] | None = None
 
 
