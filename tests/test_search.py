@@ -22,7 +22,7 @@ from generator.formats import FIRST_YEAR
 from generator.model import Checked
 from generator.search import index as index_module
 from generator.search.documents import SearchDocument, search_documents
-from generator.search.index import build_index, shards
+from generator.search.index import areas, build_index, shards
 from generator.search.labels import label_places
 from generator.search.segment import (
     EVERY_DOCUMENT,
@@ -443,30 +443,34 @@ def test_the_manifest_lists_the_page_ids_two_shards_share(tmp_path: Path) -> Non
 STUB_PAGEFIND = """
 // A stand-in for Pagefind's module over pages given as token lists: an exact phrase (one,
 // quoted) and loose words, all required, except a word an index does not hold at all, which that
-// index drops (as Pagefind does); the positions of what matched; filters by value.
-const indexes = [];
-let base = null;
-export async function options(o) { base = o.basePath; }
-export async function init() { indexes.push(await (await fetch(base + "index.json")).json()); }
-export async function mergeIndex(path) { indexes.push(await (await fetch(path + "index.json")).json()); }
-export async function filters() { return {}; }
+// index drops (as Pagefind does); the positions of what matched; filters by value. Each
+// instance (createInstance, as Pagefind 1.5 has) searches its own indexes.
 const at = (tokens, t) => tokens.flatMap((x, i) => (x === t ? [i] : []));
 const allows = (page, filters) => Object.entries(filters).every(([key, want]) =>
   (typeof want === "string" ? [want] : want.any).some((v) => page.filters[key].includes(v)));
-export async function search(query, { filters = {} } = {}) {
-  const phrase = (query.match(/"([^"]*)"/) ?? [null, ""])[1].split(" ").filter(Boolean);
-  const loose = query.replace(/"[^"]*"/, " ").split(" ").filter(Boolean);
-  const results = [];
-  for (const ix of indexes) for (const page of ix.pages) {
-    if (!allows(page, filters)) continue;
-    const held = loose.filter((t) => ix.pages.some((other) => other.tokens.includes(t)));
-    const starts = phrase.length ? at(page.tokens, phrase[0]).filter((p) => phrase.every((t, k) => page.tokens[p + k] === t)) : [];
-    const words = held.map((t) => at(page.tokens, t));
-    if ((phrase.length && !starts.length) || words.some((w) => !w.length)) continue;
-    const all = [...starts.flatMap((p) => phrase.map((_, k) => p + k)), ...words.flat()].sort((a, b) => a - b);
-    results.push({ id: page.id, score: 1, words: all, data: async () => ({ url: page.url, meta: page.meta, filters: page.filters }) });
-  }
-  return { results, filters: {} };
+export function createInstance({ basePath }) {
+  const indexes = [];
+  return {
+    async options() {},
+    async init() { indexes.push(await (await fetch(basePath + "index.json")).json()); },
+    async mergeIndex(path) { indexes.push(await (await fetch(path + "index.json")).json()); },
+    async filters() { return {}; },
+    async search(query, { filters = {} } = {}) {
+      const phrase = (query.match(/"([^"]*)"/) ?? [null, ""])[1].split(" ").filter(Boolean);
+      const loose = query.replace(/"[^"]*"/, " ").split(" ").filter(Boolean);
+      const results = [];
+      for (const ix of indexes) for (const page of ix.pages) {
+        if (!allows(page, filters)) continue;
+        const held = loose.filter((t) => ix.pages.some((other) => other.tokens.includes(t)));
+        const starts = phrase.length ? at(page.tokens, phrase[0]).filter((p) => phrase.every((t, k) => page.tokens[p + k] === t)) : [];
+        const words = held.map((t) => at(page.tokens, t));
+        if ((phrase.length && !starts.length) || words.some((w) => !w.length)) continue;
+        const all = [...starts.flatMap((p) => phrase.map((_, k) => p + k)), ...words.flat()].sort((a, b) => a - b);
+        results.push({ id: page.id, score: 1, words: all, data: async () => ({ url: page.url, meta: page.meta, filters: page.filters }) });
+      }
+      return { results, filters: {} };
+    },
+  };
 }
 """
 
@@ -534,6 +538,142 @@ def test_an_edit_indexed_in_the_overlay_is_found_and_its_old_text_is_not(tmp_pat
             assert sum(counts.values()) == len(found), query  # the replaced version is not counted
         page.close()
     assert reference(documents, "总体概况") == [BASE + report.parent.relative_to(root / "content").as_posix() + f"/{report.stem}/"]
+
+
+# --- an archive: shards by area and years, searched as far as the filters allow ---------------
+
+
+def test_an_archives_areas_are_where_its_agencies_regions_part() -> None:
+    nationwide = {"gwy-bgt": (), "gd": ("广东省",), "gd-gz": ("广东省", "广州市"), "hn-cs": ("湖南省", "长沙市")}
+    assert areas(nationwide) == ({"gwy-bgt": "", "gd": "广东省", "gd-gz": "广东省", "hn-cs": "湖南省"}, 1)
+    province = {"p": ("示例省",), "a": ("示例省", "甲市"), "a-x": ("示例省", "甲市", "丙县"), "b": ("示例省", "乙市")}
+    assert areas(province) == ({"p": "示例省", "a": "示例省 / 甲市", "a-x": "示例省 / 甲市", "b": "示例省 / 乙市"}, 2)
+
+
+def test_an_archives_shards_each_hold_one_area_and_consecutive_years() -> None:
+    def doc(year: int, agency: str) -> SearchDocument:
+        return SearchDocument(f"reports/{agency}/{year}/", agency, "", agency, year, "部门", (), "2021", "", "")
+
+    by_agency = {**{f"a{i}": "甲省" for i in range(4)}, "b0": "乙省"}
+    docs = [doc(year, agency) for year in (2019, 2020, 2021) for agency in sorted(by_agency)]
+    groups = shards(docs, size=6, areas=by_agency)
+    a, b = index_module.area_code("甲省"), index_module.area_code("乙省")
+    assert [name for name, _ in groups] == [f"2019-{a}", f"2019-2021-{b}", f"2020-{a}", f"2021-{a}"]  # oldest first
+    assert [len(group) for _, group in groups] == [4, 3, 4, 4]
+    assert all(len({by_agency[d.agency_id] for d in group}) == 1 for _, group in groups)
+    assert shards(docs, size=6, areas=by_agency) == groups  # the same reports land in the same shard every time
+
+
+ARCHIVE_AREAS = {"示例省 / 示例市", "示例省 / 示例市 / 示例县", "示例省 / 示例市 / 样例县"}
+"""The demo's areas, indexed as an archive: its agencies part below the city (the city's own
+two agencies are an area of their own)."""
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The demo portal indexed as an archive is (shards by area and years), with shards of
+    at most 8 reports and queries that search about 12 reports at a time: its origin and site."""
+    root = tmp_path_factory.mktemp("archive")
+    site = root / "www" / BASE.strip("/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.search.index.SCOPED_FROM", 1)
+        patch.setattr("generator.search.index.SHARD_REPORTS", 8)
+        patch.setattr("generator.search.index.SEARCH_BATCH", 12)
+        assert build_project(ROOT, site, BASE, TODAY).ok
+    with static_server(root / "www") as origin:
+        yield origin, site
+
+
+def archive_manifest(site: Path) -> dict[str, Any]:
+    return json.loads((site / "pagefind/xxgk.json").read_text(encoding="utf-8"))
+
+
+def area_of(doc: SearchDocument, depth: int) -> str:
+    return doc.regions[min(len(doc.regions), depth) - 1]
+
+
+def test_an_archives_shards_say_their_scope_and_hold_only_it(archive: tuple[str, Path], documents: list) -> None:
+    _, site = archive
+    manifest = archive_manifest(site)
+    assert manifest["depth"] == 3 and manifest["batch"] == 12
+    assert set(manifest["scopes"]) == set(manifest["shards"]) and len(manifest["shards"]) > 6
+    by_path = {d.path: d for d in documents}
+    held = []
+    for name, scope in manifest["scopes"].items():
+        record = index_module.ShardRecord.read(site / "pagefind" / name)
+        assert record is not None
+        docs = [by_path[path] for path in record.documents]
+        assert len(docs) == scope["reports"] <= 8
+        assert {area_of(d, 3) for d in docs} == {scope["region"]}
+        assert scope["years"] == [min(d.year for d in docs), max(d.year for d in docs)]
+        assert (site / "pagefind" / name / "wasm.unknown.pagefind").is_file()  # a query may start its search in any shard
+        held += record.documents
+    assert {scope["region"] for scope in manifest["scopes"].values()} == ARCHIVE_AREAS
+    assert sorted(held) == sorted(by_path)  # every report in one shard
+    # newest first, as the browser searches them
+    assert [manifest["scopes"][n]["years"][1] for n in manifest["shards"]] == sorted((s["years"][1] for s in manifest["scopes"].values()), reverse=True)
+
+
+def requested(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The URLs `page` asks for from now on."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def shard_requests(urls: list[str]) -> set[str]:
+    return {match.group(1) for url in urls if (match := re.search(r"/pagefind/([^/]+)/(?!pagefind\.js$)", url))}
+
+
+def test_a_query_in_an_archive_reads_only_the_shards_its_filters_allow(archive: tuple[str, Path], browser, documents: list) -> None:  # type: ignore[no-untyped-def]
+    origin, site = archive
+    manifest = archive_manifest(site)
+    county = "示例省 / 示例市 / 示例县"
+    for year in (2019, 2023):
+        page = browser.new_page()
+        fetched = requested(page)
+        page.goto(origin + BASE + "search/")
+        found = sorted(r["url"] for r in search(page, "依申请公开", {"region": county, "year": str(year)}))
+        page.close()
+        expected = [url for url in reference(documents, "依申请公开", year) if any(BASE + d.path == url and county in d.regions for d in documents)]
+        assert found == expected and found
+        allowed = {name for name, scope in manifest["scopes"].items() if scope["region"] == county and scope["years"][0] <= year <= scope["years"][1]}
+        assert shard_requests(fetched) == allowed  # Pagefind's script itself comes from the first shard, once
+
+
+def test_a_query_in_an_archive_searches_the_newest_first_and_more_when_asked(archive: tuple[str, Path], browser, documents: list) -> None:  # type: ignore[no-untyped-def]
+    origin, _ = archive
+    page = browser.new_page()
+    page.goto(origin + BASE + "search/")
+    asked = "async ([q, b]) => { const r = await (await import('/xxgk/assets/xxgk-search.js')).searchPage(q, {limit: 1000, batches: b}); return {urls: r.results.map((x) => x.url), years: r.results.map((x) => x.year), scope: r.scope}; }"
+    first = page.evaluate(asked, ["依申请公开", 1])
+    everything = page.evaluate(asked, ["依申请公开", 99])
+    page.close()
+    expected = reference(documents, "依申请公开")
+    scope = first["scope"]
+    assert 0 < scope["searched"] <= 12 + 8 and scope["total"] == len(documents)
+    assert first["urls"] and set(first["urls"]) < set(expected)  # a part, the newest
+    assert min(first["years"]) >= scope["from"] and max(first["years"]) == max(d.year for d in documents)
+    assert sorted(everything["urls"]) == expected and everything["scope"]["searched"] == len(documents)
+
+
+def test_the_search_page_of_an_archive_says_what_it_searched_and_searches_more(archive: tuple[str, Path], browser, documents: list) -> None:  # type: ignore[no-untyped-def]
+    origin, _ = archive
+    page = browser.new_page()
+    page.goto(origin + BASE + "search/?q=依申请公开")
+    status, note = page.locator("#search-status"), page.locator("#search-scope")
+    status.filter(has_text="找到").wait_for()
+    first = int(re.search(r"找到 (\d+) 份报告", status.inner_text()).group(1))
+    assert note.is_visible() and f"符合筛选条件的共 {len(documents)} 份" in note.inner_text()
+    # every year is on offer, the years not searched yet too (without a number)
+    year = page.locator("select[name=year]")
+    year.locator("option", has_text="2018").wait_for(state="attached")
+    assert {text.split("（")[0] for text in year.locator("option").all_inner_texts()} == {"全部", *(str(d.year) for d in documents)}
+    note.get_by_role("link", name="继续搜索更早的报告").click()
+    page.wait_for_url(re.compile(r"more=2"))
+    more = "(n) => Number((document.getElementById('search-status').textContent.match(/找到 (\\d+) 份/) ?? [0, 0])[1]) > n"
+    page.wait_for_function(more, arg=first)  # more reports searched, more found
+    page.close()
 
 
 # --- ranking, sorting and excerpts ---------------------------------------------------------

@@ -63,8 +63,9 @@ class Indexer:
             out = self.folder / str(number) / SEARCH_DIR
             start = time.perf_counter()
             previous = self.preview.search_dir
+            regions = {agency.id: agency.region for agency in self.preview.sources.registry.value}  # an archive's shards are by area
             try:
-                build_index(documents, out, previous=previous)
+                build_index(documents, out, previous=previous, regions=regions)
             except Exception as exc:  # Pagefind failed, or a bug: the pages are still served
                 self.echo(f"{exc}：搜索在预览中暂不可用" if isinstance(exc, SearchError) else "建立搜索索引时出错：\n" + traceback.format_exc())
                 shutil.rmtree(out.parent, ignore_errors=True)

@@ -4,7 +4,10 @@ Pagefind never sees the public pages, only each report's search document.
 
 Large portals are indexed in shards (one Pagefind index per group of years,
 each indexing run small enough to stay within memory), which the browser
-searches together with Pagefind's mergeIndex.
+searches together with Pagefind's mergeIndex. An archive (SCOPED_FROM reports
+and more) is indexed in shards by area and years instead, and the manifest says
+each one's scope, so that a query reads the shards its filters allow, a batch
+at a time (see `areas` and docs/performance.md, "Search at a million reports").
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import shutil
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,7 @@ from typing import Protocol, TypeVar
 
 from .. import __version__
 from ..files import link_or_copy
+from ..model import PATH_SEPARATOR
 from ..site import urls
 from . import pagefind
 from .documents import Indexable, Loader, SearchDocument
@@ -49,6 +53,19 @@ SHARD_REPORTS = 2000
 0.5 KB per distinct token of each report (measured: the largest shard of the
 10,000-report benchmark, 1,799 reports of 2020–2021, peaked at 1.64 GB), so a
 run is kept under 2 GB; every shard costs the browser a little more per query."""
+
+
+SCOPED_FROM = 25_000
+"""Reports from which the index is scoped. Below, every query searches every shard, as a
+county's or a city's portal always has: a first query was measured at about 1 MB at
+10,000 reports, and what it reads grows with the reports (9.5 bytes each of metadata)
+and the shards (one index chunk per token each), to about 2.5 MB here and 7 MB at 100,000.
+From here on a query searches the shards of the area and years its filters name."""
+
+SEARCH_BATCH = 6_000
+"""Reports a scoped query searches at once, and then again each time the reader asks for
+more: three shards of SHARD_REPORTS, which a first query reads within 600 KB (measured:
+19 KB of metadata and about 108 KB of index chunks a shard for a three-character query)."""
 
 
 RUN_MEMORY_PER_REPORT = 950_000
@@ -79,13 +96,42 @@ def available_memory() -> int | None:
     return None
 
 
-def shards(documents: Sequence[D], size: int = SHARD_REPORTS) -> list[tuple[str, list[D]]]:
-    """Group documents into indexing runs of at most about `size` reports, named by their years.
+def areas(regions: Mapping[str, tuple[str, ...]]) -> tuple[dict[str, str], int]:
+    """Each agency's area, by its id, and the depth at which areas are cut: the first level of
+    region at which the agencies part (a nationwide archive's provinces, a province's cities,
+    a city's counties). An agency above that level (a province's own government, in a province's
+    portal) is an area of its own with its whole region; a body with no region is in the area ""."""
+    paths = list(regions.values())
+    common = 0
+    while paths and common < len(paths[0]) and all(len(path) > common and path[common] == paths[0][common] for path in paths):
+        common += 1
+    depth = common + 1
+    return {agency: PATH_SEPARATOR.join(region[:depth]) for agency, region in regions.items()}, depth
+
+
+def shards(documents: Sequence[D], size: int = SHARD_REPORTS, areas: Mapping[str, str] | None = None) -> list[tuple[str, list[D]]]:
+    """Group documents into indexing runs of at most about `size` reports, named by their years,
+    oldest first; given each agency's area, by area and years, named by years and area.
 
     Consecutive years share a shard while they fit; a year larger than `size`
     is split by a hash of the agency id, so a report stays in the same shard
     from one build to the next.
     """
+    if areas is None:
+        return _by_years(documents, size)
+    by_area: dict[str, list[D]] = {}
+    for doc in documents:
+        by_area.setdefault(areas.get(doc.agency_id, ""), []).append(doc)
+    groups = [(f"{name}-{area_code(area)}", group) for area, docs in by_area.items() for name, group in _by_years(docs, size)]
+    return sorted(groups, key=lambda pair: (pair[1][0].year, pair[1][-1].year, pair[0]))
+
+
+def area_code(area: str) -> str:
+    """An area as a shard's name holds it: short, plain ASCII, the same from build to build."""
+    return hashlib.sha256(area.encode()).hexdigest()[:10]
+
+
+def _by_years(documents: Sequence[D], size: int) -> list[tuple[str, list[D]]]:
     by_year: dict[int, list[D]] = {}
     for doc in documents:
         by_year.setdefault(doc.year, []).append(doc)
@@ -191,6 +237,7 @@ def build_index(
     load: Loader | None = None,
     jobs: int = 1,
     executor: Executor | None = None,
+    regions: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
     """Write the search index for `documents` into `out` (the site's pagefind/ folder).
 
@@ -198,6 +245,10 @@ def build_index(
     lists them for the browser, with the table labels of each format (each with
     the place it names, see `labels`) and the layout of an indexed document
     (`segment.layout`), and the page ids two shards share (`shared_ids`).
+    From SCOPED_FROM documents on, the shards are by area (`regions`: each
+    agency's region, by id) and years, and xxgk.json says each one's scope
+    (its years, its area and its reports), the depth of the areas and the
+    reports a query searches at once (SEARCH_BATCH).
 
     `out` may hold an older index (the site kept beside the published one), and
     `previous` is the published index: a shard built from the same documents
@@ -216,8 +267,9 @@ def build_index(
     # Newest first: the browser merges shards in this order, so among results
     # of equal score the newest reports come first.
     maker = maker_digest(executable)
+    scoped = areas(regions) if regions is not None and len(documents) >= SCOPED_FROM else None
     planned = []
-    for name, group in reversed(shards(documents, size or SHARD_REPORTS)):
+    for name, group in reversed(shards(documents, size or SHARD_REPORTS, scoped[0] if scoped else None)):
         digests = [document_digest(doc) for doc in group]
         planned.append(_Shard(name, group, digests, shard_digest(digests, maker)))
     stale = [shard for shard in planned if not _keep(shard, out, previous)]
@@ -251,19 +303,28 @@ def build_index(
     for folder in out.iterdir():
         if folder.is_dir() and folder.name not in names:
             shutil.rmtree(folder)
-    pagefind.keep_one_runtime(out, names, previous)
+    pagefind.keep_one_runtime(out, names, previous, every=scoped is not None)
     formats = sorted({doc.format for doc in documents})
-    manifest = {
+    manifest: dict[str, object] = {
         "shards": names,
         "labels": {f: [list(pair) for pair in label_places(f)] for f in formats},
         "layout": layout(),
         "replaced": dict(sorted(replaced.items())),
         "shared": shared_ids(out, names),
     }
+    if scoped is not None:
+        by_agency, depth = scoped
+        manifest |= {"scopes": {shard.name: scope(shard.group, by_agency) for shard in planned}, "depth": depth, "batch": SEARCH_BATCH}
     temporary = out / f".{MANIFEST}.new"
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(temporary, out / MANIFEST)
     return names
+
+
+def scope(group: Sequence[Indexable], by_agency: Mapping[str, str]) -> dict[str, object]:
+    """What a scoped shard holds, as the browser chooses shards by it: its first and last year,
+    its area (its documents are all of one) and how many reports."""
+    return {"years": [group[0].year, group[-1].year], "region": by_agency.get(group[0].agency_id, ""), "reports": len(group)}
 
 
 def shared_ids(out: Path, names: list[str]) -> list[str]:

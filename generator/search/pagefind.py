@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..files import link_or_copy
 from .documents import Indexable, SearchDocument, document_html
 
 
@@ -83,12 +84,14 @@ def _run(executable: Path, site: Path, output: Path) -> None:
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
 
 
-def keep_one_runtime(out: Path, names: list[str], previous: Path | None = None) -> None:
-    """Every shard folder gets Pagefind's script and wasm; the site needs them once.
+def keep_one_runtime(out: Path, names: list[str], previous: Path | None = None, every: bool = False) -> None:
+    """Every shard folder gets Pagefind's script and wasm; the site needs them once, or, when
+    the browser may search any shard without the first (a scoped index, `every`), in each.
 
     The first shard keeps (or, when it was copied from a build in which it was
-    not first, gets) a copy; the UI bundles Pagefind writes are not used (the
-    portal has its own search page) and are removed from every shard.
+    not first, gets) a copy, and with `every` so does each shard, linked to it;
+    the UI bundles Pagefind writes are not used (the portal has its own search
+    page) and are removed from every shard.
     """
     if not names:
         return  # a portal without reports: nothing indexed
@@ -104,6 +107,10 @@ def keep_one_runtime(out: Path, names: list[str], previous: Path | None = None) 
                 path.unlink()
             elif index > 0 and path.name in RUNTIME:
                 path.unlink()
+        if every and index > 0:
+            for file in RUNTIME:
+                if (first / file).exists():
+                    link_or_copy(str(first / file), str(out / name / file))
         playground = out / name / "playground"
         if playground.exists():
             shutil.rmtree(playground)

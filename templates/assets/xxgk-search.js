@@ -72,28 +72,104 @@ function pagefindFilters(filters = {}) {
   return out;
 }
 
-let instance = null;
-let filtersLoaded = null;
+const SEP = " / "; // between the levels of a region, as the 地区 filter's values hold them
 
-/** Pagefind with every shard of the index merged in, the table labels of each format
- * (normalised, each with the place it names) and the layout of an indexed document
- * (generator/search/segment.py layout()); loaded once, on the first search. */
-function index() {
-  instance ??= (async () => {
+let manifest = null;
+const instances = new Map(); // the shards an instance searches, joined → Pagefind over them, with what it has found out
+
+/** The index's manifest, xxgk.json: its shards (and, scoped, each one's scope), the table labels
+ * of each format (normalised, each with the place it names) and the layout of an indexed
+ * document (generator/search/segment.py layout()); read once, on the first search. */
+function readManifest() {
+  manifest ??= (async () => {
     const response = await fetch(new URL("pagefind/xxgk.json", SITE_ROOT));
     if (!response.ok) throw new Error("本站没有搜索索引");
-    const { shards, labels, layout, replaced = {}, shared = [] } = await response.json();
-    const shardPath = (name) => new URL(`pagefind/${name}/`, SITE_ROOT).pathname;
-    const pf = await import(new URL(`pagefind/${shards[0]}/pagefind.js`, SITE_ROOT).href);
-    await pf.options({ basePath: shardPath(shards[0]), baseUrl: SITE_ROOT.pathname });
-    await pf.init();
-    await Promise.all(shards.slice(1).map((name) => pf.mergeIndex(shardPath(name), { baseUrl: SITE_ROOT.pathname })));
-    const places = Object.fromEntries(
-      Object.entries(labels).map(([format, list]) => [format, list.map(([label, place]) => ({ label: normalise(label), place }))]),
+    const found = await response.json();
+    const labels = Object.fromEntries(
+      Object.entries(found.labels).map(([format, list]) => [format, list.map(([label, place]) => ({ label: normalise(label), place }))]),
     );
-    return { pf, labels: places, layout, replaced, shared: new Set(shared) };
+    return { ...found, labels, replaced: found.replaced ?? {}, shared: new Set(found.shared ?? []) };
   })();
-  return instance;
+  return manifest;
+}
+
+/** A filter's chosen values (a filter may name one, or any of several); none when it is not used. */
+const chosen = (value) => [].concat(value ?? []).map(String).filter(Boolean);
+
+/** Whether a shard of a scoped index (its scope: first and last year, area) may hold reports
+ * the filters allow. An area at the manifest's depth holds the regions under it too. */
+function allows(scope, filters, depth) {
+  const years = chosen(filters.year).map(Number);
+  if (years.length && !years.some((year) => scope.years[0] <= year && year <= scope.years[1])) return false;
+  const regions = chosen(filters.region);
+  if (!regions.length) return true;
+  const area = scope.region; // "" for bodies without a region, which no region's results include
+  const inside = (region) => area === region || area.startsWith(region + SEP) || (area.split(SEP).length === depth && region.startsWith(area + SEP));
+  return area !== "" && regions.some(inside);
+}
+
+/**
+ * The shards a search with `filters` reads. All of them, unless the index is scoped (an
+ * archive: xxgk.json "scopes"); then those the filters allow, newest first, in batches of
+ * about xxgk.json "batch" reports, of which the first `batches` (the reader asks for more),
+ * and the overlay of recent edits. {shards, searched, total, from}: the reports of the
+ * shards searched and of all the filters allow, and the earliest year searched (null, null,
+ * null when the index is not scoped).
+ */
+export function scopeOf(m, filters = {}, batches = 1) {
+  if (!m.scopes) return { shards: m.shards, searched: null, total: null, from: null };
+  const allowed = m.shards.filter((name) => m.scopes[name] && allows(m.scopes[name], filters, m.depth));
+  const searched = [];
+  let batch = 1;
+  let filled = 0;
+  for (const name of allowed) {
+    const reports = m.scopes[name].reports;
+    if (filled > 0 && filled + reports > m.batch) [batch, filled] = [batch + 1, 0];
+    if (batch > batches) break;
+    searched.push(name);
+    filled += reports;
+  }
+  const reports = (names) => names.reduce((n, name) => n + m.scopes[name].reports, 0);
+  const years = searched.map((name) => m.scopes[name].years[0]);
+  return {
+    shards: [...m.shards.filter((name) => !m.scopes[name]), ...searched],
+    searched: reports(searched),
+    total: reports(allowed),
+    from: years.length ? Math.min(...years) : null,
+  };
+}
+
+/** Every year and every area a scoped index holds, for a search form to offer before they
+ * are searched ({years, regions}, newest year first); null when the index is not scoped. */
+export async function scopes() {
+  const m = await readManifest();
+  if (!m.scopes) return null;
+  const years = new Set();
+  const regions = new Set();
+  for (const scope of Object.values(m.scopes)) {
+    for (let year = scope.years[0]; year <= scope.years[1]; year++) years.add(year);
+    if (scope.region) regions.add(scope.region);
+  }
+  return { years: [...years].sort((a, b) => b - a), regions: [...regions].sort((a, b) => a.localeCompare(b, "zh-CN")) };
+}
+
+/** Pagefind over the shards `names` (the first holds Pagefind's runtime when the index is not
+ * scoped; each does when it is), made once and kept for the next search of the same shards. */
+function index(names) {
+  const key = names.join(" ");
+  if (!instances.has(key)) {
+    instances.set(key, (async () => {
+      const m = await readManifest();
+      const shardPath = (name) => new URL(`pagefind/${name}/`, SITE_ROOT).pathname;
+      const runtime = await import(new URL(`pagefind/${m.shards[0]}/pagefind.js`, SITE_ROOT).href);
+      const pf = runtime.createInstance({ basePath: shardPath(names[0]) });
+      await pf.options({ baseUrl: SITE_ROOT.pathname });
+      await pf.init();
+      await Promise.all(names.slice(1).map((name) => pf.mergeIndex(shardPath(name), { baseUrl: SITE_ROOT.pathname })));
+      return { pf, labels: m.labels, layout: m.layout, replaced: m.replaced, shared: m.shared, years: new Map(), counting: null };
+    })());
+  }
+  return instances.get(key);
 }
 
 /** What tells results apart: their ids, except for an id that names a page in two shards
@@ -166,11 +242,13 @@ function sumCounts(all) {
  * the index: a term found in a format's labels is met by every report of that
  * format, and the other terms are searched among those reports.
  */
-export async function match(query, { filters = {}, counts = false, sort = "relevance", rank = true } = {}) {
+export async function match(query, { filters = {}, counts = false, sort = "relevance", rank = true, batches = 1 } = {}) {
   const terms = parseQuery(query);
-  if (terms.length === 0) return { terms, results: [], filters: {} };
-  const ix = await index();
-  if (counts) await (filtersLoaded ??= ix.pf.filters()); // Pagefind counts filter values only once it has them
+  if (terms.length === 0) return { terms, results: [], filters: {}, scope: null };
+  const scope = scopeOf(await readManifest(), filters, batches);
+  if (scope.shards.length === 0) return { terms, results: [], filters: {}, scope }; // no shard the filters allow
+  const ix = await index(scope.shards);
+  if (counts) await (ix.counting ??= ix.pf.filters()); // Pagefind counts filter values only once it has them
   const [found, stands, years] = await Promise.all([
     searchAll(ix, terms, filters),
     rank ? whereTermsStand(ix, terms, filters) : null,
@@ -179,7 +257,7 @@ export async function match(query, { filters = {}, counts = false, sort = "relev
   const results = rank
     ? await ranked(found.hits, terms, stands, years, ix.layout, sort)
     : found.hits.map(({ hit }) => ({ id: hit.id, data: () => hit.data() }));
-  if (!counts) return { terms, results, filters: {} };
+  if (!counts) return { terms, results, filters: {}, scope };
   // Count each filter's values as if that filter alone were not chosen, so the
   // other values stay on offer with the number of results they would give.
   const counted = { ...found.filters };
@@ -187,7 +265,7 @@ export async function match(query, { filters = {}, counts = false, sort = "relev
     const { [key]: _, ...others } = filters;
     counted[key] = (await searchAll(ix, terms, others)).filters[key] ?? {};
   }
-  return { terms, results, filters: counted };
+  return { terms, results, filters: counted, scope };
 }
 
 /** Every report with every term, in its text or in its format's table labels: each
@@ -277,11 +355,10 @@ function whereTermsStand({ pf }, terms, filters) {
   );
 }
 
-const yearsFound = new Map(); // filters (as JSON) → the years of the reports they allow
-
 /** Every report's year, by result id, from the slot of the word every report has: one
- * exact search for it, kept for the next query with the same filters. */
-function yearsOf({ pf, layout }, filters) {
+ * exact search for it, kept (`years`: filters as JSON → the years of the reports they allow)
+ * for the next query with the same filters. */
+function yearsOf({ pf, layout, years: yearsFound }, filters) {
   const options = { filters: pagefindFilters(filters) };
   const key = JSON.stringify(options.filters);
   if (!yearsFound.has(key)) {
@@ -361,24 +438,25 @@ async function describe(result, terms, labels) {
  * list of 100,000 results, not 100,000 requests at once, which browsers fail.
  * For a page of results with counts, use searchPage().
  */
-export async function search(query, { filters = {}, sort = "relevance" } = {}) {
-  const { terms, results } = await match(query, { filters, sort });
-  const { labels } = await index();
+export async function search(query, { filters = {}, sort = "relevance", batches = 1 } = {}) {
+  const { terms, results } = await match(query, { filters, sort, batches });
+  const { labels } = await readManifest();
   return results.map((r) => ({ year: r.year, score: r.score, data: () => describe(r, terms, labels) }));
 }
 
 /**
- * One page of results for a search interface: {total, results, filters}, where
+ * One page of results for a search interface: {total, results, filters, scope}, where
  * `filters` counts the results for every value of every filter (unless
  * `counts` is false: the counts need Pagefind's filter indexes, and a page can
- * show its results first and ask for the counts after).
+ * show its results first and ask for the counts after), and `scope` says what was
+ * searched of a scoped index (see scopeOf; `batches`: how many of its batches).
  */
-export async function searchPage(query, { filters = {}, sort = "relevance", offset = 0, limit = 10, counts = true } = {}) {
-  const { terms, results, filters: counted } = await match(query, { filters, counts, sort, rank: limit > 0 });
-  if (terms.length === 0) return { total: 0, results: [], filters: counted };
-  const { labels } = await index();
+export async function searchPage(query, { filters = {}, sort = "relevance", offset = 0, limit = 10, counts = true, batches = 1 } = {}) {
+  const { terms, results, filters: counted, scope } = await match(query, { filters, counts, sort, rank: limit > 0, batches });
+  if (terms.length === 0) return { total: 0, results: [], filters: counted, scope };
+  const { labels } = await readManifest();
   const page = await Promise.all(results.slice(offset, offset + limit).map((r) => describe(r, terms, labels)));
-  return { total: results.length, results: page, filters: counted };
+  return { total: results.length, results: page, filters: counted, scope };
 }
 
 // --- excerpts -------------------------------------------------------------------
