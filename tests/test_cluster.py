@@ -216,6 +216,34 @@ def test_workers_with_another_xxgk_are_refused(tmp_path: Path, scheduler: str) -
     assert not (project / "site").exists()
 
 
+class OtherCodeInTasks(distributed.WorkerPlugin):
+    """Makes its workers' tasks find another xxgk, though the workers answered as this one when
+    the build connected: as a worker with another version that joins once the build has started."""
+
+    name = "xxgk-other-code-in-tasks"
+
+    def setup(self, worker: Any) -> None:
+        self.real = cluster.code_digest
+        cluster.code_digest = lambda package=None: "another version"
+
+    def teardown(self, worker: Any) -> None:
+        cluster.code_digest = self.real
+
+
+def test_a_worker_that_runs_another_xxgk_by_the_time_it_builds_fails_the_build(tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]]) -> None:
+    project = generated(corpus, tmp_path)
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        client.register_plugin(OtherCodeInTasks())
+        try:
+            code, output = build(project, "--cluster", scheduler)
+        finally:
+            client.unregister_worker_plugin(OtherCodeInTasks.name)
+    assert code == 1
+    assert "Dask 集群中有工作进程（在 " in output and "所装的 xxgk 与本机不同" in output and "原有站点保持不变" in output
+    assert "Traceback" not in output
+    assert not (project / "site").exists()
+
+
 class DieOnce(distributed.WorkerPlugin):
     """A worker plugin that, the second time its worker starts one of the build's tasks,
     ends the worker's process as a crash or the out-of-memory killer would (no goodbye to

@@ -17,15 +17,19 @@ built on one machine never needs it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from concurrent.futures import CancelledError
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError, Executor, Future
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .cache import code_digest
 from .units import Workers
+
+T = TypeVar("T")
 
 CONNECT_SECONDS = 10
 """How long to wait for the scheduler, and then for its first worker, before saying so."""
@@ -45,7 +49,9 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
     workers directly (`direct_to_workers`), not relayed by the scheduler: they carry the
     site's files, 54 KB a report, and relayed they made the scheduler's process hold
     gigabytes. What the portal's pages share is scattered once, to one worker, and the
-    workers pass it between them as their tasks need it. A worker that
+    workers pass it between them as their tasks need it. Every task first checks that its
+    worker runs this xxgk (`_SameCode`): workers are asked when the build connects, but one
+    may join later. A worker that
     dies has its tasks run again elsewhere (the scheduler's own retries), and a
     unit's result depends on its inputs alone, so the bytes are the same. A
     scheduler that goes away cancels what was sent; that, and a task that has
@@ -68,7 +74,10 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
                 raise ClusterError(f"Dask 集群的调度器 {address} 上没有工作进程：请先在各台机器上启动 dask worker {address}") from None
             _same_code(client.run(code_digest))
             slots = max(1, sum(client.nthreads().values()))
-            yield Workers(client.get_executor(pure=False), slots, share=partial(client.scatter, hash=False), sees=partial(_sees, client))
+            executor = _SameCode(client.get_executor(pure=False), code_digest())
+            yield Workers(executor, slots, share=partial(client.scatter, hash=False), sees=partial(_sees, client))
+        except OtherCode as exc:
+            raise ClusterError(f"Dask 集群中有工作进程（在 {exc.host} 上）所装的 xxgk 与本机不同：请在各台机器上安装同一版本的 xxgk") from None
         except (CancelledError, CommClosedError):
             raise ClusterError(f"与 Dask 集群的调度器 {address} 的连接中断，生成没有完成：请确认调度器仍在运行后重新生成") from None
         except KilledWorker:
@@ -76,6 +85,37 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
         finally:
             with suppress(Exception):
                 client.close(timeout=timeout)
+
+
+class OtherCode(Exception):
+    """Raised by a task on a worker whose xxgk is not the controller's; `host` is the worker's machine."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(host)  # the one argument, so that it unpickles as it was made
+        self.host = host
+
+
+def checked(code: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """What a cluster's task runs: `function(*args)`, once its worker is seen to run the xxgk
+    whose digest is `code`. A task of another xxgk would make other bytes under the same keys."""
+    if code_digest() != code:
+        raise OtherCode(socket.gethostname())
+    return function(*args, **kwargs)
+
+
+class _SameCode(Executor):
+    """A cluster's executor whose every task is `checked`; each task keeps its function's name in
+    its Dask key (as Dask names an impure task), by which the task stream and the logs tell them apart."""
+
+    def __init__(self, executor: Executor, code: str) -> None:
+        self.executor, self.code = executor, code
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        # `key` is Dask's own (Client.submit takes it), not passed on to the function
+        return self.executor.submit(checked, self.code, fn, *args, **kwargs, key=f"{fn.__name__}-{uuid.uuid4()}")  # type: ignore[arg-type]
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def _same_code(theirs: dict[str, str]) -> None:

@@ -18,10 +18,10 @@ and of workers N, each worker on a core of its own:
     wall(R, N) ≈ serial × R / reports + work × R / reports / N,   and never below
                  the command's processor time × R / reports
 
-(`work`: the workers' processor seconds; the floor: the command receives and stores every
-file the workers send, on one machine however many workers there are). The two sites are
-compared file by file; the first is removed before the second is built, so the disk holds
-one site at a time.
+(`work`: the workers' processor seconds; the floor: the command takes in every unit's result,
+keeps it in the build cache and writes the site, on one machine however many workers there
+are). The two sites are compared file by file; the first is removed before the second is
+built, so the disk holds one site at a time.
 """
 
 from __future__ import annotations
