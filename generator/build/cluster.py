@@ -120,7 +120,8 @@ class _SameCode(Executor):
 
 def _same_code(theirs: dict[str, str]) -> None:
     """Refuse workers whose xxgk is not this one: their pages would differ from a local build's
-    under the same cache keys. (Workers that join once the build has started are not asked.)"""
+    under the same cache keys. (Workers that join once the build has started are not asked: their
+    tasks are `checked`.)"""
     ours = code_digest()
     if other := sorted(worker for worker, digest in theirs.items() if digest != ours):
         raise ClusterError(f"Dask 集群中有 {len(other)} 个工作进程（如 {other[0]}）所装的 xxgk 与本机不同：请在各台机器上安装同一版本的 xxgk")
