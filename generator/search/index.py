@@ -62,10 +62,12 @@ county's or a city's portal always has: a first query was measured at about 1 MB
 and the shards (one index chunk per token each), to about 2.5 MB here and 7 MB at 100,000.
 From here on a query searches the shards of the area and years its filters name."""
 
-SEARCH_BATCH = 6_000
+SEARCH_BATCH = 4_000
 """Reports a scoped query searches at once, and then again each time the reader asks for
-more: three shards of SHARD_REPORTS, which a first query reads within 600 KB (measured:
-19 KB of metadata and about 108 KB of index chunks a shard for a three-character query)."""
+more: what a first query reads within 600 KB. Measured (tests/bench/archive_search_bench.py,
+10,000 reports indexed as an archive, 47 queries): a first batch of 4,492 reports read 673 KB
+(median; the runtime, each shard's metadata and a chunk per token per shard), an area's year
+of 1,030 reports 256 KB; so about 4,000 reports, two shards of SHARD_REPORTS."""
 
 
 RUN_MEMORY_PER_REPORT = 950_000
