@@ -48,8 +48,9 @@ def cluster_workers(address: str, timeout: float | None = None) -> Iterator[Work
     which was measured to make the portal's pages 40 times slower. Results come from the
     workers directly (`direct_to_workers`), not relayed by the scheduler: they carry the
     site's files, 54 KB a report, and relayed they made the scheduler's process hold
-    gigabytes. What the portal's pages share is scattered once, to one worker, and the
-    workers pass it between them as their tasks need it. Every task first checks that its
+    gigabytes. What many tasks read (the units' context, the summaries the portal's pages
+    list) is scattered once, to one worker, and the workers pass it between them as their
+    tasks need it. Every task first checks that its
     worker runs this xxgk (`_SameCode`): workers are asked when the build connects, but one
     may join later. A worker that
     dies has its tasks run again elsewhere (the scheduler's own retries), and a
