@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.build import cluster, units
+from generator.build import cluster, pages
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.cluster import cluster_workers
 from generator.build.project import build_project
@@ -92,7 +92,7 @@ def test_a_generated_portal_built_on_a_cluster_is_the_local_build(
     tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = generated(corpus, tmp_path)
-    monkeypatch.setattr(units, "PAGES_APART", 1)  # its few dozen portal pages go to the workers too, as a large portal's do
+    monkeypatch.setattr(pages, "PAGES_APART", 1)  # its few dozen portal pages go to the workers too, as a large portal's do
     stored = record_stores(monkeypatch)
     monkeypatch.chdir(tmp_path)  # the portal named as most editors name it: relative to where they are
     with distributed.Client(scheduler, set_as_default=False) as client, distributed.get_task_stream(client=client) as stream:

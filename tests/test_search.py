@@ -22,7 +22,7 @@ from generator.formats import FIRST_YEAR
 from generator.model import Checked
 from generator.search import index as index_module
 from generator.search.documents import SearchDocument, search_documents
-from generator.search.index import areas, build_index, shards
+from generator.search.index import build_index
 from generator.search.labels import label_places
 from generator.search.segment import (
     EVERY_DOCUMENT,
@@ -39,6 +39,7 @@ from generator.search.segment import (
     text_tokens,
     unigrams,
 )
+from generator.search.shards import area_code, areas, shards
 
 from .conftest import REPORT_2019, Portal, pagefind_unstable, static_server, with_reports
 
@@ -557,7 +558,7 @@ def test_an_archives_shards_each_hold_one_area_and_consecutive_years() -> None:
     by_agency = {**{f"a{i}": "甲省" for i in range(4)}, "b0": "乙省"}
     docs = [doc(year, agency) for year in (2019, 2020, 2021) for agency in sorted(by_agency)]
     groups = shards(docs, size=6, areas=by_agency)
-    a, b = index_module.area_code("甲省"), index_module.area_code("乙省")
+    a, b = area_code("甲省"), area_code("乙省")
     assert [name for name, _ in groups] == [f"2019-{a}", f"2019-2021-{b}", f"2020-{a}", f"2021-{a}"]  # oldest first
     assert [len(group) for _, group in groups] == [4, 3, 4, 4]
     assert all(len({by_agency[d.agency_id] for d in group}) == 1 for _, group in groups)

@@ -1,7 +1,7 @@
 """Building on a Dask cluster (`xxgk build --cluster ADDRESS`, or `cluster:` in site.yaml).
 
 The build already hands its per-agency units and the portal's pages to an
-executor (see `build_units` and `render_calls`); on a cluster that executor is
+executor (see `units.build_units` and `pages.render_calls`); on a cluster that executor is
 Dask's `concurrent.futures` interface to a scheduler, so the same functions run
 on the workers, with the same inputs, and the site comes out byte for byte as a
 local build makes it. A worker reads its agencies' content from the portal's

@@ -45,10 +45,10 @@ from .cache import CACHE_DIR, BuildCache, Registry, code_digest, folder_digest
 from .data import Exported, export_data
 from .datasets import figure_objects, parquet_digest, parquet_outputs, parquet_wanted
 from .ledgers import recording, write_ledgers
+from .pages import PageFailed, render_calls
 from .part import PartContext, check_part, folders, load_folder, without_lines
 from .units import (
     BuildResult,
-    PageFailed,
     Unit,
     UnitContext,
     UnitResult,
@@ -56,7 +56,6 @@ from .units import (
     agency_fields,
     build_units,
     default_executor,
-    render_calls,
     scan_units,
     unit_key,
 )
@@ -195,7 +194,7 @@ def _search_index(
     """What writes the search index into the new tree: shards of the published index
     whose documents did not change are kept (see `search.index.build_index`), and up to
     `jobs` are indexed at once, here or by `executor`'s workers. An archive's shards are
-    by the registry's regions (`search.index.areas`)."""
+    by the registry's regions (`search.shards.areas`)."""
     documents = sorted((d for r in done for d in r.documents or ()), key=lambda d: (d.year, d.agency_id))
     previous = out / SEARCH_DIR
     regions = {agency.id: agency.region for agency in registry}
@@ -301,7 +300,7 @@ def _portal_files(
 ) -> tuple[set[str], int]:
     """Render the portal-wide pages whose inputs changed into the cache, and add every one
     to `files`; return their cache keys and how many were rendered (`meanwhile` is called
-    while they are rendered, and `shared` is what many of them read, see `units.render_calls`). A page is looked up
+    while they are rendered, and `shared` is what many of them read, see `pages.render_calls`). A page is looked up
     by the hash of its inputs (the summaries it lists, the registry, the settings), so
     one whose inputs are unchanged costs neither its context nor its rendering. Many pages
     to make (a cold build's region and year pages) are made by workers, as units are."""
