@@ -557,12 +557,12 @@ def test_an_archives_shards_each_hold_one_area_and_consecutive_years() -> None:
 
     by_agency = {**{f"a{i}": "甲省" for i in range(4)}, "b0": "乙省"}
     docs = [doc(year, agency) for year in (2019, 2020, 2021) for agency in sorted(by_agency)]
-    groups = shards(docs, size=6, areas=by_agency)
+    groups = shards(docs, size=6, area_of=by_agency)
     a, b = area_code("甲省"), area_code("乙省")
     assert [name for name, _ in groups] == [f"2019-{a}", f"2019-2021-{b}", f"2020-{a}", f"2021-{a}"]  # oldest first
     assert [len(group) for _, group in groups] == [4, 3, 4, 4]
     assert all(len({by_agency[d.agency_id] for d in group}) == 1 for _, group in groups)
-    assert shards(docs, size=6, areas=by_agency) == groups  # the same reports land in the same shard every time
+    assert shards(docs, size=6, area_of=by_agency) == groups  # the same reports land in the same shard every time
 
 
 ARCHIVE_AREAS = {"示例省 / 示例市", "示例省 / 示例市 / 示例县", "示例省 / 示例市 / 样例县"}

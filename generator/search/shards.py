@@ -24,6 +24,7 @@ class _Placed(Protocol):
 
 D = TypeVar("D", bound=_Placed)
 
+
 def areas(regions: Mapping[str, tuple[str, ...]]) -> tuple[dict[str, str], int]:
     """Each agency's area, by its id, and the depth at which areas are cut: the first level of
     region at which the agencies part (a nationwide archive's provinces, a province's cities,
@@ -37,7 +38,7 @@ def areas(regions: Mapping[str, tuple[str, ...]]) -> tuple[dict[str, str], int]:
     return {agency: PATH_SEPARATOR.join(region[:depth]) for agency, region in regions.items()}, depth
 
 
-def shards(documents: Sequence[D], size: int, areas: Mapping[str, str] | None = None) -> list[tuple[str, list[D]]]:
+def shards(documents: Sequence[D], size: int, area_of: Mapping[str, str] | None = None) -> list[tuple[str, list[D]]]:
     """Group documents into indexing runs of at most about `size` reports, named by their years,
     oldest first; given each agency's area, by area and years, named by years and area.
 
@@ -45,11 +46,11 @@ def shards(documents: Sequence[D], size: int, areas: Mapping[str, str] | None = 
     is split by a hash of the agency id, so a report stays in the same shard
     from one build to the next.
     """
-    if areas is None:
+    if area_of is None:
         return _by_years(documents, size)
     by_area: dict[str, list[D]] = {}
     for doc in documents:
-        by_area.setdefault(areas.get(doc.agency_id, ""), []).append(doc)
+        by_area.setdefault(area_of.get(doc.agency_id, ""), []).append(doc)
     groups = [(f"{name}-{area_code(area)}", group) for area, docs in by_area.items() for name, group in _by_years(docs, size)]
     return sorted(groups, key=lambda pair: (pair[1][0].year, pair[1][-1].year, pair[0]))
 
