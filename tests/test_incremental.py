@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import generator.build.pages
 import generator.build.units
 import generator.build.write
 import generator.exports.sitemap
@@ -508,13 +509,13 @@ def test_where_hard_links_cannot_be_made_the_site_is_copied_and_stays_right(coun
 
 
 def test_portal_pages_made_by_workers_are_those_made_here(county: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.build.units, "PAGES_APART", 1)  # every portal-wide page to the workers
+    monkeypatch.setattr(generator.build.pages, "PAGES_APART", 1)  # every portal-wide page to the workers
     build(county.root, jobs=2)
     assert tree(county.root / "site") == clean_copy(county, tmp_path)  # made here: one job
 
 
 def test_a_template_that_fails_in_a_worker_is_named_by_file_and_line(county: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.build.units, "PAGES_APART", 1)
+    monkeypatch.setattr(generator.build.pages, "PAGES_APART", 1)
     county.write("templates/region.html", '{% extends "base.html" %}\n{% block main %}\n{{ region.no_such_field.title }}\n{% endblock %}\n')
     result = build_project(county.root, county.root / "site", None, TODAY, jobs=2)
     assert [(p.file, p.line, p.rule) for p in result.errors] == [("templates/region.html", 3, "template")]
