@@ -203,14 +203,19 @@ class OtherCode(distributed.WorkerPlugin):
         cache.code_digest = self.real
 
 
+def build_with_plugin(scheduler: str, plugin: Any, project: Path) -> tuple[int, str]:
+    """`xxgk build --cluster` while `plugin` is on the cluster's workers (taken off after)."""
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        client.register_plugin(plugin)
+        try:
+            return build(project, "--cluster", scheduler)
+        finally:
+            client.unregister_worker_plugin(plugin.name)
+
+
 def test_workers_with_another_xxgk_are_refused(tmp_path: Path, scheduler: str) -> None:
     project = demo(tmp_path, "portal")
-    with distributed.Client(scheduler, set_as_default=False) as client:
-        client.register_plugin(OtherCode())
-        try:
-            code, output = build(project, "--cluster", scheduler)
-        finally:
-            client.unregister_worker_plugin(OtherCode.name)
+    code, output = build_with_plugin(scheduler, OtherCode(), project)
     assert code == 1
     assert "Dask 集群中有 2 个工作进程" in output and "所装的 xxgk 与本机不同" in output and "原有站点保持不变" in output
     assert not (project / "site").exists()
@@ -232,12 +237,7 @@ class OtherCodeInTasks(distributed.WorkerPlugin):
 
 def test_a_worker_that_runs_another_xxgk_by_the_time_it_builds_fails_the_build(tmp_path: Path, scheduler: str, corpus: tuple[Path, dict[str, bytes]]) -> None:
     project = generated(corpus, tmp_path)
-    with distributed.Client(scheduler, set_as_default=False) as client:
-        client.register_plugin(OtherCodeInTasks())
-        try:
-            code, output = build(project, "--cluster", scheduler)
-        finally:
-            client.unregister_worker_plugin(OtherCodeInTasks.name)
+    code, output = build_with_plugin(scheduler, OtherCodeInTasks(), project)
     assert code == 1
     assert "Dask 集群中有工作进程（在 " in output and "所装的 xxgk 与本机不同" in output and "原有站点保持不变" in output
     assert "Traceback" not in output
